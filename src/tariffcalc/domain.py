@@ -1,0 +1,191 @@
+"""The domain as plain, immutable data: a compiled rate table, a shipment, an assessment.
+
+These types are what the engine computes with. They carry no validation of
+their own: a rate table reaches them only through `tariffcalc.rates`, which
+validates it first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+Kind = Literal["additional", "inclusive"]
+Base = Literal["value", "metal", "non_metal"]
+Mode = Literal["ocean", "air", "truck", "rail"]
+MODES: tuple[Mode, ...] = ("ocean", "air", "truck", "rail")
+ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: date
+    end: date | None  # last day in force, inclusive; None = no end date
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def describe(self) -> str:
+        return f"{self.start.isoformat()} → {self.end.isoformat() if self.end else 'open'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    id: str
+    label: str
+    authority: str
+    source: str
+    confidence: str
+    legal_basis: str
+    origins: frozenset[str] | None  # None = every origin
+    sectors: frozenset[str] | None  # None = every sector
+    derivative: bool | None  # True: only with a metal content; False: only without
+    kind: Kind
+    rate: Decimal  # a fraction: 0.25 is 25%
+    base: Base
+    in_force: tuple[Period, ...]
+    supersedes: tuple[str, ...] = ()
+    groups: frozenset[str] = frozenset()
+    yields_to: frozenset[str] = frozenset()
+    note: str | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        return any(period.covers(day) for period in self.in_force)
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: str
+    label: str
+    measures: tuple[str, ...] = ()
+    by_date: bool = False  # the law on the entry date instead of a fixed set
+
+
+@dataclass(frozen=True, slots=True)
+class Sector:
+    id: str
+    label: str
+    mfn: Decimal
+    hts: tuple[str, ...]  # digit prefixes
+    metal_content: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HtsLine:
+    code: str  # digits only
+    mfn: Decimal
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class MpfYear:
+    fiscal_year: int
+    period: Period
+    minimum: Decimal | None
+    maximum: Decimal | None
+    informal: Decimal | None
+    confidence: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fees:
+    mpf_rate: Decimal
+    mpf_authority: str
+    informal_max_value: Decimal
+    mpf_years: tuple[MpfYear, ...]
+    hmf_rate: Decimal
+    hmf_authority: str
+    hmf_modes: frozenset[str]
+    hmf_confidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class RateTable:
+    title: str
+    source: str  # where it was loaded from, for messages
+    legal_bases: dict[str, str]  # id -> display name
+    sectors: dict[str, Sector]
+    hts: dict[str, HtsLine]
+    hts_source: str
+    measures: dict[str, Measure]  # in table order
+    scenarios: dict[str, Scenario]  # in table order
+    fees: Fees
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    """One shipment, already resolved and converted to USD."""
+
+    customs_value: Decimal  # USD, the dutiable (FOB) value
+    origin: str  # ISO 3166 alpha-2
+    entry_date: date
+    sector: str
+    mfn_rate: Decimal
+    mfn_source: str  # where the MFN rate came from, for the reader
+    hts: str | None = None
+    hts_description: str | None = None
+    metal_value: Decimal | None = None  # USD
+    freight: Decimal = Decimal(0)
+    insurance: Decimal = Decimal(0)
+    mode: Mode = "ocean"
+    quantity: int | None = None
+    currency: str = "USD"
+    fx: Decimal | None = None  # units of `currency` per 1 USD
+    value_in_currency: Decimal | None = None
+
+    @property
+    def non_metal_value(self) -> Decimal:
+        return self.customs_value - (self.metal_value or Decimal(0))
+
+
+@dataclass(frozen=True, slots=True)
+class DutyLine:
+    measure: str
+    label: str
+    authority: str
+    kind: Kind | Literal["mfn"]
+    nominal_rate: Decimal  # as the law states it (15% for "15% inclusive")
+    rate: Decimal  # the rate charged on the base (15% - MFN for an inclusive rate)
+    base_kind: Base
+    base: Decimal
+    amount: Decimal
+    legal_basis: str
+    confidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotApplied:
+    measure: str
+    label: str
+    reason: Literal["superseded", "exempt", "not-in-force"]
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeeLines:
+    mpf: Decimal
+    hmf: Decimal
+    mpf_fiscal_year: int
+    informal_entry: bool
+
+    @property
+    def total(self) -> Decimal:
+        return self.mpf + self.hmf
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    scenario: str
+    label: str
+    lines: tuple[DutyLine, ...]
+    not_applied: tuple[NotApplied, ...]
+    duty: Decimal
+    effective_rate: Decimal
+    fees: FeeLines
+    landed_cost: Decimal
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=())

@@ -1,0 +1,305 @@
+"""The duty engine: shipment + scenario -> assessment. Pure: no I/O, no printing, no globals.
+
+One general evaluator for every measure in the table:
+1. scope: origin, sector and (for metal measures) whether a metal content was given;
+2. selection: the scenario's measures, or for a by-date scenario those in force
+   on the entry date;
+3. `supersedes`: a selected measure drops the measures it replaces;
+4. `yields_to`: a measure does not apply to the part of the value that a measure of
+   those groups already covers (a car under Section 232 pays no reciprocal duty;
+   a steel derivative's non-metal part still does);
+5. amount: `additional` is rate x base; `inclusive` is max(0, rate - MFN) x base,
+   each line rounded half-up to the cent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from tariffcalc.domain import (
+    Assessment,
+    Base,
+    DutyLine,
+    FeeLines,
+    Fees,
+    Measure,
+    MpfYear,
+    NotApplied,
+    RateTable,
+    Scenario,
+    Shipment,
+)
+from tariffcalc.money import cents, percent, usd
+
+PARTS: dict[Base, frozenset[str]] = {
+    "value": frozenset({"metal", "non_metal"}),
+    "metal": frozenset({"metal"}),
+    "non_metal": frozenset({"non_metal"}),
+}
+RATE_PLACES = Decimal("0.000001")
+
+
+def assess_all(
+    table: RateTable, shipment: Shipment, scenarios: Iterable[str] | None = None
+) -> list[Assessment]:
+    """Assess the shipment under each scenario (default: every scenario of the table)."""
+    fees, fee_notes, fee_warnings = compute_fees(table.fees, shipment)
+    ids = list(scenarios) if scenarios is not None else list(table.scenarios)
+    return [
+        _assess(table, shipment, table.scenarios[i], fees, fee_notes, fee_warnings) for i in ids
+    ]
+
+
+def assess(table: RateTable, shipment: Shipment, scenario: str) -> Assessment:
+    return assess_all(table, shipment, [scenario])[0]
+
+
+def _assess(
+    table: RateTable,
+    shipment: Shipment,
+    scenario: Scenario,
+    fees: FeeLines,
+    fee_notes: list[str],
+    fee_warnings: list[str],
+) -> Assessment:
+    in_scope = [m for m in table.measures.values() if in_scope_of(m, shipment)]
+    not_applied: list[NotApplied] = []
+    if scenario.by_date:
+        selected = [m for m in in_scope if m.in_force_on(shipment.entry_date)]
+        not_applied += [_not_in_force(m, shipment) for m in in_scope if m not in selected]
+    else:
+        selected = [m for m in in_scope if m.id in scenario.measures]
+    active, superseded = _supersede(selected)
+    not_applied += superseded
+    lines, exempt, notes = _evaluate(table, active, shipment)
+    not_applied += exempt
+    duty = sum((line.amount for line in lines), Decimal(0))
+    value = shipment.customs_value
+    landed = value + shipment.freight + shipment.insurance + duty + fees.total
+    notes += [f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"]
+    notes += _confidence_notes(table, lines, shipment)
+    return Assessment(
+        scenario=scenario.id,
+        label=_label(scenario, shipment),
+        lines=tuple(lines),
+        not_applied=tuple(not_applied),
+        duty=duty,
+        effective_rate=(duty / value).quantize(RATE_PLACES),
+        fees=fees,
+        landed_cost=landed,
+        notes=tuple(notes + fee_notes),
+        warnings=tuple(_warnings(table, lines) + fee_warnings),
+    )
+
+
+def in_scope_of(measure: Measure, shipment: Shipment) -> bool:
+    return (
+        (measure.origins is None or shipment.origin in measure.origins)
+        and (measure.sectors is None or shipment.sector in measure.sectors)
+        and (measure.derivative is None or measure.derivative == (shipment.metal_value is not None))
+    )
+
+
+def _label(scenario: Scenario, shipment: Shipment) -> str:
+    if scenario.by_date:
+        return f"{scenario.label} ({shipment.entry_date.isoformat()})"
+    return scenario.label
+
+
+def _not_in_force(measure: Measure, shipment: Shipment) -> NotApplied:
+    periods = ", ".join(p.describe() for p in measure.in_force) or "never in force"
+    detail = f"not in force on {shipment.entry_date.isoformat()} (in force: {periods})"
+    return NotApplied(measure.id, measure.label, "not-in-force", detail)
+
+
+def _supersede(selected: list[Measure]) -> tuple[list[Measure], list[NotApplied]]:
+    replaced_by = {old: m for m in selected for old in m.supersedes}
+    active = [m for m in selected if m.id not in replaced_by]
+    dropped = [
+        NotApplied(
+            m.id,
+            m.label,
+            "superseded",
+            f"superseded by {replaced_by[m.id].id}",
+        )
+        for m in selected
+        if m.id in replaced_by
+    ]
+    return active, dropped
+
+
+def _evaluate(
+    table: RateTable, active: list[Measure], shipment: Shipment
+) -> tuple[list[DutyLine], list[NotApplied], list[str]]:
+    """Duty lines (MFN first, then table order), measures exempted, and notes on partial bases."""
+    value = shipment.customs_value
+    metal = shipment.metal_value if shipment.metal_value is not None else value
+    part_values = {"metal": metal, "non_metal": value - metal}
+    covered_by: dict[str, set[str]] = {}  # applied measure id -> parts of the value it covers
+    groups = {m.id: m.groups for m in active}
+    applied: dict[str, DutyLine] = {}
+    exempt: list[NotApplied] = []
+    notes: list[str] = []
+    for measure in _yield_order(active):
+        blockers = [i for i in covered_by if groups[i] & measure.yields_to]
+        taken = set().union(*(covered_by[i] for i in blockers))
+        remaining = PARTS[measure.base] - taken
+        base = sum((part_values[p] for p in remaining), Decimal(0))
+        if blockers and base == 0:
+            detail = f"goods subject to {_bases(table, active, blockers)} ({', '.join(blockers)})"
+            exempt.append(NotApplied(measure.id, measure.label, "exempt", detail))
+            continue
+        base_kind = _base_kind(remaining)
+        if blockers and base_kind != measure.base:
+            notes.append(
+                f"{measure.id} applies to the {base_kind.replace('_', '-')} part only:"
+                f" the rest is subject to {', '.join(blockers)}"
+            )
+        covered_by[measure.id] = set(remaining)
+        applied[measure.id] = _line(measure, base_kind, base, shipment.mfn_rate)
+    order = [m.id for m in active]
+    lines = [_mfn_line(shipment), *sorted(applied.values(), key=lambda line: order.index(line.measure))]
+    return lines, exempt, notes
+
+
+def _yield_order(active: list[Measure]) -> list[Measure]:
+    """Measures after the measures they yield to, otherwise in table order."""
+    pending, done = list(active), []
+    while pending:
+        for measure in pending:
+            waits_on = [o for o in pending if o is not measure and o.groups & measure.yields_to]
+            if not waits_on:
+                done.append(measure)
+                pending.remove(measure)
+                break
+        else:  # a cycle; the loader refuses these, so this is only a safety net
+            done += pending
+            break
+    return done
+
+
+def _bases(table: RateTable, active: list[Measure], ids: list[str]) -> str:
+    """'Section 232' for the measures `ids`, by their legal basis."""
+    bases = dict.fromkeys(m.legal_basis for m in active if m.id in ids)
+    return " and ".join(table.legal_bases[b].split(" (")[0] for b in bases)
+
+
+def _base_kind(parts: set[str]) -> Base:
+    if parts == PARTS["value"]:
+        return "value"
+    return "metal" if parts == PARTS["metal"] else "non_metal"
+
+
+def _line(measure: Measure, base_kind: Base, base: Decimal, mfn: Decimal) -> DutyLine:
+    rate = measure.rate if measure.kind == "additional" else max(Decimal(0), measure.rate - mfn)
+    return DutyLine(
+        measure=measure.id,
+        label=measure.label,
+        authority=measure.authority,
+        kind=measure.kind,
+        nominal_rate=measure.rate,
+        rate=rate,
+        base_kind=base_kind,
+        base=base,
+        amount=cents(rate * base),
+        legal_basis=measure.legal_basis,
+        confidence=measure.confidence,
+    )
+
+
+def _mfn_line(shipment: Shipment) -> DutyLine:
+    value = shipment.customs_value
+    return DutyLine(
+        measure="mfn",
+        label=f"MFN (column 1 general), {shipment.mfn_source}",
+        authority="HTSUS column 1 general rate",
+        kind="mfn",
+        nominal_rate=shipment.mfn_rate,
+        rate=shipment.mfn_rate,
+        base_kind="value",
+        base=value,
+        amount=cents(shipment.mfn_rate * value),
+        legal_basis="mfn",
+        confidence="H",
+    )
+
+
+def _confidence_notes(table: RateTable, lines: list[DutyLine], shipment: Shipment) -> list[str]:
+    notes = []
+    for line in lines[1:]:
+        measure = table.measures[line.measure]
+        if measure.note and (measure.confidence != "H" or line.amount == 0 or measure.derivative):
+            notes.append(f"{measure.id}: {measure.note}")
+        if measure.confidence == "M":
+            notes.append(f"{measure.id}: confidence M (one good secondary source)")
+    if not any(shipment.origin in (m.origins or ()) for m in table.measures.values()):
+        notes.append(
+            f"no measure of this table names origin {shipment.origin}: only measures for all"
+            " origins apply; its country-specific rates, if any, are not in the table"
+        )
+    return notes
+
+
+def _warnings(table: RateTable, lines: list[DutyLine]) -> list[str]:
+    return [
+        f"{line.measure}: confidence L, not confirmed: {table.measures[line.measure].note or ''}".rstrip(": ")
+        for line in lines[1:]
+        if line.confidence == "L"
+    ]
+
+
+# --- fees ------------------------------------------------------------------------
+
+
+def compute_fees(fees: Fees, shipment: Shipment) -> tuple[FeeLines, list[str], list[str]]:
+    """MPF (formal: ad valorem within the fiscal year's min/max; informal: flat) and HMF."""
+    value = shipment.customs_value
+    year = next((y for y in fees.mpf_years if y.period.covers(shipment.entry_date)), None)
+    notes: list[str] = []
+    warnings: list[str] = []
+    informal = value <= fees.informal_max_value
+    if informal:
+        source = _nearest(fees.mpf_years, shipment, lambda y: y.informal is not None)
+        mpf = source.informal or Decimal(0)
+        notes.append(f"informal entry (value up to {usd(fees.informal_max_value)}): flat MPF {usd(mpf)}")
+        if source is not year:
+            warnings.append(_fallback(year, source, shipment, f"informal MPF {usd(mpf)}"))
+    else:
+        source = _nearest(fees.mpf_years, shipment, lambda y: y.minimum is not None)
+        assert source.minimum is not None and source.maximum is not None
+        ad_valorem = cents(value * fees.mpf_rate)
+        mpf = min(max(ad_valorem, source.minimum), source.maximum)
+        limits = f"min {usd(source.minimum)}, max {usd(source.maximum)}"
+        if source is not year and mpf != ad_valorem:
+            warnings.append(_fallback(year, source, shipment, limits))
+        elif source is not year:
+            notes.append(_fallback(year, source, shipment, limits) + "; this fee is not at a limit")
+    hmf = cents(value * fees.hmf_rate) if shipment.mode in fees.hmf_modes else Decimal(0)
+    if shipment.mode not in fees.hmf_modes:
+        notes.append(f"no HMF: it applies to {', '.join(sorted(fees.hmf_modes))} shipments only")
+    fiscal_year = year.fiscal_year if year else source.fiscal_year
+    return FeeLines(mpf, hmf, fiscal_year, informal), notes, warnings
+
+
+def _nearest(
+    years: tuple[MpfYear, ...], shipment: Shipment, usable: Callable[[MpfYear], bool]
+) -> MpfYear:
+    """The usable year covering the entry date, else the latest usable one before it,
+    else the earliest."""
+    candidates = [y for y in years if usable(y)]
+    day = shipment.entry_date
+    covering = [y for y in candidates if y.period.covers(day)]
+    before = [y for y in candidates if y.period.start <= day]
+    return (covering or before[-1:] or candidates[:1])[0]
+
+
+def _fallback(year: MpfYear | None, source: MpfYear, shipment: Shipment, what: str) -> str:
+    missing = f"FY{year.fiscal_year}" if year else f"the fiscal year of {shipment.entry_date}"
+    return f"MPF values for {missing} not confirmed; FY{source.fiscal_year} values used ({what})"
+
+
+def describe_rate(line: DutyLine) -> str:
+    if line.kind == "inclusive":
+        return f"{percent(line.rate)} ({percent(line.nominal_rate)} incl. MFN)"
+    return percent(line.rate)

@@ -1,0 +1,14 @@
+"""Errors a user can act on. The CLI prints them as one line and exits 1."""
+
+
+class TariffcalcError(Exception):
+    """Bad input or bad data: the message names the field and what was expected."""
+
+
+class RatesError(TariffcalcError):
+    """A rate table that cannot be used: every problem, each with its path in the file."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(problems))

@@ -1,0 +1,139 @@
+"""The schema of a rate table file (pydantic, strict), documented in docs/rates.md.
+
+Checks that need the whole table (references between measures, scenarios and
+sectors) live in `rates.cross_check`, so that every problem is reported with
+its path in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+_ID = r"^[a-z0-9][a-z0-9-]*$"
+
+
+def _percent(value: object) -> Decimal:
+    """'15%' -> Decimal('0.15'). A bare number is refused: 0.15 and 15 are both plausible."""
+    match = _PERCENT.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f"expected a non-negative percentage such as '15%', got {value!r}")
+    return Decimal(match.group(1)) / 100
+
+
+def _amount(value: object) -> Decimal:
+    """A non-negative amount. YAML reads 32.71 as a float; its repr is the number as written."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"expected an amount such as 32.71, got {value!r}")
+    try:
+        amount = Decimal(repr(value) if isinstance(value, float) else str(value))
+    except ArithmeticError:
+        raise ValueError(f"expected an amount such as 32.71, got {value!r}") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"expected a non-negative amount, got {value!r}")
+    return amount
+
+
+Percent = Annotated[Decimal, BeforeValidator(_percent), PlainSerializer(str, return_type=str)]
+Amount = Annotated[Decimal, BeforeValidator(_amount), PlainSerializer(str, return_type=str)]
+Identifier = Annotated[str, Field(pattern=_ID, max_length=64)]
+Confidence = Literal["H", "M", "L"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class PeriodModel(Strict):
+    start: date = Field(alias="from")
+    end: date | None = Field(alias="to")
+
+
+class SectorModel(Strict):
+    label: str
+    mfn: Percent
+    hts: list[Annotated[str, Field(pattern=r"^\d{2,10}$")]]
+    metal_content: bool = False
+    note: str | None = None
+
+
+class HtsLineModel(Strict):
+    mfn: Percent
+    description: str
+
+
+class MeasureModel(Strict):
+    id: Identifier
+    label: str
+    authority: str
+    source: str
+    confidence: Confidence
+    legal_basis: Identifier
+    origins: Literal["all"] | list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]]
+    sectors: Literal["all"] | list[Identifier]
+    derivative: bool | None = None
+    kind: Literal["additional", "inclusive"]
+    rate: Percent
+    base: Literal["value", "metal", "non_metal"]
+    in_force: list[PeriodModel]
+    supersedes: list[Identifier] = []
+    groups: list[Identifier] = []
+    yields_to: list[Identifier] = []
+    note: str | None = None
+
+
+class ScenarioModel(Strict):
+    id: Identifier
+    label: str
+    measures: list[Identifier] = []
+    by_date: bool = False
+
+
+class MpfYearModel(Strict):
+    fiscal_year: int = Field(ge=1900, le=2200)
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    min: Amount | None = None
+    max: Amount | None = None
+    informal: Amount | None = None
+    confidence: Confidence
+    note: str | None = None
+
+
+class MpfModel(Strict):
+    label: str
+    authority: str
+    rate: Percent
+    informal_max_value: Amount
+    years: list[MpfYearModel] = Field(min_length=1)
+
+
+class HmfModel(Strict):
+    label: str
+    authority: str
+    rate: Percent
+    modes: list[Literal["ocean", "air", "truck", "rail"]]
+    confidence: Confidence
+
+
+class FeesModel(Strict):
+    mpf: MpfModel
+    hmf: HmfModel
+
+
+class RateTableModel(Strict):
+    schema_version: Literal[1] = Field(alias="schema")
+    title: str
+    as_of: date
+    legal_bases: dict[Identifier, str] = Field(min_length=1)
+    sectors: dict[Identifier, SectorModel] = Field(min_length=1)
+    hts_source: str = ""
+    hts: dict[Annotated[str, Field(pattern=r"^\d{4}(\.?\d{2}){0,3}$")], HtsLineModel] = {}
+    measures: list[MeasureModel]
+    scenarios: list[ScenarioModel] = Field(min_length=1)
+    fees: FeesModel

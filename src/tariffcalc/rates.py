@@ -1,0 +1,392 @@
+"""Load, validate and compile a rate table.
+
+The slow path (YAML + pydantic, ~150 ms of imports) runs once per distinct
+table: the compiled table is cached, keyed by the file's bytes and this
+package's code, so a typical run reads one small pickle instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tariffcalc import domain
+from tariffcalc.domain import (
+    Fees,
+    HtsLine,
+    Measure,
+    MpfYear,
+    Period,
+    RateTable,
+    Scenario,
+    Sector,
+)
+from tariffcalc.errors import RatesError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from tariffcalc.models import MeasureModel, PeriodModel, RateTableModel
+
+CACHE_ENV = "TARIFFCALC_CACHE_DIR"
+MAX_TABLE_BYTES = 10 * 1024 * 1024
+
+
+def builtin_path() -> Path:
+    """The table shipped in the wheel, or data/rates.yaml in a source checkout."""
+    packaged = Path(__file__).with_name("data") / "rates.yaml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "rates.yaml"
+
+
+def load_table(path: str | Path | None = None, *, use_cache: bool = True) -> RateTable:
+    """Load the table at `path` (default: the shipped one)."""
+    path = Path(path) if path is not None else builtin_path()
+    try:
+        if path.stat().st_size > MAX_TABLE_BYTES:
+            raise RatesError(str(path), [f"larger than {MAX_TABLE_BYTES} bytes"])
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise RatesError(str(path), ["no such file"]) from None
+    except IsADirectoryError:
+        raise RatesError(str(path), ["is a directory, expected a YAML file"]) from None
+    except OSError as error:
+        raise RatesError(str(path), [error.strerror or str(error)]) from None
+    return parse_table(data, str(path), use_cache=use_cache)
+
+
+def parse_table(data: bytes, source: str, *, use_cache: bool = True) -> RateTable:
+    """Validate and compile a table from its YAML bytes; `source` names it in messages."""
+    cache_file = _cache_file(data) if use_cache else None
+    if cache_file is not None:
+        cached = _read_cache(cache_file, source)
+        if cached is not None:
+            return cached
+    table = compile_table(_validate(data, source), source)
+    if cache_file is not None:
+        _write_cache(cache_file, table)
+    return table
+
+
+# --- validation ----------------------------------------------------------------
+
+
+def _validate(data: bytes, source: str) -> RateTableModel:
+    import yaml
+    from pydantic import ValidationError
+
+    from tariffcalc.models import RateTableModel
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        raw = yaml.load(data, Loader=loader)  # noqa: S506 - a safe loader, never the full one
+    except yaml.YAMLError as error:
+        raise RatesError(source, [f"not valid YAML: {_one_line(error)}"]) from None
+    except ValueError as error:  # an impossible date such as 2025-02-30
+        raise RatesError(source, [f"not valid YAML: {error}"]) from None
+    if not isinstance(raw, dict):
+        raise RatesError(source, ["expected a mapping with schema, sectors, measures, ..."])
+    try:
+        model = RateTableModel.model_validate(raw)
+    except ValidationError as error:
+        raise RatesError(source, _describe(error, raw)) from None
+    problems = cross_check(model)
+    if problems:
+        raise RatesError(source, problems)
+    return model
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def _describe(error: ValidationError, raw: dict[str, Any]) -> list[str]:
+    """Pydantic errors as 'path: what was expected', naming measures by id."""
+    problems = []
+    for item in error.errors():
+        path = _path(item["loc"], raw)
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif item["type"] == "missing":
+            message = "missing: this key is required"
+        problems.append(f"{path}: {message}")
+    return problems
+
+
+def _path(loc: tuple[int | str, ...], raw: Any) -> str:
+    text = ""
+    node = raw
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                text += f"({node['id']})"
+        else:
+            text += f".{part}" if text else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return text or "(top level)"
+
+
+def cross_check(model: RateTableModel) -> list[str]:
+    """Problems that need the whole table: duplicates, references, overlaps, cycles."""
+    from tariffcalc.countries import NAMES
+
+    problems: list[str] = []
+    ids = [measure.id for measure in model.measures]
+    problems += _duplicates("measures", ids)
+    problems += _duplicates("scenarios", [scenario.id for scenario in model.scenarios])
+    known, groups = set(ids), {group for m in model.measures for group in m.groups}
+    for i, m in enumerate(model.measures):
+        where = f"measures[{i}]({m.id})"
+        problems += _unknown(f"{where}.supersedes", m.supersedes, known, "measure")
+        problems += _unknown(f"{where}.yields_to", m.yields_to, groups, "group")
+        problems += _unknown(f"{where}.legal_basis", [m.legal_basis], set(model.legal_bases), "legal basis")
+        if m.sectors != "all":
+            problems += _unknown(f"{where}.sectors", m.sectors, set(model.sectors), "sector")
+        if m.origins != "all":
+            problems += _unknown(f"{where}.origins", m.origins, set(NAMES), "ISO 3166 code")
+        if m.id in m.supersedes:
+            problems.append(f"{where}.supersedes: a measure cannot supersede itself")
+        problems += _overlaps(f"{where}.in_force", m.in_force)
+    for i, s in enumerate(model.scenarios):
+        where = f"scenarios[{i}]({s.id})"
+        problems += _unknown(f"{where}.measures", s.measures, known, "measure")
+        if s.by_date and s.measures:
+            problems.append(f"{where}: by_date selects measures by date; list no measures")
+    if "general" not in model.sectors:
+        problems.append("sectors: expected a 'general' sector, the fallback for unlisted HTS codes")
+    problems += _prefix_clashes(model)
+    problems += _fee_problems(model)
+    problems += [f"measures: {cycle}" for cycle in _yield_cycles(model.measures)]
+    return problems
+
+
+def _duplicates(where: str, ids: list[str]) -> list[str]:
+    seen: set[str] = set()
+    repeated = [i for i in ids if i in seen or seen.add(i)]  # type: ignore[func-returns-value]
+    return [f"{where}: id {i!r} is used more than once" for i in dict.fromkeys(repeated)]
+
+
+def _unknown(where: str, names: Iterable[str], known: set[str], what: str) -> list[str]:
+    from difflib import get_close_matches
+
+    problems = []
+    for name in names:
+        if name not in known:
+            close = get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(f"{where}: {name!r} is not a {what} of this table{hint}")
+    return problems
+
+
+def _overlaps(where: str, periods: list[PeriodModel]) -> list[str]:
+    problems = []
+    for i, p in enumerate(periods):
+        if p.end is not None and p.end < p.start:
+            problems.append(f"{where}[{i}]: ends ({p.end}) before it starts ({p.start})")
+    ordered = sorted(periods, key=lambda p: p.start)
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        if earlier.end is None or later.start <= earlier.end:
+            problems.append(
+                f"{where}: periods from {earlier.start} and from {later.start} overlap;"
+                " expected dates in force that do not overlap"
+            )
+    return problems
+
+
+def _prefix_clashes(model: RateTableModel) -> list[str]:
+    owner: dict[str, str] = {}
+    problems = []
+    for sector_id, sector in model.sectors.items():
+        for prefix in sector.hts:
+            if prefix in owner:
+                problems.append(
+                    f"sectors.{sector_id}.hts: prefix {prefix} is also in sector {owner[prefix]}"
+                )
+            owner[prefix] = sector_id
+    return problems
+
+
+def _fee_problems(model: RateTableModel) -> list[str]:
+    problems = []
+    years = model.fees.mpf.years
+    for i, year in enumerate(years):
+        where = f"fees.mpf.years[{i}]"
+        if year.end < year.start:
+            problems.append(f"{where}: ends ({year.end}) before it starts ({year.start})")
+        if (year.min is None) != (year.max is None):
+            problems.append(f"{where}: give both min and max, or neither (not confirmed)")
+        if year.min is not None and year.max is not None and year.min > year.max:
+            problems.append(f"{where}: min {year.min} is above max {year.max}")
+    ordered = sorted(years, key=lambda y: y.start)
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        if later.start <= earlier.end:
+            problems.append(
+                f"fees.mpf.years: fiscal years {earlier.fiscal_year} and {later.fiscal_year} overlap"
+            )
+    if not any(year.min is not None for year in years):
+        problems.append("fees.mpf.years: at least one year needs confirmed min and max")
+    return problems
+
+
+def _yield_cycles(measures: list[MeasureModel]) -> list[str]:
+    """A measure that yields to a group cannot be (through others) what that group yields to."""
+    members: dict[str, list[str]] = {}
+    for m in measures:
+        for group in m.groups:
+            members.setdefault(group, []).append(m.id)
+    waits_on = {m.id: {o for g in m.yields_to for o in members.get(g, [])} for m in measures}
+    try:
+        evaluation_order(waits_on)
+    except ValueError as error:
+        return [str(error)]
+    return []
+
+
+def evaluation_order(waits_on: dict[str, set[str]]) -> list[str]:
+    """Ids ordered so that each comes after those it waits on (stable, else ValueError)."""
+    order: list[str] = []
+    done: set[str] = set()
+    pending = list(waits_on)
+    while pending:
+        ready = [i for i in pending if (waits_on[i] & set(waits_on)) <= done]
+        if not ready:
+            raise ValueError(f"yields_to forms a cycle among {', '.join(sorted(pending))}")
+        order += ready
+        done.update(ready)
+        pending = [i for i in pending if i not in done]
+    return order
+
+
+# --- compilation -----------------------------------------------------------------
+
+
+def compile_table(model: RateTableModel, source: str) -> RateTable:
+    measures = {m.id: _measure(m) for m in model.measures}
+    return RateTable(
+        title=model.title,
+        source=source,
+        legal_bases=dict(model.legal_bases),
+        sectors={
+            key: Sector(key, s.label, s.mfn, tuple(s.hts), s.metal_content, s.note)
+            for key, s in model.sectors.items()
+        },
+        hts={
+            digits: HtsLine(digits, line.mfn, line.description)
+            for code, line in model.hts.items()
+            for digits in [code.replace(".", "")]
+        },
+        hts_source=model.hts_source,
+        measures=measures,
+        scenarios={
+            s.id: Scenario(s.id, s.label, tuple(s.measures), s.by_date) for s in model.scenarios
+        },
+        fees=_fees(model),
+    )
+
+
+def _measure(m: MeasureModel) -> Measure:
+    return Measure(
+        id=m.id,
+        label=m.label,
+        authority=m.authority,
+        source=m.source,
+        confidence=m.confidence,
+        legal_basis=m.legal_basis,
+        origins=None if m.origins == "all" else frozenset(m.origins),
+        sectors=None if m.sectors == "all" else frozenset(m.sectors),
+        derivative=m.derivative,
+        kind=m.kind,
+        rate=m.rate,
+        base=m.base,
+        in_force=tuple(Period(p.start, p.end) for p in m.in_force),
+        supersedes=tuple(m.supersedes),
+        groups=frozenset(m.groups),
+        yields_to=frozenset(m.yields_to),
+        note=m.note,
+    )
+
+
+def _fees(model: RateTableModel) -> Fees:
+    mpf, hmf = model.fees.mpf, model.fees.hmf
+    years = tuple(
+        MpfYear(
+            fiscal_year=y.fiscal_year,
+            period=Period(y.start, y.end),
+            minimum=y.min,
+            maximum=y.max,
+            informal=y.informal,
+            confidence=y.confidence,
+            note=y.note,
+        )
+        for y in sorted(mpf.years, key=lambda y: y.start)
+    )
+    return Fees(
+        mpf_rate=mpf.rate,
+        mpf_authority=mpf.authority,
+        informal_max_value=mpf.informal_max_value,
+        mpf_years=years,
+        hmf_rate=hmf.rate,
+        hmf_authority=hmf.authority,
+        hmf_modes=frozenset(hmf.modes),
+        hmf_confidence=hmf.confidence,
+    )
+
+
+# --- cache -----------------------------------------------------------------------
+
+
+def cache_dir() -> Path | None:
+    """$TARIFFCALC_CACHE_DIR (empty: no cache), else the XDG cache directory."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tariffcalc"
+
+
+def _cache_file(data: bytes) -> Path | None:
+    directory = cache_dir()
+    if directory is None:
+        return None
+    digest = hashlib.sha256(data)
+    # The compiled form depends on this package's code too: key it on the modules' stamps.
+    for module_file in (domain.__file__, __file__):
+        stat = os.stat(module_file)
+        digest.update(f"{module_file}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    return directory / f"table-{digest.hexdigest()[:32]}.pickle"
+
+
+def _read_cache(cache_file: Path, source: str) -> RateTable | None:
+    try:
+        table = pickle.loads(cache_file.read_bytes())
+    except Exception:  # missing, unreadable or stale: rebuild it
+        return None
+    if not isinstance(table, RateTable):
+        return None
+    return table if table.source == source else _renamed(table, source)
+
+
+def _renamed(table: RateTable, source: str) -> RateTable:
+    from dataclasses import replace
+
+    return replace(table, source=source)
+
+
+def _write_cache(cache_file: Path, table: RateTable) -> None:
+    """Best effort and atomic: a read-only home or a full disk only costs speed."""
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache_file.parent, delete=False) as handle:
+            handle.write(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(handle.name, cache_file)
+    except OSError:
+        pass

@@ -1,0 +1,228 @@
+"""Turn what a user typed into a Shipment: parse, check, resolve, convert to USD.
+
+Every error names the field and what was expected, and suggests the close
+match for a mistyped name.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from difflib import get_close_matches
+
+from tariffcalc.countries import CURRENCIES, NAMES, country_suggestions, resolve_country
+from tariffcalc.domain import MODES, RateTable, Shipment
+from tariffcalc.errors import TariffcalcError
+from tariffcalc.money import HUNDRED, MAX_AMOUNT, cents, parse_decimal, percent
+
+Number = Decimal | int | str
+
+
+class InputError(TariffcalcError):
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+def make_shipment(
+    table: RateTable,
+    *,
+    value: Number,
+    sector: str | None = None,
+    hts: str | None = None,
+    mfn: Number | None = None,
+    origin: str = "JP",
+    entry_date: date | str | None = None,
+    currency: str = "USD",
+    fx: Number | None = None,
+    metal_value: Number | None = None,
+    freight: Number = 0,
+    insurance: Number = 0,
+    mode: str = "ocean",
+    quantity: Number | None = None,
+) -> Shipment:
+    """Build a shipment; amounts are in `currency`, converted to USD at `fx` per USD."""
+    currency, rate = _currency(currency, fx)
+    in_currency = amount("value", value, positive=True)
+    customs_value = _to_usd(in_currency, rate)
+    sector_id, hts_digits, description, line_mfn, mfn_source = _classify(table, sector, hts)
+    if mfn is not None:
+        line_mfn = rate_percent("mfn", mfn)
+        mfn_source = f"--mfn {percent(line_mfn)}"
+    metal = None
+    if metal_value is not None:
+        metal = _metal(table, sector_id, _to_usd(amount("metal_value", metal_value), rate))
+        if metal > customs_value:
+            raise InputError(
+                "metal_value",
+                f"expected at most the customs value ({customs_value} USD), got {metal} USD",
+            )
+    return Shipment(
+        customs_value=customs_value,
+        origin=origin_code(origin),
+        entry_date=parse_date("date", entry_date) if entry_date is not None else date.today(),
+        sector=sector_id,
+        mfn_rate=line_mfn,
+        mfn_source=mfn_source,
+        hts=hts_digits,
+        hts_description=description,
+        metal_value=metal,
+        freight=_to_usd(amount("freight", freight), rate),
+        insurance=_to_usd(amount("insurance", insurance), rate),
+        mode=_mode(mode),
+        quantity=None if quantity is None else amount("quantity", quantity, positive=True),
+        currency=currency,
+        fx=rate,
+        value_in_currency=in_currency if currency != "USD" else None,
+    )
+
+
+def amount(field: str, raw: Number, *, positive: bool = False) -> Decimal:
+    number = raw if isinstance(raw, Decimal) else parse_decimal(str(raw))
+    if number is None or not number.is_finite():
+        raise InputError(field, f"expected a number such as 30000 or 30000.50, got {raw!r}")
+    if number < 0 or (positive and number == 0):
+        raise InputError(field, f"expected a {'positive' if positive else 'non-negative'} amount, got {raw}")
+    if number > MAX_AMOUNT:
+        raise InputError(field, f"expected at most {MAX_AMOUNT:,.0f}, got {raw}")
+    return number
+
+
+def rate_percent(field: str, raw: Number) -> Decimal:
+    """A rate typed as a percentage: '3.7' is 3.7%."""
+    number = raw if isinstance(raw, Decimal) else parse_decimal(str(raw).removesuffix("%"))
+    if number is None or number < 0 or number > 1000:
+        raise InputError(field, f"expected a percentage from 0 to 1000 (3.7 is 3.7%), got {raw!r}")
+    return number / HUNDRED
+
+
+def parse_date(field: str, raw: date | str) -> date:
+    if isinstance(raw, date):
+        return raw
+    try:
+        day = date.fromisoformat(raw.strip())
+    except ValueError as error:
+        raise InputError(field, f"expected a date YYYY-MM-DD, got {raw!r} ({error})") from None
+    if len(raw.strip()) != 10:
+        raise InputError(field, f"expected a date YYYY-MM-DD, got {raw!r}")
+    return day
+
+
+def origin_code(raw: str) -> str:
+    code = resolve_country(raw)
+    if code is None:
+        close = country_suggestions(raw)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise InputError(
+            "origin", f"unknown country {raw!r}: expected an ISO 3166 code or name{hint}"
+        )
+    return code
+
+
+def suggest(name: str, choices: list[str]) -> str:
+    close = get_close_matches(name, choices, n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _currency(code: str, fx: Number | None) -> tuple[str, Decimal | None]:
+    code = code.strip().upper()
+    if code not in CURRENCIES:
+        raise InputError("currency", f"expected an ISO 4217 code such as USD or JPY, got {code!r}")
+    if code == "USD":
+        if fx is not None and amount("fx", fx, positive=True) != 1:
+            raise InputError("fx", "the currency is USD: give --fx only with --currency")
+        return code, None
+    if fx is None:
+        raise InputError("fx", f"expected the rate for {code}, in {code} per 1 USD (e.g. --fx 150)")
+    return code, amount("fx", fx, positive=True)
+
+
+def _to_usd(value: Decimal, fx: Decimal | None) -> Decimal:
+    return cents(value if fx is None else value / fx)
+
+
+def _mode(raw: str) -> str:
+    mode = raw.strip().lower()
+    if mode not in MODES:
+        raise InputError("mode", f"expected one of {', '.join(MODES)}, got {raw!r}{suggest(mode, list(MODES))}")
+    return mode
+
+
+def _metal(table: RateTable, sector: str, metal: Decimal) -> Decimal:
+    if not table.sectors[sector].metal_content:
+        metals = [s.id for s in table.sectors.values() if s.metal_content]
+        raise InputError(
+            "metal_value",
+            f"sector {sector!r} has no metal-content measure; a derivative is given as"
+            f" --sector {'|'.join(metals)} with --metal-value",
+        )
+    return metal
+
+
+def _classify(
+    table: RateTable, sector: str | None, hts: str | None
+) -> tuple[str, str | None, str | None, Decimal, str]:
+    """(sector, hts digits, description, MFN rate, where the MFN came from)."""
+    if sector is not None and hts is not None:
+        raise InputError("sector", "give --sector or --hts, not both")
+    if hts is not None:
+        return _classify_hts(table, hts)
+    if sector is None:
+        raise InputError("sector", f"expected --sector ({', '.join(table.sectors)}) or --hts CODE")
+    key = sector.strip().lower()
+    if key not in table.sectors:
+        raise InputError(
+            "sector",
+            f"unknown sector {sector!r}: expected one of {', '.join(table.sectors)}"
+            f"{suggest(key, list(table.sectors))}",
+        )
+    found = table.sectors[key]
+    return key, None, None, found.mfn, f"sector default for {key}"
+
+
+def _classify_hts(table: RateTable, raw: str) -> tuple[str, str, str, Decimal, str]:
+    digits = normalize_hts(raw)
+    line = table.hts.get(digits) or table.hts.get(digits[:8])
+    if line is None:
+        raise InputError("hts", _unknown_hts(table, raw, digits))
+    return sector_of(table, digits), digits, line.description, line.mfn, f"HTS {format_hts(line.code)}"
+
+
+def normalize_hts(raw: str) -> str:
+    digits = raw.strip().replace(".", "").replace(" ", "")
+    if not digits.isdigit() or len(digits) not in (4, 6, 8, 10):
+        raise InputError("hts", f"expected an HTS code of 4, 6, 8 or 10 digits such as 8703.23.01, got {raw!r}")
+    return digits
+
+
+def format_hts(digits: str) -> str:
+    parts = [digits[:4], *(digits[i : i + 2] for i in range(4, len(digits), 2))]
+    return ".".join(parts)
+
+
+def sector_of(table: RateTable, digits: str) -> str:
+    """The sector whose HTS prefix is the longest match; 'general' when none matches."""
+    best, length = "general", 0
+    for sector in table.sectors.values():
+        for prefix in sector.hts:
+            if digits.startswith(prefix) and len(prefix) > length:
+                best, length = sector.id, len(prefix)
+    return best
+
+
+def _unknown_hts(table: RateTable, raw: str, digits: str) -> str:
+    close = [format_hts(c) for c in table.hts if c.startswith(digits[:4])][:5]
+    if not close:
+        close = get_close_matches(digits, list(table.hts), n=3, cutoff=0.5)
+        close = [format_hts(c) for c in close]
+    hint = f"; close: {', '.join(close)}" if close else ""
+    sector = sector_of(table, digits)
+    return (
+        f"{raw!r} is not a line of the curated HTS table{hint}"
+        f" (or give --sector {sector} with --mfn for this line's rate)"
+    )
+
+
+def country_name(code: str) -> str:
+    return NAMES.get(code, code)
