@@ -31,7 +31,22 @@ _API = {
     "TariffcalcError": "tariffcalc.errors",
     "RatesError": "tariffcalc.errors",
 }
-__all__ = ["__version__", *_API]
+__all__ = [
+    "Assessment",
+    "DutyLine",
+    "RateTable",
+    "RatesError",
+    "Shipment",
+    "TariffcalcError",
+    "__version__",
+    "assess",
+    "assess_all",
+    "builtin_path",
+    "load_table",
+    "make_shipment",
+    "parse_table",
+    "to_json",
+]
 
 if TYPE_CHECKING:
     from tariffcalc.domain import Assessment, DutyLine, RateTable, Shipment

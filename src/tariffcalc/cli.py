@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from enum import IntEnum
 from typing import TYPE_CHECKING, NoReturn
 
@@ -68,23 +69,54 @@ def root(
 )
 def duty(
     value: str = typer.Option(..., "--value", "-v", help="Customs (FOB) value, in --currency."),
-    sector: str = typer.Option(None, "--sector", help="Sector: autos, auto-parts, steel, aluminum, copper, general, ..."),
+    sector: str = typer.Option(
+        None, "--sector", help="Sector: autos, auto-parts, steel, aluminum, copper, general, ..."
+    ),
     hts: str = typer.Option(None, "--hts", help="HTS code, e.g. 8703.23.01 (instead of --sector)."),
     mfn: str = typer.Option(None, "--mfn", help="Override the MFN rate, in percent (3.7 = 3.7%)."),
-    origin: str = typer.Option("JP", "--origin", help="Country of origin: ISO code or English name."),
+    origin: str = typer.Option(
+        "JP", "--origin", help="Country of origin: ISO code or English name."
+    ),
     entry_date: str = typer.Option(None, "--date", help="Entry date YYYY-MM-DD (default: today)."),
-    scenario: list[str] = typer.Option(None, "--scenario", "-s", help="Show only this scenario (repeatable)."),
-    currency: str = typer.Option("USD", "--currency", help="Currency of the amounts given (ISO 4217)."),
-    fx: str = typer.Option(None, "--fx", help="Units of --currency per 1 USD (required unless USD)."),
-    metal_value: str = typer.Option(None, "--metal-value", help="Value of the steel/aluminum/copper content of a derivative."),
-    freight: str = typer.Option("0", "--freight", help="International freight (not dutiable; in landed cost)."),
-    insurance: str = typer.Option("0", "--insurance", help="Insurance (not dutiable; in landed cost)."),
-    mode: str = typer.Option("ocean", "--mode", help="Transport: ocean, air, truck or rail (HMF is ocean only)."),
-    quantity: str = typer.Option(None, "--quantity", help="Number of units: adds per-unit figures."),
-    rates: str = typer.Option(None, "--rates", envvar=RATES_ENV, help="Rate table file instead of the shipped one ('-' for stdin)."),
-    output_format: str = typer.Option("table", "--format", "-f", help="table, json, csv or markdown."),
+    scenario: list[str] = typer.Option(
+        None, "--scenario", "-s", help="Show only this scenario (repeatable)."
+    ),
+    currency: str = typer.Option(
+        "USD", "--currency", help="Currency of the amounts given (ISO 4217)."
+    ),
+    fx: str = typer.Option(
+        None, "--fx", help="Units of --currency per 1 USD (required unless USD)."
+    ),
+    metal_value: str = typer.Option(
+        None, "--metal-value", help="Value of the steel/aluminum/copper content of a derivative."
+    ),
+    freight: str = typer.Option(
+        "0", "--freight", help="International freight (not dutiable; in landed cost)."
+    ),
+    insurance: str = typer.Option(
+        "0", "--insurance", help="Insurance (not dutiable; in landed cost)."
+    ),
+    mode: str = typer.Option(
+        "ocean", "--mode", help="Transport: ocean, air, truck or rail (HMF is ocean only)."
+    ),
+    quantity: str = typer.Option(
+        None, "--quantity", help="Number of units: adds per-unit figures."
+    ),
+    rates: str = typer.Option(
+        None,
+        "--rates",
+        envvar=RATES_ENV,
+        help="Rate table file instead of the shipped one ('-' for stdin).",
+    ),
+    output_format: str = typer.Option(
+        "table", "--format", "-f", help="table, json, csv or markdown."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
-    explain: bool = typer.Option(False, "--explain", help="Show every duty line with its authority, and what was not applied."),
+    explain: bool = typer.Option(
+        False,
+        "--explain",
+        help="Show every duty line with its authority, and what was not applied.",
+    ),
 ) -> None:
     """Duty, fees and landed cost of one shipment under every scenario.
 
@@ -129,14 +161,15 @@ def duty(
     WRITERS[chosen_format](sys.stdout, table, shipment, results, explain)
 
 
-def _scenarios(known: dict[str, object], wanted: list[str] | None) -> list[str]:
+def _scenarios(known: Mapping[str, object], wanted: list[str] | None) -> list[str]:
     from tariffcalc.shipment import InputError, suggest
 
     for name in wanted or []:
         if name not in known:
             raise InputError(
                 "scenario",
-                f"unknown scenario {name!r}: expected one of {', '.join(known)}{suggest(name, list(known))}",
+                f"unknown scenario {name!r}: expected one of {', '.join(known)}"
+                + suggest(name, list(known)),
             )
     return list(dict.fromkeys(wanted)) if wanted else list(known)
 
@@ -178,5 +211,7 @@ def main() -> None:
     except Exception as error:  # a bug: say so plainly, no traceback unless asked
         if os.environ.get("TARIFFCALC_DEBUG"):
             raise
-        _fail(f"internal error ({type(error).__name__}: {error}); set TARIFFCALC_DEBUG=1 for details",
-              Exit.INTERNAL)
+        _fail(
+            f"internal error ({type(error).__name__}: {error}); set TARIFFCALC_DEBUG=1 for details",
+            Exit.INTERNAL,
+        )

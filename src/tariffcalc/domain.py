@@ -132,7 +132,7 @@ class Shipment:
     freight: Decimal = Decimal(0)
     insurance: Decimal = Decimal(0)
     mode: Mode = "ocean"
-    quantity: int | None = None
+    quantity: Decimal | None = None
     currency: str = "USD"
     fx: Decimal | None = None  # units of `currency` per 1 USD
     value_in_currency: Decimal | None = None

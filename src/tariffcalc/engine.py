@@ -14,7 +14,7 @@ One general evaluator for every measure in the table:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from decimal import Decimal
 
 from tariffcalc.domain import (
@@ -77,7 +77,9 @@ def _assess(
     duty = sum((line.amount for line in lines), Decimal(0))
     value = shipment.customs_value
     landed = value + shipment.freight + shipment.insurance + duty + fees.total
-    notes += [f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"]
+    notes += [
+        f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
+    ]
     notes += _confidence_notes(table, lines, shipment)
     return Assessment(
         scenario=scenario.id,
@@ -159,7 +161,10 @@ def _evaluate(
         covered_by[measure.id] = set(remaining)
         applied[measure.id] = _line(measure, base_kind, base, shipment.mfn_rate)
     order = [m.id for m in active]
-    lines = [_mfn_line(shipment), *sorted(applied.values(), key=lambda line: order.index(line.measure))]
+    lines = [
+        _mfn_line(shipment),
+        *sorted(applied.values(), key=lambda line: order.index(line.measure)),
+    ]
     return lines, exempt, notes
 
 
@@ -185,7 +190,7 @@ def _bases(table: RateTable, active: list[Measure], ids: list[str]) -> str:
     return " and ".join(table.legal_bases[b].split(" (")[0] for b in bases)
 
 
-def _base_kind(parts: set[str]) -> Base:
+def _base_kind(parts: Set[str]) -> Base:
     if parts == PARTS["value"]:
         return "value"
     return "metal" if parts == PARTS["metal"] else "non_metal"
@@ -242,8 +247,9 @@ def _confidence_notes(table: RateTable, lines: list[DutyLine], shipment: Shipmen
 
 
 def _warnings(table: RateTable, lines: list[DutyLine]) -> list[str]:
+    """A duty that rests on a fact the table marks as not confirmed."""
     return [
-        f"{line.measure}: confidence L, not confirmed: {table.measures[line.measure].note or ''}".rstrip(": ")
+        f"{line.measure}: not confirmed (confidence L): {table.measures[line.measure].note}"
         for line in lines[1:]
         if line.confidence == "L"
     ]
@@ -262,7 +268,9 @@ def compute_fees(fees: Fees, shipment: Shipment) -> tuple[FeeLines, list[str], l
     if informal:
         source = _nearest(fees.mpf_years, shipment, lambda y: y.informal is not None)
         mpf = source.informal or Decimal(0)
-        notes.append(f"informal entry (value up to {usd(fees.informal_max_value)}): flat MPF {usd(mpf)}")
+        notes.append(
+            f"informal entry (value up to {usd(fees.informal_max_value)}): flat MPF {usd(mpf)}"
+        )
         if source is not year:
             warnings.append(_fallback(year, source, shipment, f"informal MPF {usd(mpf)}"))
     else:

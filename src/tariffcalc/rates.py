@@ -12,6 +12,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,7 +86,7 @@ def _validate(data: bytes, source: str) -> RateTableModel:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        raw = yaml.load(data, Loader=loader)  # noqa: S506 - a safe loader, never the full one
+        raw = yaml.load(data, Loader=loader)
     except yaml.YAMLError as error:
         raise RatesError(source, [f"not valid YAML: {_one_line(error)}"]) from None
     except ValueError as error:  # an impossible date such as 2025-02-30
@@ -148,7 +149,9 @@ def cross_check(model: RateTableModel) -> list[str]:
         where = f"measures[{i}]({m.id})"
         problems += _unknown(f"{where}.supersedes", m.supersedes, known, "measure")
         problems += _unknown(f"{where}.yields_to", m.yields_to, groups, "group")
-        problems += _unknown(f"{where}.legal_basis", [m.legal_basis], set(model.legal_bases), "legal basis")
+        problems += _unknown(
+            f"{where}.legal_basis", [m.legal_basis], set(model.legal_bases), "legal basis"
+        )
         if m.sectors != "all":
             problems += _unknown(f"{where}.sectors", m.sectors, set(model.sectors), "sector")
         if m.origins != "all":
@@ -193,7 +196,7 @@ def _overlaps(where: str, periods: list[PeriodModel]) -> list[str]:
         if p.end is not None and p.end < p.start:
             problems.append(f"{where}[{i}]: ends ({p.end}) before it starts ({p.start})")
     ordered = sorted(periods, key=lambda p: p.start)
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in pairwise(ordered):
         if earlier.end is None or later.start <= earlier.end:
             problems.append(
                 f"{where}: periods from {earlier.start} and from {later.start} overlap;"
@@ -227,10 +230,10 @@ def _fee_problems(model: RateTableModel) -> list[str]:
         if year.min is not None and year.max is not None and year.min > year.max:
             problems.append(f"{where}: min {year.min} is above max {year.max}")
     ordered = sorted(years, key=lambda y: y.start)
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in pairwise(ordered):
         if later.start <= earlier.end:
             problems.append(
-                f"fees.mpf.years: fiscal years {earlier.fiscal_year} and {later.fiscal_year} overlap"
+                f"fees.mpf.years: FY{earlier.fiscal_year} and FY{later.fiscal_year} overlap"
             )
     if not any(year.min is not None for year in years):
         problems.append("fees.mpf.years: at least one year needs confirmed min and max")

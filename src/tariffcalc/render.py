@@ -45,7 +45,9 @@ def describe_shipment(table: RateTable, shipment: Shipment) -> str:
     if shipment.metal_value is not None:
         parts.append(f"metal content {usd(shipment.metal_value)}")
     if shipment.freight or shipment.insurance:
-        parts.append(f"freight {usd(shipment.freight)}, insurance {usd(shipment.insurance)} (not dutiable)")
+        parts.append(
+            f"freight {usd(shipment.freight)}, insurance {usd(shipment.insurance)} (not dutiable)"
+        )
     parts.append(shipment.mode)
     if shipment.quantity:
         parts.append(f"{shipment.quantity:,} units")
@@ -56,7 +58,9 @@ def footnotes(results: list[Assessment]) -> list[tuple[str, str]]:
     """(scenario, sentence) per scenario where a measure was displaced (superseded or exempt)."""
     notes = []
     for r in results:
-        displaced = [f"{n.measure}: {n.detail}" for n in r.not_applied if n.reason != "not-in-force"]
+        displaced = [
+            f"{n.measure}: {n.detail}" for n in r.not_applied if n.reason != "not-in-force"
+        ]
         if displaced:
             notes.append((r.scenario, "not applied: " + "; ".join(displaced)))
     return notes
@@ -82,7 +86,14 @@ def write_json(
 # --- csv -----------------------------------------------------------------------------
 
 SUMMARY_FIELDS = [
-    "scenario", "effective_rate", "duty", "mpf", "hmf", "fees", "landed_cost", "change_vs_mfn",
+    "scenario",
+    "effective_rate",
+    "duty",
+    "mpf",
+    "hmf",
+    "fees",
+    "landed_cost",
+    "change_vs_mfn",
 ]
 LINE_FIELDS = ["scenario", "measure", "authority", "kind", "rate", "base_kind", "base", "amount"]
 
@@ -95,17 +106,31 @@ def write_csv(
         writer.writerow(LINE_FIELDS)
         for r in results:
             for line in r.lines:
-                writer.writerow([
-                    r.scenario, line.measure, line.authority, line.kind, line.rate,
-                    line.base_kind, line.base, line.amount,
-                ])
+                writer.writerow(
+                    [
+                        r.scenario,
+                        line.measure,
+                        line.authority,
+                        line.kind,
+                        line.rate,
+                        line.base_kind,
+                        line.base,
+                        line.amount,
+                    ]
+                )
         return
     per_unit = shipment.quantity is not None
     writer.writerow(SUMMARY_FIELDS + (["duty_per_unit", "landed_per_unit"] if per_unit else []))
     for row in summary_rows(shipment, results):
         cells = [
-            row.scenario, row.effective_rate, row.duty, row.mpf, row.hmf, row.fees,
-            row.landed_cost, row.change_vs_mfn,
+            row.scenario,
+            row.effective_rate,
+            row.duty,
+            row.mpf,
+            row.hmf,
+            row.fees,
+            row.landed_cost,
+            row.change_vs_mfn,
         ]
         writer.writerow(cells + ([row.duty_per_unit, row.landed_per_unit] if per_unit else []))
 
@@ -185,7 +210,9 @@ def write_table(
         grid.add_row(*_cells(row, markers.get(row.scenario, "")))
     console.print(grid)
     for scenario, text in footnotes(results):
-        console.print(f"{markers[scenario].strip()} {scenario}: {text}", highlight=False, markup=False)
+        console.print(
+            f"{markers[scenario].strip()} {scenario}: {text}", highlight=False, markup=False
+        )
     for note in other_notes(table, shipment, results):
         console.print(f"note: {note}", style="dim", highlight=False, markup=False)
     if explain:
@@ -196,9 +223,15 @@ def write_table(
 def _explain(console: Console, result: Assessment) -> None:
     from rich.table import Table
 
-    lines = Table(title=f"{result.scenario}: {result.label}", title_justify="left", header_style="bold")
+    lines = Table(
+        title=f"{result.scenario}: {result.label}", title_justify="left", header_style="bold"
+    )
     for column in ("Measure", "Authority", "Rate", "Base", "Amount"):
-        lines.add_column(column, justify="right" if column in ("Rate", "Base", "Amount") else "left", no_wrap=column == "Measure")
+        lines.add_column(
+            column,
+            justify="right" if column in ("Rate", "Base", "Amount") else "left",
+            no_wrap=column == "Measure",
+        )
     for line in result.lines:
         base = usd(line.base) + ("" if line.base_kind == "value" else f" ({line.base_kind})")
         lines.add_row(line.measure, line.authority, describe_rate(line), base, usd(line.amount))

@@ -61,7 +61,9 @@ def shipment_notes(table: RateTable, shipment: Shipment) -> list[str]:
     sector = table.sectors[shipment.sector]
     notes = [f"{sector.id}: {sector.note}"] if sector.note and shipment.hts is None else []
     if shipment.hts is not None:
-        notes.append(f"HTS line from the rate table's curated list ({table.hts_source or table.source})")
+        notes.append(
+            f"HTS line from the rate table's curated list ({table.hts_source or table.source})"
+        )
     return notes
 
 
@@ -152,4 +154,8 @@ def number(value: Decimal | None) -> float | int | None:
     float's shortest repr is exactly the decimal written (103.92 -> 103.92)."""
     if value is None:
         return None
-    return int(value) if value == value.to_integral_value() and value.as_tuple().exponent == 0 else float(value)
+    return (
+        int(value)
+        if value == value.to_integral_value() and value.as_tuple().exponent == 0
+        else float(value)
+    )

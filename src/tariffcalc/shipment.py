@@ -11,7 +11,7 @@ from decimal import Decimal
 from difflib import get_close_matches
 
 from tariffcalc.countries import CURRENCIES, NAMES, country_suggestions, resolve_country
-from tariffcalc.domain import MODES, RateTable, Shipment
+from tariffcalc.domain import MODES, Mode, RateTable, Shipment
 from tariffcalc.errors import TariffcalcError
 from tariffcalc.money import HUNDRED, MAX_AMOUNT, cents, parse_decimal, percent
 
@@ -83,7 +83,9 @@ def amount(field: str, raw: Number, *, positive: bool = False) -> Decimal:
     if number is None or not number.is_finite():
         raise InputError(field, f"expected a number such as 30000 or 30000.50, got {raw!r}")
     if number < 0 or (positive and number == 0):
-        raise InputError(field, f"expected a {'positive' if positive else 'non-negative'} amount, got {raw}")
+        raise InputError(
+            field, f"expected a {'positive' if positive else 'non-negative'} amount, got {raw}"
+        )
     if number > MAX_AMOUNT:
         raise InputError(field, f"expected at most {MAX_AMOUNT:,.0f}, got {raw}")
     return number
@@ -142,11 +144,14 @@ def _to_usd(value: Decimal, fx: Decimal | None) -> Decimal:
     return cents(value if fx is None else value / fx)
 
 
-def _mode(raw: str) -> str:
+def _mode(raw: str) -> Mode:
     mode = raw.strip().lower()
-    if mode not in MODES:
-        raise InputError("mode", f"expected one of {', '.join(MODES)}, got {raw!r}{suggest(mode, list(MODES))}")
-    return mode
+    for known in MODES:
+        if mode == known:
+            return known
+    raise InputError(
+        "mode", f"expected one of {', '.join(MODES)}, got {raw!r}{suggest(mode, list(MODES))}"
+    )
 
 
 def _metal(table: RateTable, sector: str, metal: Decimal) -> Decimal:
@@ -186,13 +191,21 @@ def _classify_hts(table: RateTable, raw: str) -> tuple[str, str, str, Decimal, s
     line = table.hts.get(digits) or table.hts.get(digits[:8])
     if line is None:
         raise InputError("hts", _unknown_hts(table, raw, digits))
-    return sector_of(table, digits), digits, line.description, line.mfn, f"HTS {format_hts(line.code)}"
+    return (
+        sector_of(table, digits),
+        digits,
+        line.description,
+        line.mfn,
+        f"HTS {format_hts(line.code)}",
+    )
 
 
 def normalize_hts(raw: str) -> str:
     digits = raw.strip().replace(".", "").replace(" ", "")
     if not digits.isdigit() or len(digits) not in (4, 6, 8, 10):
-        raise InputError("hts", f"expected an HTS code of 4, 6, 8 or 10 digits such as 8703.23.01, got {raw!r}")
+        raise InputError(
+            "hts", f"expected an HTS code of 4, 6, 8 or 10 digits such as 8703.23.01, got {raw!r}"
+        )
     return digits
 
 
