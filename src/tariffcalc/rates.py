@@ -1,16 +1,16 @@
 """Load, validate and compile a rate table.
 
-The slow path (YAML + pydantic, ~150 ms of imports) runs once per distinct
-table: the compiled table is cached, keyed by the file's bytes and this
-package's code, so a typical run reads one small pickle instead.
+The slow path (YAML + pydantic, ~150 ms of imports) runs once per table file:
+the compiled table is cached beside the user's other caches, stamped with the
+file's path, size and mtime and this package's code, so a typical run reads one
+small pickle instead. A table read from stdin is never cached.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
-import tempfile
+import zlib
 from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
@@ -47,32 +47,33 @@ def builtin_path() -> Path:
 
 
 def load_table(path: str | Path | None = None, *, use_cache: bool = True) -> RateTable:
-    """Load the table at `path` (default: the shipped one)."""
+    """Load the table at `path` (default: the shipped one), from the cache when fresh."""
     path = Path(path) if path is not None else builtin_path()
+    source = str(path)
     try:
-        if path.stat().st_size > MAX_TABLE_BYTES:
-            raise RatesError(str(path), [f"larger than {MAX_TABLE_BYTES} bytes"])
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise RatesError(str(path), ["no such file"]) from None
-    except IsADirectoryError:
-        raise RatesError(str(path), ["is a directory, expected a YAML file"]) from None
-    except OSError as error:
-        raise RatesError(str(path), [error.strerror or str(error)]) from None
-    return parse_table(data, str(path), use_cache=use_cache)
-
-
-def parse_table(data: bytes, source: str, *, use_cache: bool = True) -> RateTable:
-    """Validate and compile a table from its YAML bytes; `source` names it in messages."""
-    cache_file = _cache_file(data) if use_cache else None
-    if cache_file is not None:
-        cached = _read_cache(cache_file, source)
+        stat = path.stat()
+        if stat.st_size > MAX_TABLE_BYTES:
+            raise RatesError(source, [f"larger than {MAX_TABLE_BYTES} bytes"])
+        stamp = _stamp(path, stat) if use_cache else None
+        cached = _read_cache(path, stamp, source) if stamp else None
         if cached is not None:
             return cached
-    table = compile_table(_validate(data, source), source)
-    if cache_file is not None:
-        _write_cache(cache_file, table)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise RatesError(source, ["no such file"]) from None
+    except IsADirectoryError:
+        raise RatesError(source, ["is a directory, expected a YAML file"]) from None
+    except OSError as error:
+        raise RatesError(source, [error.strerror or str(error)]) from None
+    table = parse_table(data, source)
+    if stamp:
+        _write_cache(path, stamp, table)
     return table
+
+
+def parse_table(data: bytes, source: str) -> RateTable:
+    """Validate and compile a table from its YAML bytes; `source` names it in messages."""
+    return compile_table(_validate(data, source), source)
 
 
 # --- validation ----------------------------------------------------------------
@@ -356,40 +357,44 @@ def cache_dir() -> Path | None:
     return Path(base) / "tariffcalc"
 
 
-def _cache_file(data: bytes) -> Path | None:
-    directory = cache_dir()
-    if directory is None:
-        return None
-    digest = hashlib.sha256(data)
-    # The compiled form depends on this package's code too: key it on the modules' stamps.
+def _stamp(path: Path, stat: os.stat_result) -> str:
+    """What the compiled table depends on: the file, and this package's code."""
+    parts = [f"{path.resolve()}:{stat.st_mtime_ns}:{stat.st_size}"]
     for module_file in (domain.__file__, __file__):
-        stat = os.stat(module_file)
-        digest.update(f"{module_file}:{stat.st_mtime_ns}:{stat.st_size}".encode())
-    return directory / f"table-{digest.hexdigest()[:32]}.pickle"
+        code = os.stat(module_file)
+        parts.append(f"{module_file}:{code.st_mtime_ns}:{code.st_size}")
+    return "|".join(parts)
 
 
-def _read_cache(cache_file: Path, source: str) -> RateTable | None:
+def _cache_file(path: Path) -> Path | None:
+    """One cache file per table path; the stamp inside tells whether it is fresh."""
+    directory = cache_dir()
+    key = zlib.crc32(str(path.resolve()).encode())
+    return directory / f"table-{key:08x}.pickle" if directory else None
+
+
+def _read_cache(path: Path, stamp: str, source: str) -> RateTable | None:
+    cache_file = _cache_file(path)
     try:
-        table = pickle.loads(cache_file.read_bytes())
-    except Exception:  # missing, unreadable or stale: rebuild it
+        cached_stamp, table = pickle.loads(cache_file.read_bytes())  # type: ignore[union-attr]
+    except Exception:  # missing, unreadable or from other code: rebuild it
         return None
-    if not isinstance(table, RateTable):
+    if cached_stamp != stamp or not isinstance(table, RateTable):
         return None
-    return table if table.source == source else _renamed(table, source)
+    return table if table.source == source else table._replace(source=source)
 
 
-def _renamed(table: RateTable, source: str) -> RateTable:
-    from dataclasses import replace
-
-    return replace(table, source=source)
-
-
-def _write_cache(cache_file: Path, table: RateTable) -> None:
+def _write_cache(path: Path, stamp: str, table: RateTable) -> None:
     """Best effort and atomic: a read-only home or a full disk only costs speed."""
+    import tempfile
+
+    cache_file = _cache_file(path)
+    if cache_file is None:
+        return
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=cache_file.parent, delete=False) as handle:
-            handle.write(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+            handle.write(pickle.dumps((stamp, table), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(handle.name, cache_file)
     except OSError:
         pass

@@ -3,9 +3,8 @@ format shares, so that table, CSV, Markdown and JSON carry the same figures."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from tariffcalc.domain import Assessment, DutyLine, RateTable, Shipment
 from tariffcalc.money import cents
@@ -14,8 +13,7 @@ from tariffcalc.shipment import country_name, format_hts
 JSON_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class SummaryRow:
+class SummaryRow(NamedTuple):
     scenario: str
     label: str
     effective_rate: Decimal

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from difflib import get_close_matches
 
 from tariffcalc.countries import CURRENCIES, NAMES, country_suggestions, resolve_country
 from tariffcalc.domain import MODES, Mode, RateTable, Shipment
@@ -123,6 +122,8 @@ def origin_code(raw: str) -> str:
 
 
 def suggest(name: str, choices: list[str]) -> str:
+    from difflib import get_close_matches
+
     close = get_close_matches(name, choices, n=1, cutoff=0.5)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -225,6 +226,8 @@ def sector_of(table: RateTable, digits: str) -> str:
 
 
 def _unknown_hts(table: RateTable, raw: str, digits: str) -> str:
+    from difflib import get_close_matches
+
     close = [format_hts(c) for c in table.hts if c.startswith(digits[:4])][:5]
     if not close:
         close = get_close_matches(digits, list(table.hts), n=3, cutoff=0.5)
