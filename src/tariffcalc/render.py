@@ -202,7 +202,7 @@ def write_table(
 
     console = make_console(out)
     markers = _markers(results)
-    console.print(describe_shipment(table, shipment), highlight=False, markup=False)
+    console.print(describe_shipment(table, shipment), highlight=False, markup=False, soft_wrap=True)
     grid = Table(show_lines=False, header_style="bold")
     for i, column in enumerate(_columns(shipment)):
         grid.add_column(column, justify="right" if i else "left", no_wrap=True)
@@ -211,10 +211,13 @@ def write_table(
     console.print(grid)
     for scenario, text in footnotes(results):
         console.print(
-            f"{markers[scenario].strip()} {scenario}: {text}", highlight=False, markup=False
+            f"{markers[scenario].strip()} {scenario}: {text}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
         )
     for note in other_notes(table, shipment, results):
-        console.print(f"note: {note}", style="dim", highlight=False, markup=False)
+        console.print(f"note: {note}", style="dim", highlight=False, markup=False, soft_wrap=True)
     if explain:
         for r in results:
             _explain(console, r)
@@ -241,7 +244,9 @@ def _explain(console: Console, result: Assessment) -> None:
     lines.add_row("landed cost", "", "", "", usd(result.landed_cost), style="bold")
     console.print(lines)
     for n in result.not_applied:
-        console.print(f"  not applied: {n.measure}: {n.detail}", highlight=False, markup=False)
+        console.print(
+            f"  not applied: {n.measure}: {n.detail}", highlight=False, markup=False, soft_wrap=True
+        )
 
 
 def make_console(out: TextIO) -> Console:
