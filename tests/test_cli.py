@@ -302,3 +302,18 @@ def test_json_run_from_the_cache_imports_neither_pydantic_nor_yaml_nor_rich(tmp_
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
     ).stderr
     assert err.strip().splitlines()[-1] == "[]"
+
+
+def test_a_narrow_screen_never_cuts_a_figure(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    wide = cli(*CAR, "--quantity", "3", "--freight", "1500", "--explain").out
+    monkeypatch.setattr("tariffcalc.render.make_console", _narrow_console)
+    narrow = cli(*CAR, "--quantity", "3", "--freight", "1500", "--explain").out
+    assert "…" not in narrow
+    for figure in ("$36,141.42", "$12,047.14", "$1,500.00", "12.5% (15% incl. MFN)"):
+        assert figure in wide and figure in narrow
+
+
+def _narrow_console(out: Any) -> Any:
+    from rich.console import Console
+
+    return Console(file=out, width=50)

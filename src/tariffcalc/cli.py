@@ -68,48 +68,69 @@ def root(
     )
 )
 def duty(
-    value: str = typer.Option(..., "--value", "-v", help="Customs (FOB) value, in --currency."),
+    value: str = typer.Option(
+        ..., "--value", metavar="AMOUNT", help="Customs (FOB) value, in --currency."
+    ),
     sector: str = typer.Option(
-        None, "--sector", help="Sector: autos, auto-parts, steel, aluminum, copper, general, ..."
+        None,
+        "--sector",
+        metavar="SECTOR",
+        help="Sector: autos, auto-parts, steel, aluminum, copper, general, ...",
     ),
-    hts: str = typer.Option(None, "--hts", help="HTS code, e.g. 8703.23.01 (instead of --sector)."),
-    mfn: str = typer.Option(None, "--mfn", help="Override the MFN rate, in percent (3.7 = 3.7%)."),
+    hts: str = typer.Option(
+        None, "--hts", metavar="CODE", help="HTS code, e.g. 8703.23.01 (instead of --sector)."
+    ),
+    mfn: str = typer.Option(
+        None, "--mfn", metavar="PCT", help="Override the MFN rate, in percent (3.7 = 3.7%)."
+    ),
     origin: str = typer.Option(
-        "JP", "--origin", help="Country of origin: ISO code or English name."
+        "JP", "--origin", metavar="COUNTRY", help="Country of origin: ISO code or English name."
     ),
-    entry_date: str = typer.Option(None, "--date", help="Entry date YYYY-MM-DD (default: today)."),
+    entry_date: str = typer.Option(
+        None, "--date", metavar="YYYY-MM-DD", help="Entry date YYYY-MM-DD (default: today)."
+    ),
     scenario: list[str] = typer.Option(
-        None, "--scenario", "-s", help="Show only this scenario (repeatable)."
+        None, "--scenario", "-s", metavar="ID", help="Show only this scenario (repeatable)."
     ),
     currency: str = typer.Option(
-        "USD", "--currency", help="Currency of the amounts given (ISO 4217)."
+        "USD", "--currency", metavar="CODE", help="Currency of the amounts given (ISO 4217)."
     ),
     fx: str = typer.Option(
-        None, "--fx", help="Units of --currency per 1 USD (required unless USD)."
+        None, "--fx", metavar="RATE", help="Units of --currency per 1 USD (required unless USD)."
     ),
     metal_value: str = typer.Option(
-        None, "--metal-value", help="Value of the steel/aluminum/copper content of a derivative."
+        None,
+        "--metal-value",
+        metavar="AMOUNT",
+        help="Value of the steel/aluminum/copper content of a derivative.",
     ),
     freight: str = typer.Option(
-        "0", "--freight", help="International freight (not dutiable; in landed cost)."
+        "0",
+        "--freight",
+        metavar="AMOUNT",
+        help="International freight (not dutiable; in landed cost).",
     ),
     insurance: str = typer.Option(
-        "0", "--insurance", help="Insurance (not dutiable; in landed cost)."
+        "0", "--insurance", metavar="AMOUNT", help="Insurance (not dutiable; in landed cost)."
     ),
     mode: str = typer.Option(
-        "ocean", "--mode", help="Transport: ocean, air, truck or rail (HMF is ocean only)."
+        "ocean",
+        "--mode",
+        metavar="MODE",
+        help="Transport: ocean, air, truck or rail (HMF is ocean only).",
     ),
     quantity: str = typer.Option(
-        None, "--quantity", help="Number of units: adds per-unit figures."
+        None, "--quantity", metavar="N", help="Number of units: adds per-unit figures."
     ),
     rates: str = typer.Option(
         None,
         "--rates",
+        metavar="FILE",
         envvar=RATES_ENV,
         help="Rate table file instead of the shipped one ('-' for stdin).",
     ),
     output_format: str = typer.Option(
-        "table", "--format", "-f", help="table, json, csv or markdown."
+        "table", "--format", "-f", metavar="FORMAT", help="table, json, csv or markdown."
     ),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     explain: bool = typer.Option(

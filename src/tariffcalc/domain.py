@@ -66,7 +66,8 @@ class Sector(NamedTuple):
     mfn: Decimal
     hts: tuple[str, ...]  # digit prefixes
     metal_content: bool = False
-    note: str | None = None
+    note: str | None = None  # about the sector's coverage
+    mfn_note: str | None = None  # about its default MFN rate, shown when that rate is used
 
 
 class HtsLine(NamedTuple):
@@ -117,6 +118,7 @@ class Shipment(NamedTuple):
     sector: str
     mfn_rate: Decimal
     mfn_source: str  # where the MFN rate came from, for the reader
+    mfn_is_default: bool  # the sector's default MFN rate, not a line's or the user's
     hts: str | None = None
     hts_description: str | None = None
     metal_value: Decimal | None = None  # USD

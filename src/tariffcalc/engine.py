@@ -110,8 +110,9 @@ def _label(scenario: Scenario, shipment: Shipment) -> str:
 
 
 def _not_in_force(measure: Measure, shipment: Shipment) -> NotApplied:
-    periods = ", ".join(p.describe() for p in measure.in_force) or "never in force"
-    detail = f"not in force on {shipment.entry_date.isoformat()} (in force: {periods})"
+    periods = ", ".join(p.describe() for p in measure.in_force)
+    when = f"in force {periods}" if periods else "never in force: a hypothetical scenario only"
+    detail = f"not in force on {shipment.entry_date.isoformat()} ({when})"
     return NotApplied(measure.id, measure.label, "not-in-force", detail)
 
 

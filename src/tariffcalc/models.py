@@ -60,6 +60,7 @@ class SectorModel(Strict):
     hts: list[Annotated[str, Field(pattern=r"^\d{2,10}$")]]
     metal_content: bool = False
     note: str | None = None
+    mfn_note: str | None = None
 
 
 class HtsLineModel(Strict):

@@ -280,7 +280,7 @@ def compile_table(model: RateTableModel, source: str) -> RateTable:
         source=source,
         legal_bases=dict(model.legal_bases),
         sectors={
-            key: Sector(key, s.label, s.mfn, tuple(s.hts), s.metal_content, s.note)
+            key: Sector(key, s.label, s.mfn, tuple(s.hts), s.metal_content, s.note, s.mfn_note)
             for key, s in model.sectors.items()
         },
         hts={

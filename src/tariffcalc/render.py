@@ -20,6 +20,7 @@ from tariffcalc.shipment import country_name, format_hts
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
 FORMATS = ("table", "json", "csv", "markdown")
 Writer = Callable[[TextIO, RateTable, Shipment, list[Assessment], bool], None]
@@ -50,7 +51,7 @@ def describe_shipment(table: RateTable, shipment: Shipment) -> str:
         )
     parts.append(shipment.mode)
     if shipment.quantity:
-        parts.append(f"{shipment.quantity:,} units")
+        parts.append(f"quantity {shipment.quantity:,}")
     return " · ".join(parts)
 
 
@@ -208,7 +209,7 @@ def write_table(
         grid.add_column(column, justify="right" if i else "left", no_wrap=True)
     for row in summary_rows(shipment, results):
         grid.add_row(*_cells(row, markers.get(row.scenario, "")))
-    console.print(grid)
+    print_unclipped(console, grid)
     for scenario, text in footnotes(results):
         console.print(
             f"{markers[scenario].strip()} {scenario}: {text}",
@@ -233,7 +234,8 @@ def _explain(console: Console, result: Assessment) -> None:
         lines.add_column(
             column,
             justify="right" if column in ("Rate", "Base", "Amount") else "left",
-            no_wrap=column == "Measure",
+            no_wrap=column != "Authority",
+            max_width=32 if column == "Authority" else None,
         )
     for line in result.lines:
         base = usd(line.base) + ("" if line.base_kind == "value" else f" ({line.base_kind})")
@@ -242,11 +244,23 @@ def _explain(console: Console, result: Assessment) -> None:
     lines.add_row("MPF", f"FY{result.fees.mpf_fiscal_year}", "", "", usd(result.fees.mpf))
     lines.add_row("HMF", "", "", "", usd(result.fees.hmf))
     lines.add_row("landed cost", "", "", "", usd(result.landed_cost), style="bold")
-    console.print(lines)
+    print_unclipped(console, lines)
     for n in result.not_applied:
         console.print(
             f"  not applied: {n.measure}: {n.detail}", highlight=False, markup=False, soft_wrap=True
         )
+
+
+def print_unclipped(console: Console, table: Table) -> None:
+    """Figures are never cut to fit: a table wider than the screen is printed at its width."""
+    from rich.measure import Measurement
+
+    unbounded = console.options.update(width=10_000)
+    needed = Measurement.get(console, unbounded, table).maximum
+    screen = console.width
+    console.width = max(screen, needed)
+    console.print(table)
+    console.width = screen
 
 
 def make_console(out: TextIO) -> Console:

@@ -57,7 +57,9 @@ def _per_unit(amount: Decimal, shipment: Shipment) -> Decimal | None:
 
 def shipment_notes(table: RateTable, shipment: Shipment) -> list[str]:
     sector = table.sectors[shipment.sector]
-    notes = [f"{sector.id}: {sector.note}"] if sector.note and shipment.hts is None else []
+    notes = [f"{sector.id}: {sector.note}"] if sector.note else []
+    if sector.mfn_note and shipment.mfn_is_default:
+        notes.append(f"{sector.id}: {sector.mfn_note}")
     if shipment.hts is not None:
         notes.append(
             f"HTS line from the rate table's curated list ({table.hts_source or table.source})"

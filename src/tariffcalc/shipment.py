@@ -64,6 +64,7 @@ def make_shipment(
         sector=sector_id,
         mfn_rate=line_mfn,
         mfn_source=mfn_source,
+        mfn_is_default=hts_digits is None and mfn is None,
         hts=hts_digits,
         hts_description=description,
         metal_value=metal,
