@@ -185,6 +185,8 @@ BAD_INPUT = [
     (["--value", "100", "--scenario", "dael"], "did you mean 'deal'?"),
     (["--value", "100", "--origin", "Japn"], "did you mean Japan"),
     (["--value", "100", "--date", "2025-02-30"], "--date: expected a date YYYY-MM-DD"),
+    (["--value", "100", "--date", "0025-10-01"], "--date: expected an entry date from 1980-01-01"),
+    (["--value", "100", "--date", "10/01/2025"], "--date: expected a date YYYY-MM-DD"),
     (["--value", "100", "--currency", "JPY", "--fx", "0"], "--fx: expected a positive amount"),
     (["--value", "100", "--currency", "JPY", "--fx", "-3"], "--fx: expected a positive amount"),
     (["--value", "100", "--currency", "JPY"], "--fx: expected the rate for JPY"),

@@ -371,3 +371,12 @@ def test_each_line_is_rounded_half_up_to_the_cent(table: RateTable) -> None:
 def test_assess_all_defaults_to_every_scenario_in_table_order(table: RateTable) -> None:
     shipment = make_shipment(table, sector="autos", value="30000", entry_date="2025-10-01")
     assert [r.scenario for r in assess_all(table, shipment)] == list(table.scenarios)
+
+
+def test_de_minimis_is_only_flagged_while_it_was_available(table: RateTable) -> None:
+    before = run(table, sector="general", value="500", entry_date="2025-08-28")
+    after = run(table, sector="general", value="500", entry_date="2025-08-29")
+    assert any("de minimis" in note for note in before.notes)
+    assert not any("de minimis" in note for note in after.notes)
+    # The figures assume a regular entry either way: 10% baseline, then the 15% deal rate.
+    assert (before.duty, after.duty) == (D("50.00"), D("75.00"))

@@ -736,6 +736,7 @@ def resolve_country(text: str) -> str | None:
 def country_suggestions(text: str) -> list[str]:
     from difflib import get_close_matches
 
-    candidates = {name.casefold(): name for name in [*NAMES.values(), *ALIASES]}
+    names = [*NAMES.values(), *(alias for alias in ALIASES if len(alias) > 3)]
+    candidates = {name.casefold(): name for name in names}
     close = get_close_matches(text.strip().casefold(), list(candidates), n=3, cutoff=0.6)
     return [candidates[c] for c in close]

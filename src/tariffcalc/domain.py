@@ -95,6 +95,9 @@ class Fees(NamedTuple):
     hmf_authority: str
     hmf_modes: frozenset[str]
     hmf_confidence: str
+    de_minimis_max: Decimal | None = None
+    de_minimis_periods: tuple[Period, ...] = ()
+    de_minimis_authority: str = ""
 
 
 class RateTable(NamedTuple):

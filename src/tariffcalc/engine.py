@@ -284,11 +284,25 @@ def compute_fees(fees: Fees, shipment: Shipment) -> tuple[FeeLines, list[str], l
             warnings.append(_fallback(year, source, shipment, limits))
         elif source is not year:
             notes.append(_fallback(year, source, shipment, limits) + "; this fee is not at a limit")
+    if _de_minimis_open(fees, shipment):
+        notes.append(
+            f"value up to {usd(fees.de_minimis_max or Decimal(0))} entered on"
+            f" {shipment.entry_date}: the shipment may have qualified for duty-free de minimis"
+            f" entry ({fees.de_minimis_authority}); the figures assume a regular entry"
+        )
     hmf = cents(value * fees.hmf_rate) if shipment.mode in fees.hmf_modes else Decimal(0)
     if shipment.mode not in fees.hmf_modes:
         notes.append(f"no HMF: it applies to {', '.join(sorted(fees.hmf_modes))} shipments only")
     fiscal_year = year.fiscal_year if year else source.fiscal_year
     return FeeLines(mpf, hmf, fiscal_year, informal), notes, warnings
+
+
+def _de_minimis_open(fees: Fees, shipment: Shipment) -> bool:
+    return (
+        fees.de_minimis_max is not None
+        and shipment.customs_value <= fees.de_minimis_max
+        and any(p.covers(shipment.entry_date) for p in fees.de_minimis_periods)
+    )
 
 
 def _nearest(

@@ -122,9 +122,19 @@ class HmfModel(Strict):
     confidence: Confidence
 
 
+class DeMinimisModel(Strict):
+    label: str
+    authority: str
+    max_value: Amount
+    available: list[PeriodModel]
+    confidence: Confidence
+    note: str | None = None
+
+
 class FeesModel(Strict):
     mpf: MpfModel
     hmf: HmfModel
+    de_minimis: DeMinimisModel | None = None
 
 
 class RateTableModel(Strict):

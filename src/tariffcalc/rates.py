@@ -320,7 +320,7 @@ def _measure(m: MeasureModel) -> Measure:
 
 
 def _fees(model: RateTableModel) -> Fees:
-    mpf, hmf = model.fees.mpf, model.fees.hmf
+    mpf, hmf, de_minimis = model.fees.mpf, model.fees.hmf, model.fees.de_minimis
     years = tuple(
         MpfYear(
             fiscal_year=y.fiscal_year,
@@ -342,6 +342,11 @@ def _fees(model: RateTableModel) -> Fees:
         hmf_authority=hmf.authority,
         hmf_modes=frozenset(hmf.modes),
         hmf_confidence=hmf.confidence,
+        de_minimis_max=de_minimis.max_value if de_minimis else None,
+        de_minimis_periods=tuple(Period(p.start, p.end) for p in de_minimis.available)
+        if de_minimis
+        else (),
+        de_minimis_authority=de_minimis.authority if de_minimis else "",
     )
 
 

@@ -149,13 +149,7 @@ def _line_json(line: DutyLine) -> dict[str, Any]:
     }
 
 
-def number(value: Decimal | None) -> float | int | None:
+def number(value: Decimal | None) -> float | None:
     """A JSON number. Money has at most cents and stays far below 2**53 cents, so the
     float's shortest repr is exactly the decimal written (103.92 -> 103.92)."""
-    if value is None:
-        return None
-    return (
-        int(value)
-        if value == value.to_integral_value() and value.as_tuple().exponent == 0
-        else float(value)
-    )
+    return None if value is None else float(value)

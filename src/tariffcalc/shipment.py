@@ -15,6 +15,8 @@ from tariffcalc.errors import TariffcalcError
 from tariffcalc.money import HUNDRED, MAX_AMOUNT, cents, parse_decimal, percent
 
 Number = Decimal | int | str
+# Entry dates outside these are typos (0025-10-01), not shipments.
+EARLIEST_DATE, LATEST_DATE = date(1980, 1, 1), date(2100, 12, 31)
 
 
 class InputError(TariffcalcError):
@@ -108,6 +110,10 @@ def parse_date(field: str, raw: date | str) -> date:
         raise InputError(field, f"expected a date YYYY-MM-DD, got {raw!r} ({error})") from None
     if len(raw.strip()) != 10:
         raise InputError(field, f"expected a date YYYY-MM-DD, got {raw!r}")
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise InputError(
+            field, f"expected an entry date from {EARLIEST_DATE} to {LATEST_DATE}, got {raw}"
+        )
     return day
 
 
