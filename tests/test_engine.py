@@ -378,5 +378,5 @@ def test_de_minimis_is_only_flagged_while_it_was_available(table: RateTable) -> 
     after = run(table, sector="general", value="500", entry_date="2025-08-29")
     assert any("de minimis" in note for note in before.notes)
     assert not any("de minimis" in note for note in after.notes)
-    # The figures assume a regular entry either way: 10% baseline, then the 15% deal rate.
-    assert (before.duty, after.duty) == (D("50.00"), D("75.00"))
+    # The figures assume a regular entry either way (15% deal rate on both days).
+    assert before.duty == after.duty == D("75.00")
