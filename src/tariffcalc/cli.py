@@ -1,15 +1,17 @@
 """The command line: parse, call the library, hand the result to a writer.
 
 Kept cheap to import: Rich, YAML and pydantic load only when a command needs them.
+Options shared by several commands are declared once, below.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import IntEnum
-from typing import TYPE_CHECKING, NoReturn
+from itertools import product
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
@@ -17,7 +19,8 @@ from tariffcalc import __version__
 from tariffcalc.errors import RatesError, TariffcalcError
 
 if TYPE_CHECKING:
-    from tariffcalc.domain import RateTable
+    from tariffcalc.domain import RateTable, Shipment
+    from tariffcalc.render import Grid
 
 RATES_ENV = "TARIFFCALC_RATES"
 
@@ -30,6 +33,7 @@ class Exit(IntEnum):
     INTERRUPTED = 130
 
 
+SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     name="tariffcalc",
     help=(
@@ -37,13 +41,88 @@ app = typer.Typer(
         "Examples:\n\n"
         "  tariffcalc duty --sector autos --value 30000\n\n"
         "  tariffcalc duty --hts 8703.23.01 --value 30000 --date 2025-10-01 --json\n\n"
-        "  tariffcalc duty --sector steel --value 10000 --metal-value 4000 --explain"
+        "  tariffcalc compare --sector autos --sector steel --sector general --value 30000\n\n"
+        "  tariffcalc timeline --sector autos --value 30000\n\n"
+        "  tariffcalc sweep --sector autos --value 30000 --measure s232-autos --from 0 --to 50"
+        " --step 5"
     ),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings=SETTINGS,
 )
+rates_app = typer.Typer(
+    help="See and check the rate table the numbers come from.",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    context_settings=SETTINGS,
+)
+app.add_typer(rates_app, name="rates")
+EPILOG = (
+    "Exit status: 0 ok, 1 bad input or rate table, 2 usage error.  "
+    "Rates typed here are percentages: --mfn 2.5 is 2.5%."
+)
+
+# --- options shared by the commands -------------------------------------------------
+
+VALUE = typer.Option(..., "--value", metavar="AMOUNT", help="Customs (FOB) value, in --currency.")
+SECTOR = typer.Option(
+    None,
+    "--sector",
+    metavar="SECTOR",
+    help="autos, auto-parts, steel, aluminum, copper, general, ...",
+)
+HTS = typer.Option(
+    None, "--hts", metavar="CODE", help="HTS code such as 8703.23.01 (not with --sector)."
+)
+MFN = typer.Option(
+    None, "--mfn", metavar="PCT", help="Override the MFN rate, in percent (3.7 = 3.7%)."
+)
+ORIGIN = typer.Option(
+    "JP", "--origin", metavar="COUNTRY", help="Country of origin: ISO code or name."
+)
+DATE = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Entry date (default: today).")
+SCENARIOS = typer.Option(
+    None, "--scenario", "-s", metavar="ID", help="Only this scenario (repeatable)."
+)
+CURRENCY = typer.Option(
+    "USD", "--currency", metavar="CODE", help="Currency of the amounts (ISO 4217)."
+)
+FX = typer.Option(None, "--fx", metavar="RATE", help="Units of --currency per 1 USD (unless USD).")
+METAL = typer.Option(
+    None, "--metal-value", metavar="AMOUNT", help="Steel/aluminum/copper content of a derivative."
+)
+FREIGHT = typer.Option(
+    "0", "--freight", metavar="AMOUNT", help="Freight (not dutiable; in landed cost)."
+)
+INSURANCE = typer.Option(
+    "0", "--insurance", metavar="AMOUNT", help="Insurance (not dutiable; in landed cost)."
+)
+MODE = typer.Option(
+    "ocean", "--mode", metavar="MODE", help="ocean, air, truck or rail (HMF: ocean)."
+)
+QUANTITY = typer.Option(
+    None, "--quantity", metavar="N", help="Number of units: adds per-unit figures."
+)
+RATES = typer.Option(
+    None, "--rates", metavar="FILE", envvar=RATES_ENV, help="Another rate table ('-': stdin)."
+)
+SET = typer.Option(
+    None,
+    "--set",
+    metavar="MEASURE=PCT",
+    help="What if a measure's rate were PCT, in every scenario that has it (repeatable).",
+)
+ADD_SCENARIO = typer.Option(
+    None,
+    "--add-scenario",
+    metavar="NAME=MEASURE,...",
+    help="An ad-hoc scenario of the table's measures, shown beside the others (repeatable).",
+)
+FORMAT = typer.Option(
+    "table", "--format", "-f", metavar="FORMAT", help="table, json, csv or markdown."
+)
+JSON = typer.Option(False, "--json", help="Same as --format json.")
 
 
 def _version(show: bool) -> None:
@@ -61,82 +140,29 @@ def root(
     """US duty on a shipment under the law on its entry date and under every policy scenario."""
 
 
-@app.command(
-    epilog=(
-        "Exit status: 0 ok, 1 bad input or rate table, 2 usage error.  "
-        "Rates typed here are percentages: --mfn 2.5 is 2.5%."
-    )
-)
+@app.command(epilog=EPILOG)
 def duty(
-    value: str = typer.Option(
-        ..., "--value", metavar="AMOUNT", help="Customs (FOB) value, in --currency."
-    ),
-    sector: str = typer.Option(
-        None,
-        "--sector",
-        metavar="SECTOR",
-        help="Sector: autos, auto-parts, steel, aluminum, copper, general, ...",
-    ),
-    hts: str = typer.Option(
-        None, "--hts", metavar="CODE", help="HTS code, e.g. 8703.23.01 (instead of --sector)."
-    ),
-    mfn: str = typer.Option(
-        None, "--mfn", metavar="PCT", help="Override the MFN rate, in percent (3.7 = 3.7%)."
-    ),
-    origin: str = typer.Option(
-        "JP", "--origin", metavar="COUNTRY", help="Country of origin: ISO code or English name."
-    ),
-    entry_date: str = typer.Option(
-        None, "--date", metavar="YYYY-MM-DD", help="Entry date YYYY-MM-DD (default: today)."
-    ),
-    scenario: list[str] = typer.Option(
-        None, "--scenario", "-s", metavar="ID", help="Show only this scenario (repeatable)."
-    ),
-    currency: str = typer.Option(
-        "USD", "--currency", metavar="CODE", help="Currency of the amounts given (ISO 4217)."
-    ),
-    fx: str = typer.Option(
-        None, "--fx", metavar="RATE", help="Units of --currency per 1 USD (required unless USD)."
-    ),
-    metal_value: str = typer.Option(
-        None,
-        "--metal-value",
-        metavar="AMOUNT",
-        help="Value of the steel/aluminum/copper content of a derivative.",
-    ),
-    freight: str = typer.Option(
-        "0",
-        "--freight",
-        metavar="AMOUNT",
-        help="International freight (not dutiable; in landed cost).",
-    ),
-    insurance: str = typer.Option(
-        "0", "--insurance", metavar="AMOUNT", help="Insurance (not dutiable; in landed cost)."
-    ),
-    mode: str = typer.Option(
-        "ocean",
-        "--mode",
-        metavar="MODE",
-        help="Transport: ocean, air, truck or rail (HMF is ocean only).",
-    ),
-    quantity: str = typer.Option(
-        None, "--quantity", metavar="N", help="Number of units: adds per-unit figures."
-    ),
-    rates: str = typer.Option(
-        None,
-        "--rates",
-        metavar="FILE",
-        envvar=RATES_ENV,
-        help="Rate table file instead of the shipped one ('-' for stdin).",
-    ),
-    output_format: str = typer.Option(
-        "table", "--format", "-f", metavar="FORMAT", help="table, json, csv or markdown."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    value: str = VALUE,
+    sector: str = SECTOR,
+    hts: str = HTS,
+    mfn: str = MFN,
+    origin: str = ORIGIN,
+    entry_date: str = DATE,
+    scenario: list[str] = SCENARIOS,
+    currency: str = CURRENCY,
+    fx: str = FX,
+    metal_value: str = METAL,
+    freight: str = FREIGHT,
+    insurance: str = INSURANCE,
+    mode: str = MODE,
+    quantity: str = QUANTITY,
+    set_: list[str] = SET,
+    add_scenario: list[str] = ADD_SCENARIO,
+    rates: str = RATES,
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
     explain: bool = typer.Option(
-        False,
-        "--explain",
-        help="Show every duty line with its authority, and what was not applied.",
+        False, "--explain", help="Every duty line with its authority, and what was not applied."
     ),
 ) -> None:
     """Duty, fees and landed cost of one shipment under every scenario.
@@ -147,19 +173,16 @@ def duty(
 
       tariffcalc duty --hts 8703.23.01 --value 30000 --date 2025-10-01 --json
 
+      tariffcalc duty --sector autos --value 30000 --set s232-autos=15 --explain
+
       tariffcalc duty --sector general --mfn 3.7 --value 4350000 --currency JPY --fx 145
     """
     from tariffcalc.engine import assess_all
-    from tariffcalc.render import FORMATS, WRITERS
-    from tariffcalc.shipment import make_shipment, suggest
+    from tariffcalc.report import duty_grids, duty_lines_grid, to_json
+    from tariffcalc.shipment import make_shipment
 
-    chosen_format = "json" if as_json else output_format.strip().lower()
-    if chosen_format not in FORMATS:
-        raise typer.BadParameter(
-            f"expected one of {', '.join(FORMATS)}{suggest(chosen_format, list(FORMATS))}",
-            param_hint="'--format'",
-        )
-    table = _load(rates)
+    chosen = _format(output_format, as_json)
+    table = _table(rates, set_, add_scenario)
     shipment = make_shipment(
         table,
         value=value,
@@ -177,9 +200,368 @@ def duty(
         quantity=quantity,
     )
     results = assess_all(table, shipment, _scenarios(table.scenarios, scenario))
-    for warning in dict.fromkeys(w for r in results for w in r.warnings):
+    _warn(w for r in results for w in r.warnings)
+    if chosen == "csv" and explain:
+        _emit(chosen, lambda: [duty_lines_grid(results)], dict)
+    else:
+        _emit(
+            chosen,
+            lambda: duty_grids(table, shipment, results, explain),
+            lambda: to_json(table, shipment, results),
+        )
+
+
+@app.command(epilog=EPILOG)
+def compare(
+    value: list[str] = typer.Option(
+        ..., "--value", metavar="AMOUNT", help="Customs value (repeatable: one row each)."
+    ),
+    sector: list[str] = typer.Option(
+        None, "--sector", metavar="SECTOR", help="Sector (repeatable)."
+    ),
+    hts: list[str] = typer.Option(None, "--hts", metavar="CODE", help="HTS code (repeatable)."),
+    origin: list[str] = typer.Option(
+        None, "--origin", metavar="COUNTRY", help="Origin (repeatable; default JP)."
+    ),
+    entry_date: list[str] = typer.Option(
+        None, "--date", metavar="YYYY-MM-DD", help="Entry date (repeatable)."
+    ),
+    mfn: str = MFN,
+    scenario: list[str] = SCENARIOS,
+    currency: str = CURRENCY,
+    fx: str = FX,
+    metal_value: str = METAL,
+    mode: str = MODE,
+    show: str = typer.Option(
+        "duty", "--show", metavar="FIGURE", help="duty, effective-rate or landed-cost."
+    ),
+    set_: list[str] = SET,
+    add_scenario: list[str] = ADD_SCENARIO,
+    rates: str = RATES,
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
+) -> None:
+    """One table across several sectors, HTS codes, origins, dates or values.
+
+    Rows are the combinations of what you list; columns are the scenarios.
+
+    Examples:
+
+      tariffcalc compare --sector autos --sector steel --sector general --value 30000
+
+      tariffcalc compare --origin JP --origin DE --origin KR --sector general --value 100000
+
+      tariffcalc compare --date 2025-03-01 --date 2025-10-01 --sector autos --value 30000
+    """
+    from tariffcalc.engine import assess_all
+    from tariffcalc.shipment import InputError, make_shipment, suggest
+    from tariffcalc.tables import COMPARE_FIGURES, compare_document, compare_grid
+
+    chosen = _format(output_format, as_json)
+    figure = show.strip().lower()
+    if figure not in COMPARE_FIGURES:
+        raise InputError(
+            "show",
+            f"expected one of {', '.join(COMPARE_FIGURES)}{suggest(figure, list(COMPARE_FIGURES))}",
+        )
+    table = _table(rates, set_, add_scenario)
+    things = [("sector", s) for s in sector or []] + [("hts", h) for h in hts or []]
+    if not things:
+        raise InputError("sector", "expected at least one --sector or --hts to compare")
+    ids = _scenarios(table.scenarios, scenario)
+    days: list[str | None] = list(entry_date) if entry_date else [None]
+    rows = []
+    for (kind, thing), where, day, amount in product(things, origin or ["JP"], days, value):
+        shipment = make_shipment(
+            table,
+            value=amount,
+            origin=where,
+            entry_date=day,
+            mfn=mfn,
+            currency=currency,
+            fx=fx,
+            metal_value=metal_value,
+            mode=mode,
+            **{kind: thing},
+        )
+        rows.append((shipment, assess_all(table, shipment, ids)))
+    _warn(w for _, results in rows for r in results for w in r.warnings)
+    _emit(
+        chosen,
+        lambda: [compare_grid(table, rows, figure)],
+        lambda: compare_document(table, rows, figure),
+    )
+
+
+@app.command(epilog=EPILOG)
+def sweep(
+    value: str = typer.Option(
+        None, "--value", metavar="AMOUNT", help="Customs value (not with --value-from)."
+    ),
+    sector: str = SECTOR,
+    hts: str = HTS,
+    mfn: str = MFN,
+    origin: str = ORIGIN,
+    entry_date: str = DATE,
+    scenario: str = typer.Option(
+        None,
+        "--scenario",
+        "-s",
+        metavar="ID",
+        help="Scenario (default: the first in which the measure applies, else in-force).",
+    ),
+    measure: str = typer.Option(
+        None, "--measure", metavar="ID", help="The measure whose rate varies."
+    ),
+    rate_from: str = typer.Option(None, "--from", metavar="PCT", help="First rate of --measure."),
+    rate_to: str = typer.Option(None, "--to", metavar="PCT", help="Last rate of --measure."),
+    value_from: str = typer.Option(
+        None, "--value-from", metavar="AMOUNT", help="First customs value."
+    ),
+    value_to: str = typer.Option(None, "--value-to", metavar="AMOUNT", help="Last customs value."),
+    step: str = typer.Option(
+        ..., "--step", metavar="STEP", help="Step of the rate (PCT) or value."
+    ),
+    currency: str = CURRENCY,
+    fx: str = FX,
+    metal_value: str = METAL,
+    freight: str = FREIGHT,
+    insurance: str = INSURANCE,
+    mode: str = MODE,
+    set_: list[str] = SET,
+    add_scenario: list[str] = ADD_SCENARIO,
+    rates: str = RATES,
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
+) -> None:
+    """Vary one input over a range: how duty and landed cost move.
+
+    Examples:
+
+      tariffcalc sweep --sector autos --value 30000 --measure s232-autos --from 0 --to 50 --step 5
+
+      tariffcalc sweep --sector general --mfn 2 --value-from 1000 --value-to 250000 --step 10000
+    """
+    from tariffcalc.analysis import scenario_applying, steps
+    from tariffcalc.engine import assess
+    from tariffcalc.shipment import InputError, amount, make_shipment, rate_percent
+    from tariffcalc.tables import sweep_document, sweep_grid
+    from tariffcalc.whatif import check_measure, with_rate
+
+    chosen = _format(output_format, as_json)
+    table = _table(rates, set_, add_scenario)
+
+    def build(customs_value: str) -> Shipment:
+        return make_shipment(
+            table,
+            value=customs_value,
+            sector=sector,
+            hts=hts,
+            mfn=mfn,
+            origin=origin,
+            entry_date=entry_date,
+            currency=currency,
+            fx=fx,
+            metal_value=metal_value,
+            freight=freight,
+            insurance=insurance,
+            mode=mode,
+        )
+
+    if measure is not None:
+        if value is None or rate_from is None or rate_to is None:
+            raise InputError("measure", "a rate sweep needs --value, --from and --to")
+        check_measure(table, measure, "measure")
+        base = build(value)
+        chosen_scenario = (
+            _scenarios(table.scenarios, [scenario])[0]
+            if scenario
+            else (scenario_applying(table, base, measure) or "in-force")
+        )
+        xs = steps(
+            "step",
+            rate_percent("from", rate_from),
+            rate_percent("to", rate_to),
+            rate_percent("step", step),
+        )
+        points = [(x, assess(with_rate(table, measure, x), base, chosen_scenario)) for x in xs]
+        variable, shipments = measure, [base]
+    else:
+        if value_from is None or value_to is None or value is not None:
+            raise InputError(
+                "value_from", "give --measure ID --from --to, or --value-from and --value-to"
+            )
+        xs = steps(
+            "step",
+            amount("value_from", value_from, positive=True),
+            amount("value_to", value_to, positive=True),
+            amount("step", step),
+        )
+        shipments = [build(str(x)) for x in xs]
+        chosen_scenario = _scenarios(table.scenarios, [scenario or "in-force"])[0]
+        points = [(s.customs_value, assess(table, s, chosen_scenario)) for s in shipments]
+        variable = "value"
+    applies = any(line.measure == measure for _, r in points for line in r.lines)
+    if measure is not None and not applies:
+        _warn(
+            [
+                f"{measure} does not apply to this shipment in scenario {chosen_scenario}:"
+                " the sweep is flat; try --scenario"
+            ]
+        )
+    _warn(w for _, r in points for w in r.warnings)
+    _emit(
+        chosen,
+        lambda: [sweep_grid(table, shipments[0], variable, chosen_scenario, points)],
+        lambda: sweep_document(table, shipments[0], variable, chosen_scenario, points),
+    )
+
+
+@app.command(epilog=EPILOG)
+def timeline(
+    value: str = typer.Option(
+        None, "--value", metavar="AMOUNT", help="Customs value: adds the duty of each period."
+    ),
+    sector: str = SECTOR,
+    hts: str = HTS,
+    mfn: str = MFN,
+    origin: str = ORIGIN,
+    metal_value: str = METAL,
+    currency: str = CURRENCY,
+    fx: str = FX,
+    set_: list[str] = SET,
+    rates: str = RATES,
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
+) -> None:
+    """The dated history of what applied to a sector or HTS code from an origin.
+
+    Each period: its first and last day, the measures in force, the effective
+    rate and, with --value, the duty. It agrees with
+    `duty --scenario in-force --date D` for every day D.
+
+    Examples:
+
+      tariffcalc timeline --sector autos --value 30000
+
+      tariffcalc timeline --sector steel --origin GB --format csv
+    """
+    from tariffcalc.analysis import timeline as history
+    from tariffcalc.shipment import make_shipment
+    from tariffcalc.tables import timeline_document, timeline_grid
+
+    chosen = _format(output_format, as_json)
+    table = _table(rates, set_, [])
+    # Without a value, rates come from a large nominal one (rounding below a millionth).
+    shipment = make_shipment(
+        table,
+        value=value or "1000000",
+        sector=sector,
+        hts=hts,
+        mfn=mfn,
+        origin=origin,
+        metal_value=metal_value,
+        currency=currency,
+        fx=fx,
+    )
+    by_date = [s.id for s in table.scenarios.values() if s.by_date]
+    if not by_date:
+        from tariffcalc.shipment import InputError
+
+        raise InputError("rates", "the rate table has no by_date scenario (the law on a date)")
+    periods = history(table, shipment, by_date[0])
+    _warn(w for p in periods for w in p.result.warnings if "MPF" not in w)
+    _emit(
+        chosen,
+        lambda: [timeline_grid(table, shipment, periods, value is not None)],
+        lambda: timeline_document(table, shipment, periods, value is not None),
+    )
+
+
+# --- rates ------------------------------------------------------------------------------
+
+
+@rates_app.command("list")
+def rates_list(rates: str = RATES, output_format: str = FORMAT, as_json: bool = JSON) -> None:
+    """Measures (id, rate, kind, dates, authority, confidence) and scenarios."""
+    from tariffcalc.tables import measures_grid, scenarios_grid, table_document
+
+    chosen = _format(output_format, as_json)
+    table = _table(rates, [], [])
+    _emit(
+        chosen, lambda: [measures_grid(table), scenarios_grid(table)], lambda: table_document(table)
+    )
+
+
+@rates_app.command("show")
+def rates_show(
+    item: str = typer.Argument(..., metavar="ID", help="A measure, scenario or sector id."),
+    rates: str = RATES,
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
+) -> None:
+    """One measure, scenario or sector in full, with its source."""
+    from tariffcalc.shipment import InputError, suggest
+    from tariffcalc.tables import item_document, item_grid
+
+    chosen = _format(output_format, as_json)
+    table = _table(rates, [], [])
+    known = [*table.measures, *table.scenarios, *table.sectors]
+    if item not in known:
+        raise InputError("id", f"no measure, scenario or sector {item!r}{suggest(item, known)}")
+    _emit(chosen, lambda: [item_grid(table, item)], lambda: item_document(table, item))
+
+
+@rates_app.command("validate")
+def rates_validate(
+    file: str = typer.Argument(..., metavar="FILE", help="The rate table to check ('-': stdin)."),
+) -> None:
+    """Check a rate table: every problem with its path in the file; exit 1 if any."""
+    table = _load(file)
+    print(
+        f"{file}: ok: {len(table.measures)} measures, {len(table.scenarios)} scenarios,"
+        f" {len(table.sectors)} sectors, {len(table.hts)} HTS lines"
+    )
+
+
+@rates_app.command("export")
+def rates_export(rates: str = RATES) -> None:
+    """The whole table as JSON, for other tools."""
+    from tariffcalc.render import write_json
+    from tariffcalc.tables import table_document
+
+    write_json(sys.stdout, table_document(_table(rates, [], [])))
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _format(output_format: str, as_json: bool) -> str:
+    from tariffcalc.render import FORMATS
+    from tariffcalc.shipment import suggest
+
+    chosen = "json" if as_json else output_format.strip().lower()
+    if chosen not in FORMATS:
+        raise typer.BadParameter(
+            f"expected one of {', '.join(FORMATS)}{suggest(chosen, list(FORMATS))}",
+            param_hint="'--format'",
+        )
+    return chosen
+
+
+def _emit(chosen: str, grids: Callable[[], list[Grid]], document: Callable[[], Any]) -> None:
+    """Build only what the chosen format needs, then write it in one go."""
+    from tariffcalc.render import write, write_json
+
+    if chosen == "json":
+        write_json(sys.stdout, document())
+    else:
+        write(sys.stdout, grids(), chosen)
+
+
+def _warn(warnings: Any) -> None:
+    for warning in dict.fromkeys(warnings):
         print(f"tariffcalc: warning: {warning}", file=sys.stderr)
-    WRITERS[chosen_format](sys.stdout, table, shipment, results, explain)
 
 
 def _scenarios(known: Mapping[str, object], wanted: list[str] | None) -> list[str]:
@@ -193,6 +575,19 @@ def _scenarios(known: Mapping[str, object], wanted: list[str] | None) -> list[st
                 + suggest(name, list(known)),
             )
     return list(dict.fromkeys(wanted)) if wanted else list(known)
+
+
+def _table(rates: str | None, settings: list[str] | None, additions: list[str] | None) -> RateTable:
+    table = _load(rates)
+    if settings:
+        from tariffcalc.whatif import with_overrides
+
+        table = with_overrides(table, settings)
+    for definition in additions or []:
+        from tariffcalc.whatif import with_scenario
+
+        table = with_scenario(table, definition)
+    return table
 
 
 def _load(rates: str | None) -> RateTable:

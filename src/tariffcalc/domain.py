@@ -110,6 +110,7 @@ class RateTable(NamedTuple):
     measures: dict[str, Measure]  # in table order
     scenarios: dict[str, Scenario]  # in table order
     fees: Fees
+    overridden: tuple[tuple[str, Decimal], ...] = ()  # (measure, rate) set by a what-if
 
 
 class Shipment(NamedTuple):
@@ -177,3 +178,4 @@ class Assessment(NamedTuple):
     landed_cost: Decimal
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    overrides: tuple[str, ...] = ()  # "measure=rate" what-ifs that changed this result

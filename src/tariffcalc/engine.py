@@ -92,6 +92,11 @@ def _assess(
         landed_cost=landed,
         notes=tuple(notes + fee_notes),
         warnings=tuple(_warnings(table, lines) + fee_warnings),
+        overrides=tuple(
+            f"{m}={percent(rate)}"
+            for m, rate in table.overridden
+            if any(line.measure == m for line in lines)
+        ),
     )
 
 
@@ -239,12 +244,18 @@ def _confidence_notes(table: RateTable, lines: list[DutyLine], shipment: Shipmen
             notes.append(f"{measure.id}: {measure.note}")
         if measure.confidence == "M":
             notes.append(f"{measure.id}: confidence M (one good secondary source)")
-    if not any(shipment.origin in (m.origins or ()) for m in table.measures.values()):
-        notes.append(
-            f"no measure of this table names origin {shipment.origin}: only measures for all"
-            " origins apply; its country-specific rates, if any, are not in the table"
-        )
-    return notes
+    uncovered = origin_note(table, shipment.origin)
+    return [*notes, uncovered] if uncovered else notes
+
+
+def origin_note(table: RateTable, origin: str) -> str | None:
+    """Say so when the table has no country-specific measure for an origin."""
+    if any(origin in (m.origins or ()) for m in table.measures.values()):
+        return None
+    return (
+        f"no measure of this table names origin {origin}: only measures for all"
+        " origins apply; its country-specific rates, if any, are not in the table"
+    )
 
 
 def _warnings(table: RateTable, lines: list[DutyLine]) -> list[str]:

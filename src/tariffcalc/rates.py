@@ -80,20 +80,15 @@ def parse_table(data: bytes, source: str) -> RateTable:
 
 
 def _validate(data: bytes, source: str) -> RateTableModel:
-    import yaml
     from pydantic import ValidationError
 
     from tariffcalc.models import RateTableModel
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        raw = yaml.load(data, Loader=loader)
-    except yaml.YAMLError as error:
-        raise RatesError(source, [f"not valid YAML: {_one_line(error)}"]) from None
-    except ValueError as error:  # an impossible date such as 2025-02-30
-        raise RatesError(source, [f"not valid YAML: {error}"]) from None
+    raw = _parse_yaml(data, source)
     if not isinstance(raw, dict):
         raise RatesError(source, ["expected a mapping with schema, sectors, measures, ..."])
+    if "extends" in raw:
+        raw = _extend(raw, source)
     try:
         model = RateTableModel.model_validate(raw)
     except ValidationError as error:
@@ -102,6 +97,47 @@ def _validate(data: bytes, source: str) -> RateTableModel:
     if problems:
         raise RatesError(source, problems)
     return model
+
+
+def _parse_yaml(data: bytes, source: str) -> Any:
+    """YAML with the safe loader only: tags that would build Python objects are refused."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(data, Loader=loader)  # a safe loader, never the full one
+    except yaml.YAMLError as error:
+        raise RatesError(source, [f"not valid YAML: {_one_line(error)}"]) from None
+    except ValueError as error:  # an impossible date such as 2025-02-30
+        raise RatesError(source, [f"not valid YAML: {error}"]) from None
+
+
+def _extend(raw: dict[str, Any], source: str) -> dict[str, Any]:
+    """A table that `extends: builtin` adds to or replaces parts of the shipped one:
+    measures and scenarios by id, sectors, HTS lines, legal bases and fees by key."""
+    if raw["extends"] != "builtin":
+        raise RatesError(source, [f"extends: expected 'builtin', got {raw['extends']!r}"])
+    builtin = builtin_path()
+    merged: dict[str, Any] = _parse_yaml(builtin.read_bytes(), str(builtin))
+    for key, value in raw.items():
+        if key == "extends":
+            continue
+        base = merged.get(key)
+        if isinstance(base, list) and isinstance(value, list):
+            merged[key] = _merge_by_id(base, value)
+        elif isinstance(base, dict) and isinstance(value, dict):
+            merged[key] = {**base, **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _merge_by_id(base: list[Any], extra: list[Any]) -> list[Any]:
+    replaced = {item.get("id"): item for item in extra if isinstance(item, dict)}
+    kept = [replaced.pop(item.get("id"), item) if isinstance(item, dict) else item for item in base]
+    return kept + [
+        item for item in extra if not isinstance(item, dict) or item.get("id") in replaced
+    ]
 
 
 def _one_line(error: Exception) -> str:
@@ -365,7 +401,8 @@ def cache_dir() -> Path | None:
 def _stamp(path: Path, stat: os.stat_result) -> str:
     """What the compiled table depends on: the file, and this package's code."""
     parts = [f"{path.resolve()}:{stat.st_mtime_ns}:{stat.st_size}"]
-    for module_file in (domain.__file__, __file__):
+    # The shipped table too: a user's table may extend it.
+    for module_file in (domain.__file__, __file__, str(builtin_path())):
         code = os.stat(module_file)
         parts.append(f"{module_file}:{code.st_mtime_ns}:{code.st_size}")
     return "|".join(parts)

@@ -1,254 +1,160 @@
-"""Writers for the `duty` result: table (Rich), json, csv, markdown.
+"""Output: every command builds Grids of raw values; one writer per format shows them.
 
-JSON and CSV never touch Rich (it would wrap long lines); Rich is imported only
-for a table, so scripts do not pay for it.
+The same Grid becomes a Rich table, Markdown or CSV, so the formats carry the
+same figures. JSON documents are built by each command (see `report`) and
+written with the json module, never through Rich (it would wrap long lines).
+Rich is imported only for a table, so scripts do not pay for it.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TextIO
 
-from tariffcalc.domain import Assessment, RateTable, Shipment
-from tariffcalc.engine import describe_rate
 from tariffcalc.money import percent, usd
-from tariffcalc.report import SummaryRow, shipment_notes, summary_rows, to_json
-from tariffcalc.shipment import country_name, format_hts
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
 FORMATS = ("table", "json", "csv", "markdown")
-Writer = Callable[[TextIO, RateTable, Shipment, list[Assessment], bool], None]
+Kind = Literal["text", "money", "delta", "rate", "bar", "date"]
+Cell = str | Decimal | None
+BAR_WIDTH = 24
+_RATE_PLACES = Decimal("0.0001")
+LEFT = ("text", "bar", "date")  # left-aligned kinds; figures are right-aligned
 
 
-def describe_shipment(table: RateTable, shipment: Shipment) -> str:
-    """One line stating the shipment as understood."""
-    what = (
-        f"HTS {format_hts(shipment.hts)} {shipment.hts_description} (sector {shipment.sector})"
-        if shipment.hts
-        else f"sector {shipment.sector} ({table.sectors[shipment.sector].label})"
-    )
-    value = f"customs value {usd(shipment.customs_value)} USD"
-    if shipment.value_in_currency is not None:
-        value += f" ({shipment.value_in_currency:,} {shipment.currency} at {shipment.fx} per USD)"
-    parts = [
-        what,
-        f"MFN {percent(shipment.mfn_rate)} ({shipment.mfn_source})",
-        f"origin {shipment.origin} ({country_name(shipment.origin)})",
-        f"entry {shipment.entry_date.isoformat()}",
-        value,
-    ]
-    if shipment.metal_value is not None:
-        parts.append(f"metal content {usd(shipment.metal_value)}")
-    if shipment.freight or shipment.insurance:
-        parts.append(
-            f"freight {usd(shipment.freight)}, insurance {usd(shipment.insurance)} (not dutiable)"
-        )
-    parts.append(shipment.mode)
-    if shipment.quantity:
-        parts.append(f"quantity {shipment.quantity:,}")
-    return " · ".join(parts)
+class Column(NamedTuple):
+    key: str  # CSV header
+    title: str  # table and Markdown header
+    kind: Kind = "text"
+    in_table: bool = True  # False: CSV only (detail the screen has no room for)
 
 
-def footnotes(results: list[Assessment]) -> list[tuple[str, str]]:
-    """(scenario, sentence) per scenario where a measure was displaced (superseded or exempt)."""
-    notes = []
-    for r in results:
-        displaced = [
-            f"{n.measure}: {n.detail}" for n in r.not_applied if n.reason != "not-in-force"
-        ]
-        if displaced:
-            notes.append((r.scenario, "not applied: " + "; ".join(displaced)))
-    return notes
+class Row(NamedTuple):
+    cells: tuple[Cell, ...]
+    marker: str = ""  # shown after the first cell on screen: " [1]", " *"
 
 
-def other_notes(table: RateTable, shipment: Shipment, results: list[Assessment]) -> list[str]:
-    displaced = {f"{n.measure} not applied: {n.detail}" for r in results for n in r.not_applied}
-    notes = shipment_notes(table, shipment)
-    notes += [n for r in results for n in r.notes if n not in displaced]
-    return list(dict.fromkeys(notes))
+class Grid(NamedTuple):
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    heading: str | None = None  # a line above the table
+    title: str | None = None  # the table's own title
+    footnotes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
-# --- json ----------------------------------------------------------------------------
+def display(value: Cell, kind: Kind) -> str:
+    if value is None:
+        return "…" if kind == "date" else ""
+    if isinstance(value, str):
+        return value
+    if kind == "money":
+        return usd(value)
+    if kind == "delta":
+        return ("+" if value > 0 else "") + usd(value)
+    if kind == "rate":
+        return percent(value.quantize(_RATE_PLACES))
+    if kind == "bar":
+        return _text_bar(value)
+    return str(value)
 
 
-def write_json(
-    out: TextIO, table: RateTable, shipment: Shipment, results: list[Assessment], explain: bool
-) -> None:
-    json.dump(to_json(table, shipment, results), out, indent=2, ensure_ascii=False)
+def _text_bar(fraction: Decimal) -> str:
+    eighths = int(max(Decimal(0), min(fraction, Decimal(1))) * BAR_WIDTH * 8)
+    return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
+
+
+def write(out: TextIO, grids: list[Grid], output_format: str) -> None:
+    {"table": write_table, "markdown": write_markdown, "csv": write_csv}[output_format](out, grids)
+
+
+def write_json(out: TextIO, document: Any) -> None:
+    json.dump(document, out, indent=2, ensure_ascii=False)
     out.write("\n")
 
 
-# --- csv -----------------------------------------------------------------------------
-
-SUMMARY_FIELDS = [
-    "scenario",
-    "effective_rate",
-    "duty",
-    "mpf",
-    "hmf",
-    "fees",
-    "landed_cost",
-    "change_vs_mfn",
-]
-LINE_FIELDS = ["scenario", "measure", "authority", "kind", "rate", "base_kind", "base", "amount"]
-
-
-def write_csv(
-    out: TextIO, table: RateTable, shipment: Shipment, results: list[Assessment], explain: bool
-) -> None:
+def write_csv(out: TextIO, grids: list[Grid]) -> None:
+    """Raw values (fractions for rates, plain decimals for money), one header per grid."""
     writer = csv.writer(out, lineterminator="\n")
-    if explain:
-        writer.writerow(LINE_FIELDS)
-        for r in results:
-            for line in r.lines:
-                writer.writerow(
-                    [
-                        r.scenario,
-                        line.measure,
-                        line.authority,
-                        line.kind,
-                        line.rate,
-                        line.base_kind,
-                        line.base,
-                        line.amount,
-                    ]
-                )
-        return
-    per_unit = shipment.quantity is not None
-    writer.writerow(SUMMARY_FIELDS + (["duty_per_unit", "landed_per_unit"] if per_unit else []))
-    for row in summary_rows(shipment, results):
-        cells = [
-            row.scenario,
-            row.effective_rate,
-            row.duty,
-            row.mpf,
-            row.hmf,
-            row.fees,
-            row.landed_cost,
-            row.change_vs_mfn,
-        ]
-        writer.writerow(cells + ([row.duty_per_unit, row.landed_per_unit] if per_unit else []))
+    for grid in grids:
+        columns = [i for i, column in enumerate(grid.columns) if column.kind != "bar"]
+        writer.writerow([grid.columns[i].key for i in columns])
+        for row in grid.rows:
+            writer.writerow(["" if row.cells[i] is None else row.cells[i] for i in columns])
 
 
-# --- table and markdown share their columns ----------------------------------------------
+def _shown(grid: Grid) -> list[int]:
+    return [i for i, column in enumerate(grid.columns) if column.in_table]
 
 
-_PERCENT_PLACES = Decimal("0.0001")
-
-
-def _columns(shipment: Shipment) -> list[str]:
-    columns = ["Scenario", "Eff. rate", "Duty", "Fees", "Landed cost", "vs MFN"]
-    return columns + (["Duty/unit", "Landed/unit"] if shipment.quantity else [])
-
-
-def _cells(row: SummaryRow, marker: str) -> list[str]:
-    cells = [
-        row.scenario + marker,
-        percent(row.effective_rate.quantize(_PERCENT_PLACES)),
-        usd(row.duty),
-        usd(row.fees),
-        usd(row.landed_cost),
-        ("+" if row.change_vs_mfn > 0 else "") + usd(row.change_vs_mfn),
-    ]
-    if row.duty_per_unit is not None and row.landed_per_unit is not None:
-        cells += [usd(row.duty_per_unit), usd(row.landed_per_unit)]
+def _cells(grid: Grid, row: Row) -> list[str]:
+    shown = _shown(grid)
+    cells = [display(row.cells[i], grid.columns[i].kind) for i in shown]
+    cells[0] += row.marker
     return cells
 
 
-def _markers(results: list[Assessment]) -> dict[str, str]:
-    scenarios = list(dict.fromkeys(s for s, _ in footnotes(results)))
-    return {s: f" [{i}]" for i, s in enumerate(scenarios, 1)}
+def write_markdown(out: TextIO, grids: list[Grid]) -> None:
+    for grid in grids:
+        if grid.heading:
+            out.write(f"{grid.heading}\n\n")
+        if grid.title:
+            out.write(f"### {grid.title}\n\n")
+        shown = [grid.columns[i] for i in _shown(grid)]
+        out.write("| " + " | ".join(column.title for column in shown) + " |\n")
+        aligns = ["---" if c.kind in LEFT else "---:" for c in shown]
+        out.write("|" + "|".join(aligns) + "|\n")
+        for row in grid.rows:
+            out.write("| " + " | ".join(_cells(grid, row)) + " |\n")
+        extra = [*grid.footnotes, *grid.notes]
+        if extra:
+            out.write("\n" + "".join(f"- {line}\n" for line in extra))
+        out.write("\n")
 
 
-def write_markdown(
-    out: TextIO, table: RateTable, shipment: Shipment, results: list[Assessment], explain: bool
-) -> None:
-    markers = _markers(results)
-    columns = _columns(shipment)
-    out.write(f"{describe_shipment(table, shipment)}\n\n")
-    out.write("| " + " | ".join(columns) + " |\n")
-    out.write("|" + "|".join(["---"] + ["---:"] * (len(columns) - 1)) + "|\n")
-    for row in summary_rows(shipment, results):
-        out.write("| " + " | ".join(_cells(row, markers.get(row.scenario, ""))) + " |\n")
-    out.write("\n")
-    for scenario, text in footnotes(results):
-        out.write(f"- {markers[scenario].strip()} {scenario}: {text}\n")
-    for note in other_notes(table, shipment, results):
-        out.write(f"- {note}\n")
-    if explain:
-        for r in results:
-            out.write(f"\n### {r.scenario}: {r.label}\n\n")
-            out.write("| Measure | Authority | Rate | Base | Amount |\n|---|---|---:|---:|---:|\n")
-            for line in r.lines:
-                out.write(
-                    f"| {line.measure} | {line.authority} | {describe_rate(line)} |"
-                    f" {usd(line.base)} ({line.base_kind}) | {usd(line.amount)} |\n"
-                )
-            out.write(f"| **duty** | | | | **{usd(r.duty)}** |\n")
-            for n in r.not_applied:
-                out.write(f"\n- not applied: {n.measure}: {n.detail}")
-            out.write("\n")
-
-
-def write_table(
-    out: TextIO, table: RateTable, shipment: Shipment, results: list[Assessment], explain: bool
-) -> None:
+def write_table(out: TextIO, grids: list[Grid]) -> None:
+    from rich.bar import Bar
     from rich.table import Table
 
     console = make_console(out)
-    markers = _markers(results)
-    console.print(describe_shipment(table, shipment), highlight=False, markup=False, soft_wrap=True)
-    grid = Table(show_lines=False, header_style="bold")
-    for i, column in enumerate(_columns(shipment)):
-        grid.add_column(column, justify="right" if i else "left", no_wrap=True)
-    for row in summary_rows(shipment, results):
-        grid.add_row(*_cells(row, markers.get(row.scenario, "")))
-    print_unclipped(console, grid)
-    for scenario, text in footnotes(results):
-        console.print(
-            f"{markers[scenario].strip()} {scenario}: {text}",
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
-        )
-    for note in other_notes(table, shipment, results):
-        console.print(f"note: {note}", style="dim", highlight=False, markup=False, soft_wrap=True)
-    if explain:
-        for r in results:
-            _explain(console, r)
+    for grid in grids:
+        if grid.heading:
+            console.print(grid.heading, highlight=False, markup=False, soft_wrap=True)
+        table = Table(title=grid.title, title_justify="left", header_style="bold")
+        shown = _shown(grid)
+        for i in shown:
+            column = grid.columns[i]
+            wraps = column.kind == "text" and i != 0 and column.key in WRAPPING
+            table.add_column(
+                column.title,
+                justify="left" if column.kind in LEFT else "right",
+                no_wrap=not wraps,
+                max_width=32 if wraps else None,
+                width=BAR_WIDTH if column.kind == "bar" else None,
+            )
+        for row in grid.rows:
+            cells: list[Any] = _cells(grid, row)
+            for position, i in enumerate(shown):
+                value = row.cells[i]
+                if grid.columns[i].kind == "bar" and isinstance(value, Decimal):
+                    cells[position] = Bar(1, 0, float(value), width=BAR_WIDTH)
+            table.add_row(*cells)
+        print_unclipped(console, table)
+        for line in grid.footnotes:
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+        for line in grid.notes:
+            console.print(
+                f"note: {line}", style="dim", highlight=False, markup=False, soft_wrap=True
+            )
 
 
-def _explain(console: Console, result: Assessment) -> None:
-    from rich.table import Table
-
-    lines = Table(
-        title=f"{result.scenario}: {result.label}", title_justify="left", header_style="bold"
-    )
-    for column in ("Measure", "Authority", "Rate", "Base", "Amount"):
-        lines.add_column(
-            column,
-            justify="right" if column in ("Rate", "Base", "Amount") else "left",
-            no_wrap=column != "Authority",
-            max_width=32 if column == "Authority" else None,
-        )
-    for line in result.lines:
-        base = usd(line.base) + ("" if line.base_kind == "value" else f" ({line.base_kind})")
-        lines.add_row(line.measure, line.authority, describe_rate(line), base, usd(line.amount))
-    lines.add_row("duty", "", percent(result.effective_rate), "", usd(result.duty), style="bold")
-    lines.add_row("MPF", f"FY{result.fees.mpf_fiscal_year}", "", "", usd(result.fees.mpf))
-    lines.add_row("HMF", "", "", "", usd(result.fees.hmf))
-    lines.add_row("landed cost", "", "", "", usd(result.landed_cost), style="bold")
-    print_unclipped(console, lines)
-    for n in result.not_applied:
-        console.print(
-            f"  not applied: {n.measure}: {n.detail}", highlight=False, markup=False, soft_wrap=True
-        )
+# Free-text columns that may wrap on screen; every other column keeps its width.
+WRAPPING = frozenset({"authority", "label", "measures"})
 
 
 def print_unclipped(console: Console, table: Table) -> None:
@@ -268,11 +174,3 @@ def make_console(out: TextIO) -> Console:
     from rich.console import Console
 
     return Console(file=out, soft_wrap=False)
-
-
-WRITERS: dict[str, Writer] = {
-    "table": write_table,
-    "json": write_json,
-    "csv": write_csv,
-    "markdown": write_markdown,
-}

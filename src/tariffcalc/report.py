@@ -1,49 +1,18 @@
-"""Results as plain data: the JSON contract (design.md §3) and the summary rows every
-format shares, so that table, CSV, Markdown and JSON carry the same figures."""
+"""The `duty` result as data: the JSON contract (design.md §3) and the grids that the
+table, Markdown and CSV writers share, so that every format carries the same figures."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from tariffcalc.domain import Assessment, DutyLine, RateTable, Shipment
-from tariffcalc.money import cents
+from tariffcalc.engine import describe_rate
+from tariffcalc.money import cents, percent, usd
+from tariffcalc.render import Column, Grid, Row
 from tariffcalc.shipment import country_name, format_hts
 
 JSON_VERSION = 1
-
-
-class SummaryRow(NamedTuple):
-    scenario: str
-    label: str
-    effective_rate: Decimal
-    duty: Decimal
-    mpf: Decimal
-    hmf: Decimal
-    fees: Decimal
-    landed_cost: Decimal
-    change_vs_mfn: Decimal
-    duty_per_unit: Decimal | None
-    landed_per_unit: Decimal | None
-
-
-def summary_rows(shipment: Shipment, results: list[Assessment]) -> list[SummaryRow]:
-    return [
-        SummaryRow(
-            scenario=r.scenario,
-            label=r.label,
-            effective_rate=r.effective_rate,
-            duty=r.duty,
-            mpf=r.fees.mpf,
-            hmf=r.fees.hmf,
-            fees=r.fees.total,
-            landed_cost=r.landed_cost,
-            change_vs_mfn=change_vs_mfn(r),
-            duty_per_unit=_per_unit(r.duty, shipment),
-            landed_per_unit=_per_unit(r.landed_cost, shipment),
-        )
-        for r in results
-    ]
 
 
 def change_vs_mfn(result: Assessment) -> Decimal:
@@ -73,6 +42,7 @@ def to_json(table: RateTable, shipment: Shipment, results: list[Assessment]) -> 
         "version": JSON_VERSION,
         "shipment": _shipment_json(table, shipment),
         "scenarios": [_assessment_json(shipment, r) for r in results],
+        "overrides": [f"{m}={percent(rate)}" for m, rate in table.overridden],
         "warnings": list(dict.fromkeys(w for r in results for w in r.warnings)),
     }
 
@@ -124,6 +94,7 @@ def _assessment_json(shipment: Shipment, r: Assessment) -> dict[str, Any]:
         "landed_cost": number(r.landed_cost),
         "notes": list(r.notes),
         "warnings": list(r.warnings),
+        "overrides": list(r.overrides),
     }
     if shipment.quantity:
         document["per_unit"] = {
@@ -153,3 +124,181 @@ def number(value: Decimal | None) -> float | None:
     """A JSON number. Money has at most cents and stays far below 2**53 cents, so the
     float's shortest repr is exactly the decimal written (103.92 -> 103.92)."""
     return None if value is None else float(value)
+
+
+# --- grids -------------------------------------------------------------------------
+
+
+def describe_shipment(
+    table: RateTable, shipment: Shipment, *, value: bool = True, entry: bool = True
+) -> str:
+    """One line stating the shipment as understood (without what a command varies)."""
+    what = (
+        f"HTS {format_hts(shipment.hts)} {shipment.hts_description} (sector {shipment.sector})"
+        if shipment.hts
+        else f"sector {shipment.sector} ({table.sectors[shipment.sector].label})"
+    )
+    parts = [
+        what,
+        f"MFN {percent(shipment.mfn_rate)} ({shipment.mfn_source})",
+        f"origin {shipment.origin} ({country_name(shipment.origin)})",
+    ]
+    if entry:
+        parts.append(f"entry {shipment.entry_date.isoformat()}")
+    if value:
+        amount = f"customs value {usd(shipment.customs_value)} USD"
+        if shipment.value_in_currency is not None:
+            amount += (
+                f" ({shipment.value_in_currency:,} {shipment.currency} at {shipment.fx} per USD)"
+            )
+        parts.append(amount)
+    if shipment.metal_value is not None:
+        parts.append(f"metal content {usd(shipment.metal_value)}")
+    if shipment.freight or shipment.insurance:
+        parts.append(
+            f"freight {usd(shipment.freight)}, insurance {usd(shipment.insurance)} (not dutiable)"
+        )
+    parts.append(shipment.mode)
+    if shipment.quantity:
+        parts.append(f"quantity {shipment.quantity:,}")
+    return " · ".join(parts)
+
+
+def markers(results: list[Assessment]) -> dict[str, str]:
+    """' [n]' for scenarios where a measure was displaced, ' *' where a what-if changed it."""
+    numbered = [r.scenario for r in results if _displaced(r)]
+    return {
+        r.scenario: (f" [{numbered.index(r.scenario) + 1}]" if r.scenario in numbered else "")
+        + (" *" if r.overrides else "")
+        for r in results
+    }
+
+
+def _displaced(result: Assessment) -> list[str]:
+    return [f"{n.measure}: {n.detail}" for n in result.not_applied if n.reason != "not-in-force"]
+
+
+def footnotes(results: list[Assessment]) -> list[str]:
+    lines = []
+    for r in results:
+        mark = markers(results)[r.scenario].replace(" *", "").strip()
+        if _displaced(r):
+            lines.append(f"{mark} {r.scenario}: not applied: " + "; ".join(_displaced(r)))
+    changed = [r.scenario for r in results if r.overrides]
+    if changed:
+        settings = sorted({o for r in results for o in r.overrides})
+        lines.append(f"* changed by --set {', '.join(settings)}: {', '.join(changed)}")
+    return lines
+
+
+def notes(table: RateTable, shipment: Shipment, results: list[Assessment]) -> list[str]:
+    displaced = {f"{n.measure} not applied: {n.detail}" for r in results for n in r.not_applied}
+    found = shipment_notes(table, shipment) + [
+        note for r in results for note in r.notes if note not in displaced
+    ]
+    return list(dict.fromkeys(found))
+
+
+def duty_grids(
+    table: RateTable, shipment: Shipment, results: list[Assessment], explain: bool
+) -> list[Grid]:
+    """The summary (one row per scenario) and, with `explain`, each scenario's working."""
+    per_unit = shipment.quantity is not None
+    columns = [
+        Column("scenario", "Scenario"),
+        Column("effective_rate", "Eff. rate", "rate"),
+        Column("duty", "Duty", "money"),
+        Column("mpf", "MPF", "money", in_table=False),
+        Column("hmf", "HMF", "money", in_table=False),
+        Column("fees", "Fees", "money"),
+        Column("landed_cost", "Landed cost", "money"),
+        Column("change_vs_mfn", "vs MFN", "delta"),
+    ]
+    if per_unit:
+        columns += [
+            Column("duty_per_unit", "Duty/unit", "money"),
+            Column("landed_per_unit", "Landed/unit", "money"),
+        ]
+    marks = markers(results)
+    rows = []
+    for r in results:
+        cells: list[Decimal | str | None] = [
+            r.scenario,
+            r.effective_rate,
+            r.duty,
+            r.fees.mpf,
+            r.fees.hmf,
+            r.fees.total,
+            r.landed_cost,
+            change_vs_mfn(r),
+        ]
+        if per_unit:
+            cells += [_per_unit(r.duty, shipment), _per_unit(r.landed_cost, shipment)]
+        rows.append(Row(tuple(cells), marks[r.scenario]))
+    summary = Grid(
+        tuple(columns),
+        tuple(rows),
+        heading=describe_shipment(table, shipment),
+        footnotes=tuple(footnotes(results)),
+        notes=tuple(notes(table, shipment, results)),
+    )
+    return [summary, *(_working(r) for r in results)] if explain else [summary]
+
+
+def _working(result: Assessment) -> Grid:
+    columns = (
+        Column("measure", "Measure"),
+        Column("authority", "Authority"),
+        Column("rate", "Rate", "money"),
+        Column("base", "Base", "money"),
+        Column("amount", "Amount", "money"),
+    )
+    rows = [
+        Row((line.measure, line.authority, describe_rate(line), _base(line), line.amount))
+        for line in result.lines
+    ]
+    rows += [
+        Row(("duty", "", percent(result.effective_rate), "", result.duty)),
+        Row(("MPF", f"FY{result.fees.mpf_fiscal_year}", "", "", result.fees.mpf)),
+        Row(("HMF", "", "", "", result.fees.hmf)),
+        Row(("landed cost", "", "", "", result.landed_cost)),
+    ]
+    not_applied = tuple(f"  not applied: {n.measure}: {n.detail}" for n in result.not_applied)
+    return Grid(
+        columns, tuple(rows), title=f"{result.scenario}: {result.label}", footnotes=not_applied
+    )
+
+
+def _base(line: DutyLine) -> str:
+    return usd(line.base) + ("" if line.base_kind == "value" else f" ({line.base_kind})")
+
+
+def duty_lines_grid(results: list[Assessment]) -> Grid:
+    """Every duty line of every scenario: the CSV form of --explain."""
+    columns = (
+        Column("scenario", "Scenario"),
+        Column("measure", "Measure"),
+        Column("authority", "Authority"),
+        Column("kind", "Kind"),
+        Column("rate", "Rate", "rate"),
+        Column("base_kind", "Base kind"),
+        Column("base", "Base", "money"),
+        Column("amount", "Amount", "money"),
+    )
+    rows = tuple(
+        Row(
+            (
+                r.scenario,
+                line.measure,
+                line.authority,
+                line.kind,
+                line.rate,
+                line.base_kind,
+                line.base,
+                line.amount,
+            )
+        )
+        for r in results
+        for line in r.lines
+    )
+    return Grid(columns, rows)

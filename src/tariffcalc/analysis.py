@@ -1,0 +1,81 @@
+"""Questions over many assessments: the law through time, and sweeps. Pure, like the engine."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from tariffcalc.domain import Assessment, DutyLine, RateTable, Shipment
+from tariffcalc.engine import assess, in_scope_of
+from tariffcalc.shipment import InputError
+
+MAX_STEPS = 1000
+ONE_DAY = timedelta(days=1)
+
+
+class TimelinePeriod(NamedTuple):
+    start: date | None  # None: since before any measure of the table
+    end: date | None  # last day, inclusive; None: still in force
+    result: Assessment  # the in-force assessment on any day of the period
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return tuple(line.measure for line in self.result.lines)
+
+
+def boundaries(table: RateTable, shipment: Shipment) -> list[date]:
+    """Every day on which a measure in scope for this shipment starts or stops applying."""
+    days = set()
+    for measure in table.measures.values():
+        if in_scope_of(measure, shipment):
+            for period in measure.in_force:
+                days.add(period.start)
+                if period.end is not None:
+                    days.add(period.end + ONE_DAY)
+    return sorted(days)
+
+
+def timeline(table: RateTable, shipment: Shipment, scenario: str) -> list[TimelinePeriod]:
+    """The dated history of what applied: periods over which the duty lines do not change."""
+    days = boundaries(table, shipment)
+    if not days:
+        return [TimelinePeriod(None, None, assess(table, shipment, scenario))]
+    starts: list[date | None] = [None, *days]
+    periods: list[TimelinePeriod] = []
+    for start, following in zip(starts, [*days, None], strict=True):
+        on = start if start is not None else days[0] - ONE_DAY
+        result = assess(table, shipment._replace(entry_date=on), scenario)
+        end = following - ONE_DAY if following is not None else None
+        if periods and _same_duty(periods[-1].result.lines, result.lines):
+            periods[-1] = periods[-1]._replace(end=end)
+        else:
+            periods.append(TimelinePeriod(start, end, result))
+    return periods
+
+
+def _same_duty(a: tuple[DutyLine, ...], b: tuple[DutyLine, ...]) -> bool:
+    key = [(line.measure, line.rate, line.base_kind, line.amount) for line in a]
+    return key == [(line.measure, line.rate, line.base_kind, line.amount) for line in b]
+
+
+def steps(field: str, start: Decimal, stop: Decimal, step: Decimal) -> list[Decimal]:
+    """start, start + step, ... up to and including stop."""
+    if step <= 0:
+        raise InputError(field, f"expected a positive step, got {step}")
+    if stop < start:
+        raise InputError(field, f"expected the end ({stop}) at or above the start ({start})")
+    count = int((stop - start) / step) + 1
+    if count > MAX_STEPS:
+        raise InputError(
+            field, f"expected at most {MAX_STEPS} steps, got {count}; use a larger step"
+        )
+    return [start + i * step for i in range(count)]
+
+
+def scenario_applying(table: RateTable, shipment: Shipment, measure: str) -> str | None:
+    """The first scenario in which `measure` is a duty line of this shipment."""
+    for scenario in table.scenarios:
+        if any(line.measure == measure for line in assess(table, shipment, scenario).lines):
+            return scenario
+    return None

@@ -1,0 +1,409 @@
+"""Grids and JSON documents for compare, sweep, timeline and the rates commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from tariffcalc.analysis import TimelinePeriod
+from tariffcalc.domain import Assessment, Measure, RateTable, Shipment
+from tariffcalc.engine import origin_note
+from tariffcalc.money import percent
+from tariffcalc.render import Cell, Column, Grid, Kind, Row, display
+from tariffcalc.report import JSON_VERSION, describe_shipment, number, shipment_notes
+from tariffcalc.shipment import format_hts
+from tariffcalc.whatif import describe_overrides
+
+COMPARE_FIGURES: dict[str, tuple[str, Kind]] = {
+    "duty": ("Duty", "money"),
+    "effective-rate": ("Eff. rate", "rate"),
+    "landed-cost": ("Landed cost", "money"),
+}
+Compared = list[tuple[Shipment, list[Assessment]]]
+
+
+def figure_of(result: Assessment, figure: str) -> Decimal:
+    if figure == "effective-rate":
+        return result.effective_rate
+    return result.landed_cost if figure == "landed-cost" else result.duty
+
+
+def _what(shipment: Shipment) -> str:
+    return f"HTS {format_hts(shipment.hts)}" if shipment.hts else shipment.sector
+
+
+def _overrides_note(table: RateTable) -> tuple[str, ...]:
+    settings = describe_overrides(table)
+    return (f"* what-if: {', '.join(settings)} (--set)",) if settings else ()
+
+
+# --- compare ----------------------------------------------------------------------------
+
+
+def compare_grid(table: RateTable, rows: Compared, figure: str) -> Grid:
+    title, kind = COMPARE_FIGURES[figure]
+    ids = [r.scenario for r in rows[0][1]]
+    keys: list[tuple[str, str, Callable[[Shipment], Cell]]] = [
+        ("what", "Sector / HTS", _what),
+        ("origin", "Origin", lambda s: s.origin),
+        ("entry_date", "Date", lambda s: s.entry_date.isoformat()),
+        ("customs_value", "Value", lambda s: s.customs_value),
+    ]
+    varying = {key for key, _, get in keys if len({get(s) for s, _ in rows}) > 1}
+    columns = [
+        Column(
+            key,
+            head,
+            "money" if key == "customs_value" else "text",
+            in_table=key == "what" or key in varying,
+        )
+        for key, head, _ in keys
+    ]
+    columns += [Column(i, i + (" *" if _changed(rows, i) else ""), kind) for i in ids]
+    grid_rows = tuple(
+        Row(tuple([get(s) for _, _, get in keys] + [figure_of(r, figure) for r in results]))
+        for s, results in rows
+    )
+    constant = [
+        f"{head.lower()} {display(get(rows[0][0]), column.kind)}"
+        for (key, head, get), column in zip(keys, columns, strict=False)
+        if key != "what" and key not in varying
+    ]
+    heading = f"{title} by scenario" + (f" · {', '.join(constant)}" if constant else "")
+    found = [note for s, _ in rows for note in shipment_notes(table, s)]
+    found += [note for s, _ in rows if (note := origin_note(table, s.origin))]
+    notes = tuple(dict.fromkeys(found)) + _overrides_note(table)
+    return Grid(tuple(columns), grid_rows, heading=heading, notes=notes)
+
+
+def _changed(rows: Compared, scenario: str) -> bool:
+    return any(r.overrides for _, results in rows for r in results if r.scenario == scenario)
+
+
+def compare_document(table: RateTable, rows: Compared, figure: str) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "show": figure,
+        "scenarios": [r.scenario for r in rows[0][1]],
+        "overrides": describe_overrides(table),
+        "rows": [
+            {
+                "sector": s.sector,
+                "hts": format_hts(s.hts) if s.hts else None,
+                "origin": s.origin,
+                "entry_date": s.entry_date.isoformat(),
+                "customs_value": number(s.customs_value),
+                "values": {r.scenario: number(figure_of(r, figure)) for r in results},
+            }
+            for s, results in rows
+        ],
+    }
+
+
+# --- sweep ------------------------------------------------------------------------------
+
+
+def sweep_grid(
+    table: RateTable,
+    shipment: Shipment,
+    variable: str,
+    scenario: str,
+    points: list[tuple[Decimal, Assessment]],
+) -> Grid:
+    largest = max((r.duty for _, r in points), default=Decimal(0)) or Decimal(1)
+    x_column = (
+        Column("value", "Customs value", "money")
+        if variable == "value"
+        else Column("rate", f"{variable} rate", "rate")
+    )
+    columns = (
+        x_column,
+        Column("duty", "Duty", "money"),
+        Column("effective_rate", "Eff. rate", "rate"),
+        Column("fees", "Fees", "money"),
+        Column("landed_cost", "Landed cost", "money"),
+        Column("bar", "Duty", "bar"),
+    )
+    rows = tuple(
+        Row((x, r.duty, r.effective_rate, r.fees.total, r.landed_cost, r.duty / largest))
+        for x, r in points
+    )
+    what = "customs value" if variable == "value" else f"the rate of {variable}"
+    shipment_line = describe_shipment(table, shipment, value=variable != "value")
+    heading = f"{shipment_line}\nscenario {scenario}, varying {what}"
+    return Grid(columns, rows, heading=heading, notes=_overrides_note(table))
+
+
+def sweep_document(
+    table: RateTable,
+    shipment: Shipment,
+    variable: str,
+    scenario: str,
+    points: list[tuple[Decimal, Assessment]],
+) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "variable": variable,
+        "scenario": scenario,
+        "overrides": describe_overrides(table),
+        "points": [
+            {
+                "x": number(x),
+                "duty": number(r.duty),
+                "effective_rate": number(r.effective_rate),
+                "fees": number(r.fees.total),
+                "landed_cost": number(r.landed_cost),
+            }
+            for x, r in points
+        ],
+    }
+
+
+# --- timeline -----------------------------------------------------------------------------
+
+
+def _measures(period: TimelinePeriod) -> str:
+    applied = [m for m in period.measures if m != "mfn"]
+    return ", ".join(applied) if applied else "MFN only"
+
+
+def timeline_grid(
+    table: RateTable, shipment: Shipment, periods: list[TimelinePeriod], with_duty: bool
+) -> Grid:
+    columns = [
+        Column("from", "From", "date"),
+        Column("to", "To", "date"),
+        Column("measures", "Measures in force"),
+        Column("effective_rate", "Eff. rate", "rate"),
+    ]
+    if with_duty:
+        columns.append(Column("duty", "Duty", "money"))
+    rows = []
+    for p in periods:
+        cells: list[Cell] = [
+            p.start.isoformat() if p.start else None,
+            p.end.isoformat() if p.end else None,
+            _measures(p),
+            p.result.effective_rate,
+        ]
+        rows.append(Row(tuple(cells + ([p.result.duty] if with_duty else []))))
+    heading = describe_shipment(table, shipment, value=with_duty, entry=False)
+    notes = tuple(shipment_notes(table, shipment)) + _overrides_note(table)
+    return Grid(tuple(columns), tuple(rows), heading=heading, notes=notes)
+
+
+def timeline_document(
+    table: RateTable, shipment: Shipment, periods: list[TimelinePeriod], with_duty: bool
+) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "sector": shipment.sector,
+        "hts": format_hts(shipment.hts) if shipment.hts else None,
+        "origin": shipment.origin,
+        "mfn_rate": number(shipment.mfn_rate),
+        "customs_value": number(shipment.customs_value) if with_duty else None,
+        "overrides": describe_overrides(table),
+        "periods": [
+            {
+                "from": p.start.isoformat() if p.start else None,
+                "to": p.end.isoformat() if p.end else None,
+                "measures": list(p.measures),
+                "lines": [
+                    {
+                        "measure": line.measure,
+                        "rate": number(line.rate),
+                        "amount": number(line.amount),
+                    }
+                    for line in p.result.lines
+                ]
+                if with_duty
+                else [
+                    {"measure": line.measure, "rate": number(line.rate)} for line in p.result.lines
+                ],
+                "effective_rate": number(p.result.effective_rate),
+                "duty": number(p.result.duty) if with_duty else None,
+            }
+            for p in periods
+        ],
+    }
+
+
+# --- the rate table itself -----------------------------------------------------------------
+
+
+def _dates(measure: Measure) -> str:
+    return ", ".join(p.describe() for p in measure.in_force) or "never (scenarios only)"
+
+
+def _scope(values: frozenset[str] | None) -> str:
+    return "all" if values is None else ", ".join(sorted(values))
+
+
+def measures_grid(table: RateTable) -> Grid:
+    columns = (
+        Column("id", "Measure"),
+        Column("label", "Label", in_table=False),
+        Column("rate", "Rate", "rate"),
+        Column("kind", "Kind"),
+        Column("base", "Base"),
+        Column("origins", "Origins"),
+        Column("sectors", "Sectors", in_table=False),
+        Column("in_force", "In force"),
+        Column("authority", "Authority"),
+        Column("confidence", "Conf."),
+    )
+    rows = tuple(
+        Row(
+            (
+                m.id,
+                m.label,
+                m.rate,
+                m.kind,
+                m.base,
+                _scope(m.origins),
+                _scope(m.sectors),
+                _dates(m),
+                m.authority,
+                m.confidence,
+            )
+        )
+        for m in table.measures.values()
+    )
+    return Grid(
+        columns, rows, heading=f"{table.title} ({table.source})", notes=_overrides_note(table)
+    )
+
+
+def scenarios_grid(table: RateTable) -> Grid:
+    columns = (Column("id", "Scenario"), Column("label", "Label"), Column("measures", "Measures"))
+    rows = tuple(
+        Row(
+            (
+                s.id,
+                s.label,
+                "every measure in force on the entry date"
+                if s.by_date
+                else ", ".join(s.measures) or "none",
+            )
+        )
+        for s in table.scenarios.values()
+    )
+    return Grid(columns, rows)
+
+
+def item_document(table: RateTable, item: str) -> dict[str, Any]:
+    if item in table.measures:
+        m = table.measures[item]
+        return {
+            "type": "measure",
+            **{key: value for key, value in m._asdict().items() if key not in ("in_force", "rate")},
+            "rate": number(m.rate),
+            "origins": "all" if m.origins is None else sorted(m.origins),
+            "sectors": "all" if m.sectors is None else sorted(m.sectors),
+            "groups": sorted(m.groups),
+            "yields_to": sorted(m.yields_to),
+            "supersedes": list(m.supersedes),
+            "in_force": [
+                {"from": p.start.isoformat(), "to": p.end.isoformat() if p.end else None}
+                for p in m.in_force
+            ],
+            "scenarios": [s.id for s in table.scenarios.values() if item in s.measures],
+        }
+    if item in table.scenarios:
+        s = table.scenarios[item]
+        return {
+            "type": "scenario",
+            "id": s.id,
+            "label": s.label,
+            "measures": list(s.measures),
+            "by_date": s.by_date,
+        }
+    sector = table.sectors[item]
+    return {
+        "type": "sector",
+        "id": sector.id,
+        "label": sector.label,
+        "mfn": number(sector.mfn),
+        "hts": list(sector.hts),
+        "metal_content": sector.metal_content,
+        "note": sector.note,
+        "mfn_note": sector.mfn_note,
+        "measures": [
+            m.id for m in table.measures.values() if m.sectors is None or item in m.sectors
+        ],
+    }
+
+
+def item_grid(table: RateTable, item: str) -> Grid:
+    document = item_document(table, item)
+    rows = []
+    for key, value in document.items():
+        if isinstance(value, list):
+            shown = (
+                ", ".join(
+                    v if isinstance(v, str) else f"{v['from']} → {v['to'] or 'open'}" for v in value
+                )
+                or "none"
+            )
+        elif key in ("rate", "mfn") and isinstance(value, float):
+            shown = percent(Decimal(str(value)))
+        else:
+            shown = "" if value is None else str(value)
+        rows.append(Row((key, shown)))
+    columns = (Column("field", "Field"), Column("value", "Value"))
+    return Grid(columns, tuple(rows), heading=f"{document['type']} {item} ({table.source})")
+
+
+def table_document(table: RateTable) -> dict[str, Any]:
+    """The whole table as JSON: rates as fractions, dates as ISO strings."""
+    fees = table.fees
+    return {
+        "version": JSON_VERSION,
+        "title": table.title,
+        "source": table.source,
+        "legal_bases": table.legal_bases,
+        "overrides": describe_overrides(table),
+        "sectors": {
+            key: {k: v for k, v in item_document(table, key).items() if k not in ("type", "id")}
+            for key in table.sectors
+        },
+        "hts": {
+            format_hts(c): {"mfn": number(line.mfn), "description": line.description}
+            for c, line in table.hts.items()
+        },
+        "measures": [
+            {k: v for k, v in item_document(table, m).items() if k != "type"}
+            for m in table.measures
+        ],
+        "scenarios": [
+            {k: v for k, v in item_document(table, s).items() if k != "type"}
+            for s in table.scenarios
+        ],
+        "fees": {
+            "mpf": {
+                "rate": number(fees.mpf_rate),
+                "authority": fees.mpf_authority,
+                "informal_max_value": number(fees.informal_max_value),
+                "years": [
+                    {
+                        "fiscal_year": y.fiscal_year,
+                        "from": y.period.start.isoformat(),
+                        "to": y.period.end.isoformat() if y.period.end else None,
+                        "min": number(y.minimum),
+                        "max": number(y.maximum),
+                        "informal": number(y.informal),
+                        "confidence": y.confidence,
+                        "note": y.note,
+                    }
+                    for y in fees.mpf_years
+                ],
+            },
+            "hmf": {
+                "rate": number(fees.hmf_rate),
+                "authority": fees.hmf_authority,
+                "modes": sorted(fees.hmf_modes),
+                "confidence": fees.hmf_confidence,
+            },
+        },
+    }
