@@ -134,7 +134,7 @@ def write_table(out: TextIO, grids: list[Grid]) -> None:
                 column.title,
                 justify="left" if column.kind in LEFT else "right",
                 no_wrap=not wraps,
-                max_width=32 if wraps else None,
+                max_width=WRAPPING[column.key] if wraps else None,
                 width=BAR_WIDTH if column.kind == "bar" else None,
             )
         for row in grid.rows:
@@ -153,8 +153,8 @@ def write_table(out: TextIO, grids: list[Grid]) -> None:
             )
 
 
-# Free-text columns that may wrap on screen; every other column keeps its width.
-WRAPPING = frozenset({"authority", "label", "measures"})
+# Free-text columns that may wrap on screen, with their widest; every other column keeps its width.
+WRAPPING = {"authority": 32, "label": 40, "measures": 40, "value": 72}
 
 
 def print_unclipped(console: Console, table: Table) -> None:

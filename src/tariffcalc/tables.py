@@ -123,7 +123,7 @@ def sweep_grid(
         Column("effective_rate", "Eff. rate", "rate"),
         Column("fees", "Fees", "money"),
         Column("landed_cost", "Landed cost", "money"),
-        Column("bar", "Duty", "bar"),
+        Column("bar", "", "bar"),
     )
     rows = tuple(
         Row((x, r.duty, r.effective_rate, r.fees.total, r.landed_cost, r.duty / largest))
