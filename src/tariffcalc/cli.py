@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Mapping
 from enum import IntEnum
 from itertools import product
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
@@ -20,6 +21,7 @@ from tariffcalc.errors import RatesError, TariffcalcError
 
 if TYPE_CHECKING:
     from tariffcalc.domain import RateTable, Shipment
+    from tariffcalc.hts import Schedule
     from tariffcalc.render import Grid
 
 RATES_ENV = "TARIFFCALC_RATES"
@@ -58,6 +60,13 @@ rates_app = typer.Typer(
     context_settings=SETTINGS,
 )
 app.add_typer(rates_app, name="rates")
+hts_app = typer.Typer(
+    help="The full HTS schedule: import the USITC export, look lines up, search them.",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    context_settings=SETTINGS,
+)
+app.add_typer(hts_app, name="hts")
 EPILOG = (
     "Exit status: 0 ok, 1 bad input or rate table, 2 usage error.  "
     "Rates typed here are percentages: --mfn 2.5 is 2.5%."
@@ -100,6 +109,9 @@ INSURANCE = typer.Option(
 )
 MODE = typer.Option(
     "ocean", "--mode", metavar="MODE", help="ocean, air, truck or rail (HMF: ocean)."
+)
+UNIT = typer.Option(
+    None, "--unit", metavar="UNIT", help="What --quantity counts: each (default), kg, liter, ..."
 )
 QUANTITY = typer.Option(
     None, "--quantity", metavar="N", help="Number of units: adds per-unit figures."
@@ -156,6 +168,7 @@ def duty(
     insurance: str = INSURANCE,
     mode: str = MODE,
     quantity: str = QUANTITY,
+    unit: str = UNIT,
     set_: list[str] = SET,
     add_scenario: list[str] = ADD_SCENARIO,
     rates: str = RATES,
@@ -198,6 +211,8 @@ def duty(
         insurance=insurance,
         mode=mode,
         quantity=quantity,
+        unit=unit,
+        schedule=_schedule(hts),
     )
     results = assess_all(table, shipment, _scenarios(table.scenarios, scenario))
     _warn(w for r in results for w in r.warnings)
@@ -270,6 +285,7 @@ def compare(
         raise InputError("sector", "expected at least one --sector or --hts to compare")
     ids = _scenarios(table.scenarios, scenario)
     days: list[str | None] = list(entry_date) if entry_date else [None]
+    schedule = _schedule(hts[0] if hts else None)
     rows = []
     for (kind, thing), where, day, amount in product(things, origin or ["JP"], days, value):
         shipment = make_shipment(
@@ -282,7 +298,9 @@ def compare(
             fx=fx,
             metal_value=metal_value,
             mode=mode,
-            **{kind: thing},
+            sector=thing if kind == "sector" else None,
+            hts=thing if kind == "hts" else None,
+            schedule=schedule,
         )
         rows.append((shipment, assess_all(table, shipment, ids)))
     _warn(w for _, results in rows for r in results for w in r.warnings)
@@ -366,8 +384,10 @@ def sweep(
             freight=freight,
             insurance=insurance,
             mode=mode,
+            schedule=schedule,
         )
 
+    schedule = _schedule(hts)
     if measure is not None:
         if value is None or rate_from is None or rate_to is None:
             raise InputError("measure", "a rate sweep needs --value, --from and --to")
@@ -463,6 +483,7 @@ def timeline(
         metal_value=metal_value,
         currency=currency,
         fx=fx,
+        schedule=_schedule(hts),
     )
     by_date = [s.id for s in table.scenarios.values() if s.by_date]
     if not by_date:
@@ -533,6 +554,166 @@ def rates_export(rates: str = RATES) -> None:
     write_json(sys.stdout, table_document(_table(rates, [], [])))
 
 
+# --- hts ---------------------------------------------------------------------------------
+
+
+@hts_app.command("import")
+def hts_import(
+    file: str = typer.Argument(
+        ..., metavar="FILE", help="USITC JSON export (.json or .json.gz) or CSV; '-': stdin."
+    ),
+    revision: str = typer.Option(
+        None,
+        "--revision",
+        metavar="TEXT",
+        help="Name of the revision (default: from the file name).",
+    ),
+) -> None:
+    """Import the whole schedule into the user's data directory.
+
+    Example:
+
+      tariffcalc hts import hts_2026_rev_10.json.gz
+    """
+    from tariffcalc.hts import import_schedule
+
+    data = _read_input(file, "file")
+    report = import_schedule(data, "<stdin>" if file == "-" else file, revision=revision)
+    print(
+        f"imported {report.lines:,} HTS lines ({report.rows:,} rows, {report.rated:,} with a rate)"
+        f" of {report.revision} into {report.path} in {report.seconds:.1f} s"
+    )
+    for code, text in report.unparsed:
+        print(f"tariffcalc: warning: {code}: rate text not understood: {text!r}", file=sys.stderr)
+
+
+@hts_app.command("status")
+def hts_status(output_format: str = FORMAT, as_json: bool = JSON) -> None:
+    """Which schedule is active: the imported one, or the rate table's curated lines."""
+    from tariffcalc.hts import index_path, open_schedule
+    from tariffcalc.tables import status_document, status_grid
+
+    chosen = _format(output_format, as_json)
+    schedule = open_schedule()
+    table = _table(None, [], [])
+    _emit(
+        chosen,
+        lambda: [status_grid(table, schedule, index_path())],
+        lambda: status_document(table, schedule, index_path()),
+    )
+
+
+@hts_app.command("lookup")
+def hts_lookup(
+    code: str = typer.Argument(..., metavar="CODE", help="4 to 10 digits, with or without dots."),
+    origin: str = ORIGIN,
+    entry_date: str = DATE,
+    rates: str = RATES,
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
+) -> None:
+    """A line: its description and parents, rates, sector, and the measures that apply.
+
+    Examples:
+
+      tariffcalc hts lookup 8703.23.01
+
+      tariffcalc hts lookup 0901.21.00.20 --origin BR --date 2026-03-15
+    """
+    from tariffcalc.shipment import normalize_hts
+    from tariffcalc.tables import lookup_document, lookup_grids, search_document, search_grid
+
+    chosen = _format(output_format, as_json)
+    table = _table(rates, [], [])
+    schedule = _require_schedule()
+    digits = normalize_hts(code)
+    line = schedule.line(digits)
+    if line is None and (below := schedule.under(digits, 200)):
+        # No row of its own (the schedule skips some 6-digit levels): list the lines under it.
+        _emit(
+            chosen, lambda: [search_grid(schedule, below)], lambda: search_document(schedule, below)
+        )
+        return
+    if line is None:
+        from tariffcalc.shipment import InputError, format_hts
+
+        close = ", ".join(format_hts(c) for c in schedule.closest(digits))
+        raise InputError(
+            "code",
+            f"{code!r} is not in the schedule ({schedule.revision}); close: {close or 'none'}",
+        )
+    results = _lookup_results(table, schedule, digits, origin, entry_date)
+    _emit(
+        chosen,
+        lambda: lookup_grids(table, schedule, line, results),
+        lambda: lookup_document(table, schedule, line, results),
+    )
+
+
+@hts_app.command("search")
+def hts_search(
+    words: list[str] = typer.Argument(..., metavar="WORDS...", help="Words of the description."),
+    limit: int = typer.Option(20, "--limit", min=1, max=500, help="At most this many lines."),
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
+) -> None:
+    """Find lines by description (the words of the line and of its parents).
+
+    Example:
+
+      tariffcalc hts search electric motors
+    """
+    from tariffcalc.tables import search_document, search_grid
+
+    chosen = _format(output_format, as_json)
+    schedule = _require_schedule()
+    found = schedule.search(" ".join(words), limit)
+    _emit(chosen, lambda: [search_grid(schedule, found)], lambda: search_document(schedule, found))
+
+
+def _require_schedule() -> Schedule:
+    from tariffcalc.hts import index_path, open_schedule
+    from tariffcalc.shipment import InputError
+
+    schedule = open_schedule()
+    if schedule is None:
+        raise InputError(
+            "hts", f"no schedule imported yet ({index_path()}); run `tariffcalc hts import FILE`"
+        )
+    return schedule
+
+
+def _lookup_results(
+    table: RateTable, schedule: Schedule, digits: str, origin: str, day: str | None
+) -> list[Any]:
+    """The in-force assessment of a nominal $10,000 of this line, when it has a rate."""
+    from tariffcalc.engine import assess_all
+    from tariffcalc.shipment import make_shipment
+
+    if schedule.rate_line(digits) is None:
+        return []
+    shipment = make_shipment(
+        table, value="10000", hts=digits, origin=origin, entry_date=day, schedule=schedule
+    )
+    by_date = [s.id for s in table.scenarios.values() if s.by_date]
+    return [shipment, *assess_all(table, shipment, by_date)]
+
+
+def _read_input(path: str, field: str) -> bytes:
+    from tariffcalc.shipment import InputError
+
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(field, f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(field, f"{path} is a directory, expected a file") from None
+    except OSError as error:
+        raise InputError(field, f"{path}: {error.strerror or error}") from None
+
+
 # --- helpers --------------------------------------------------------------------------
 
 
@@ -557,6 +738,15 @@ def _emit(chosen: str, grids: Callable[[], list[Grid]], document: Callable[[], A
         write_json(sys.stdout, document())
     else:
         write(sys.stdout, grids(), chosen)
+
+
+def _schedule(hts: str | None) -> Schedule | None:
+    """The imported HTS schedule, when an HTS code is asked for and one was imported."""
+    if hts is None:
+        return None
+    from tariffcalc.hts import open_schedule
+
+    return open_schedule()
 
 
 def _warn(warnings: Any) -> None:

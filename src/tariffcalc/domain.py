@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from tariffcalc.ratetext import Shape, Term
 
 Kind = Literal["additional", "inclusive"]
 Base = Literal["value", "metal", "non_metal"]
@@ -125,11 +128,17 @@ class Shipment(NamedTuple):
     mfn_is_default: bool  # the sector's default MFN rate, not a line's or the user's
     hts: str | None = None
     hts_description: str | None = None
+    hts_source: str | None = None  # which HTS list the line came from
     metal_value: Decimal | None = None  # USD
     freight: Decimal = Decimal(0)
     insurance: Decimal = Decimal(0)
     mode: Mode = "ocean"
     quantity: Decimal | None = None
+    unit: str = "each"  # what --quantity counts: 'each', 'kg', 'liter', ...
+    # From an HTS rate text: its shape, and the specific or qualified parts beyond mfn_rate.
+    mfn_text: str | None = None
+    mfn_shape: Shape = "terms"
+    mfn_terms: tuple[Term, ...] = ()
     currency: str = "USD"
     fx: Decimal | None = None  # units of `currency` per 1 USD
     value_in_currency: Decimal | None = None

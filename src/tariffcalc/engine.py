@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Set
 from decimal import Decimal
+from typing import NamedTuple
 
 from tariffcalc.domain import (
     Assessment,
@@ -38,6 +39,7 @@ PARTS: dict[Base, frozenset[str]] = {
     "non_metal": frozenset({"non_metal"}),
 }
 RATE_PLACES = Decimal("0.000001")
+AVE_PLACES = Decimal("1e-10")
 
 
 def assess_all(
@@ -45,10 +47,19 @@ def assess_all(
 ) -> list[Assessment]:
     """Assess the shipment under each scenario (default: every scenario of the table)."""
     fees, fee_notes, fee_warnings = compute_fees(table.fees, shipment)
+    mfn, mfn_notes, mfn_warnings = mfn_line(shipment)
+    common = _Common(fees, mfn, mfn_notes + fee_notes, mfn_warnings + fee_warnings)
     ids = list(scenarios) if scenarios is not None else list(table.scenarios)
-    return [
-        _assess(table, shipment, table.scenarios[i], fees, fee_notes, fee_warnings) for i in ids
-    ]
+    return [_assess(table, shipment, table.scenarios[i], common) for i in ids]
+
+
+class _Common(NamedTuple):
+    """What is the same under every scenario: fees and the MFN line."""
+
+    fees: FeeLines
+    mfn: DutyLine
+    notes: list[str]
+    warnings: list[str]
 
 
 def assess(table: RateTable, shipment: Shipment, scenario: str) -> Assessment:
@@ -56,12 +67,7 @@ def assess(table: RateTable, shipment: Shipment, scenario: str) -> Assessment:
 
 
 def _assess(
-    table: RateTable,
-    shipment: Shipment,
-    scenario: Scenario,
-    fees: FeeLines,
-    fee_notes: list[str],
-    fee_warnings: list[str],
+    table: RateTable, shipment: Shipment, scenario: Scenario, common: _Common
 ) -> Assessment:
     in_scope = [m for m in table.measures.values() if in_scope_of(m, shipment)]
     not_applied: list[NotApplied] = []
@@ -72,10 +78,11 @@ def _assess(
         selected = [m for m in in_scope if m.id in scenario.measures]
     active, superseded = _supersede(selected)
     not_applied += superseded
-    lines, exempt, notes = _evaluate(table, active, shipment)
+    lines, exempt, notes = _evaluate(table, active, shipment, common.mfn)
     not_applied += exempt
     duty = sum((line.amount for line in lines), Decimal(0))
     value = shipment.customs_value
+    fees = common.fees
     landed = value + shipment.freight + shipment.insurance + duty + fees.total
     notes += [
         f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
@@ -90,8 +97,8 @@ def _assess(
         effective_rate=(duty / value).quantize(RATE_PLACES),
         fees=fees,
         landed_cost=landed,
-        notes=tuple(notes + fee_notes),
-        warnings=tuple(_warnings(table, lines) + fee_warnings),
+        notes=tuple(notes + common.notes),
+        warnings=tuple(_warnings(table, lines) + common.warnings),
         overrides=tuple(
             f"{m}={percent(rate)}"
             for m, rate in table.overridden
@@ -138,7 +145,7 @@ def _supersede(selected: list[Measure]) -> tuple[list[Measure], list[NotApplied]
 
 
 def _evaluate(
-    table: RateTable, active: list[Measure], shipment: Shipment
+    table: RateTable, active: list[Measure], shipment: Shipment, mfn: DutyLine
 ) -> tuple[list[DutyLine], list[NotApplied], list[str]]:
     """Duty lines (MFN first, then table order), measures exempted, and notes on partial bases."""
     value = shipment.customs_value
@@ -165,10 +172,10 @@ def _evaluate(
                 f" the rest is subject to {', '.join(blockers)}"
             )
         covered_by[measure.id] = set(remaining)
-        applied[measure.id] = _line(measure, base_kind, base, shipment.mfn_rate)
+        applied[measure.id] = _line(measure, base_kind, base, mfn.amount / value)
     order = [m.id for m in active]
     lines = [
-        _mfn_line(shipment),
+        mfn,
         *sorted(applied.values(), key=lambda line: order.index(line.measure)),
     ]
     return lines, exempt, notes
@@ -219,21 +226,54 @@ def _line(measure: Measure, base_kind: Base, base: Decimal, mfn: Decimal) -> Dut
     )
 
 
-def _mfn_line(shipment: Shipment) -> DutyLine:
+def mfn_line(shipment: Shipment) -> tuple[DutyLine, list[str], list[str]]:
+    """The MFN duty: ad valorem, plus specific parts when the quantity is known.
+    Its rate is the ad valorem equivalent (duty / value), which inclusive measures use."""
+    from tariffcalc.ratetext import quantity_in
+
     value = shipment.customs_value
-    return DutyLine(
+    exact = shipment.mfn_rate * value
+    notes: list[str] = []
+    warnings: list[str] = []
+    for term in shipment.mfn_terms:
+        if term.kind == "ad_valorem":
+            warnings.append(
+                f"MFN: {term.describe()} not computed: it is charged on part of the value;"
+                " pass --mfn with the line's ad valorem equivalent"
+            )
+            continue
+        quantity = quantity_in(term.unit, shipment.quantity, shipment.unit)
+        if quantity is None:
+            warnings.append(
+                f"MFN: the specific part {term.describe()} not computed:"
+                f" give --quantity and --unit {term.unit}"
+            )
+            continue
+        exact += term.amount * quantity
+        if term.qualifier:
+            notes.append(f"MFN: {term.describe()}: the quantity must be measured {term.qualifier}")
+    if shipment.mfn_shape in ("reference", "formula"):
+        why = "set by another provision" if shipment.mfn_shape == "reference" else "a formula"
+        warnings.append(
+            f"MFN: the rate {shipment.mfn_text!r} is {why}: only its ad valorem part is"
+            " computed; pass --mfn for the rate that applies"
+        )
+    amount = cents(exact)
+    rate_text = shipment.mfn_text or percent(shipment.mfn_rate)
+    line = DutyLine(
         measure="mfn",
-        label=f"MFN (column 1 general), {shipment.mfn_source}",
+        label=f"MFN (column 1 general) {rate_text}, {shipment.mfn_source}",
         authority="HTSUS column 1 general rate",
         kind="mfn",
         nominal_rate=shipment.mfn_rate,
-        rate=shipment.mfn_rate,
+        rate=(amount / value).quantize(AVE_PLACES),
         base_kind="value",
         base=value,
-        amount=cents(shipment.mfn_rate * value),
+        amount=amount,
         legal_basis="mfn",
         confidence="H",
     )
+    return line, notes, warnings
 
 
 def _confidence_notes(table: RateTable, lines: list[DutyLine], shipment: Shipment) -> list[str]:

@@ -29,10 +29,8 @@ def shipment_notes(table: RateTable, shipment: Shipment) -> list[str]:
     notes = [f"{sector.id}: {sector.note}"] if sector.note else []
     if sector.mfn_note and shipment.mfn_is_default:
         notes.append(f"{sector.id}: {sector.mfn_note}")
-    if shipment.hts is not None:
-        notes.append(
-            f"HTS line from the rate table's curated list ({table.hts_source or table.source})"
-        )
+    if shipment.hts_source is not None:
+        notes.append(f"HTS line from {shipment.hts_source}")
     return notes
 
 
@@ -53,6 +51,7 @@ def _shipment_json(table: RateTable, shipment: Shipment) -> dict[str, Any]:
         "sector_label": table.sectors[shipment.sector].label,
         "hts": format_hts(shipment.hts) if shipment.hts else None,
         "hts_description": shipment.hts_description,
+        "hts_source": shipment.hts_source,
         "origin": shipment.origin,
         "origin_name": country_name(shipment.origin),
         "entry_date": shipment.entry_date.isoformat(),
@@ -140,7 +139,7 @@ def describe_shipment(
     )
     parts = [
         what,
-        f"MFN {percent(shipment.mfn_rate)} ({shipment.mfn_source})",
+        f"MFN {shipment.mfn_text or percent(shipment.mfn_rate)} ({shipment.mfn_source})",
         f"origin {shipment.origin} ({country_name(shipment.origin)})",
     ]
     if entry:

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
 
 from tariffcalc.countries import CURRENCIES, NAMES, country_suggestions, resolve_country
 from tariffcalc.domain import MODES, Mode, RateTable, Shipment
 from tariffcalc.errors import TariffcalcError
 from tariffcalc.money import HUNDRED, MAX_AMOUNT, cents, parse_decimal, percent
+
+if TYPE_CHECKING:
+    from tariffcalc.hts import Schedule
+    from tariffcalc.ratetext import Shape, Term
 
 Number = Decimal | int | str
 # Entry dates outside these are typos (0025-10-01), not shipments.
@@ -42,18 +47,30 @@ def make_shipment(
     insurance: Number = 0,
     mode: str = "ocean",
     quantity: Number | None = None,
+    unit: str | None = None,
+    schedule: Schedule | None = None,
 ) -> Shipment:
-    """Build a shipment; amounts are in `currency`, converted to USD at `fx` per USD."""
+    """Build a shipment; amounts are in `currency`, converted to USD at `fx` per USD.
+
+    An HTS code is looked up in `schedule` (an imported schedule) when given, else in
+    the rate table's curated lines. `--mfn` replaces the line's whole rate."""
     currency, rate = _currency(currency, fx)
     in_currency = amount("value", value, positive=True)
     customs_value = _to_usd(in_currency, rate)
-    sector_id, hts_digits, description, line_mfn, mfn_source = _classify(table, sector, hts)
+    found = _classify(table, sector, hts, schedule)
     if mfn is not None:
-        line_mfn = rate_percent("mfn", mfn)
-        mfn_source = f"--mfn {percent(line_mfn)}"
+        override = rate_percent("mfn", mfn)
+        found = Classification(
+            found.sector,
+            found.hts,
+            found.description,
+            override,
+            f"--mfn {percent(override)}",
+            found.hts_source,
+        )
     metal = None
     if metal_value is not None:
-        metal = _metal(table, sector_id, _to_usd(amount("metal_value", metal_value), rate))
+        metal = _metal(table, found.sector, _to_usd(amount("metal_value", metal_value), rate))
         if metal > customs_value:
             raise InputError(
                 "metal_value",
@@ -63,17 +80,22 @@ def make_shipment(
         customs_value=customs_value,
         origin=origin_code(origin),
         entry_date=parse_date("date", entry_date) if entry_date is not None else date.today(),
-        sector=sector_id,
-        mfn_rate=line_mfn,
-        mfn_source=mfn_source,
-        mfn_is_default=hts_digits is None and mfn is None,
-        hts=hts_digits,
-        hts_description=description,
+        sector=found.sector,
+        mfn_rate=found.mfn_rate,
+        mfn_source=found.mfn_source,
+        mfn_is_default=found.hts is None and mfn is None,
+        hts=found.hts,
+        hts_description=found.description,
+        hts_source=found.hts_source,
+        mfn_text=found.text,
+        mfn_shape=found.shape,
+        mfn_terms=found.terms,
         metal_value=metal,
         freight=_to_usd(amount("freight", freight), rate),
         insurance=_to_usd(amount("insurance", insurance), rate),
         mode=_mode(mode),
         quantity=None if quantity is None else amount("quantity", quantity, positive=True),
+        unit=_unit(unit) if unit is not None else "each",
         currency=currency,
         fx=rate,
         value_in_currency=in_currency if currency != "USD" else None,
@@ -152,6 +174,16 @@ def _to_usd(value: Decimal, fx: Decimal | None) -> Decimal:
     return cents(value if fx is None else value / fx)
 
 
+def _unit(raw: str) -> str:
+    from tariffcalc.ratetext import UNITS, normalize_unit
+
+    unit = normalize_unit(raw)
+    if unit is None:
+        known = ", ".join(sorted(set(UNITS.values())))
+        raise InputError("unit", f"expected a unit of quantity ({known}), got {raw!r}")
+    return unit
+
+
 def _mode(raw: str) -> Mode:
     mode = raw.strip().lower()
     for known in MODES:
@@ -173,14 +205,28 @@ def _metal(table: RateTable, sector: str, metal: Decimal) -> Decimal:
     return metal
 
 
+class Classification(NamedTuple):
+    sector: str
+    hts: str | None  # digits
+    description: str | None
+    mfn_rate: Decimal  # the plain ad valorem part
+    mfn_source: str  # where it came from, for the reader
+    hts_source: str | None = None  # which HTS list the line came from
+    text: str | None = None  # the schedule's rate text
+    shape: Shape = "terms"
+    terms: tuple[Term, ...] = ()  # specific and qualified parts beyond mfn_rate
+
+
 def _classify(
-    table: RateTable, sector: str | None, hts: str | None
-) -> tuple[str, str | None, str | None, Decimal, str]:
-    """(sector, hts digits, description, MFN rate, where the MFN came from)."""
+    table: RateTable, sector: str | None, hts: str | None, schedule: Schedule | None
+) -> Classification:
     if sector is not None and hts is not None:
         raise InputError("sector", "give --sector or --hts, not both")
     if hts is not None:
-        return _classify_hts(table, hts)
+        digits = normalize_hts(hts)
+        if schedule is not None:
+            return _from_schedule(table, schedule, hts, digits)
+        return _from_curated(table, hts, digits)
     if sector is None:
         raise InputError("sector", f"expected --sector ({', '.join(table.sectors)}) or --hts CODE")
     key = sector.strip().lower()
@@ -190,21 +236,50 @@ def _classify(
             f"unknown sector {sector!r}: expected one of {', '.join(table.sectors)}"
             f"{suggest(key, list(table.sectors))}",
         )
-    found = table.sectors[key]
-    return key, None, None, found.mfn, f"sector default for {key}"
+    return Classification(key, None, None, table.sectors[key].mfn, f"sector default for {key}")
 
 
-def _classify_hts(table: RateTable, raw: str) -> tuple[str, str, str, Decimal, str]:
-    digits = normalize_hts(raw)
+def _from_curated(table: RateTable, raw: str, digits: str) -> Classification:
     line = table.hts.get(digits) or table.hts.get(digits[:8])
     if line is None:
         raise InputError("hts", _unknown_hts(table, raw, digits))
-    return (
+    where = f"the rate table's curated lines ({table.hts_source or table.source})"
+    return Classification(
         sector_of(table, digits),
         digits,
         line.description,
         line.mfn,
         f"HTS {format_hts(line.code)}",
+        where,
+    )
+
+
+def _from_schedule(table: RateTable, schedule: Schedule, raw: str, digits: str) -> Classification:
+    line = schedule.rate_line(digits)
+    if line is None:
+        exists = schedule.line(digits) is not None
+        close = [format_hts(c) for c in schedule.closest(digits)]
+        what = "has no rate of its own (a heading)" if exists else "is not in the schedule"
+        raise InputError(
+            "hts",
+            f"{raw!r} {what} ({schedule.revision}); "
+            + (f"close: {', '.join(close)}" if close else "give an 8- or 10-digit line"),
+        )
+    rate = line.rate
+    assert rate is not None  # rate_line only returns rated lines
+    source = f"HTS {format_hts(line.rate_from)}"
+    where = f"the imported USITC schedule, {schedule.revision}"
+    extra = tuple(t for t in rate.terms if t.kind == "specific" or t.qualifier)
+    return Classification(
+        sector_of(table, digits),
+        line.code,
+        line.description,
+        rate.ad_valorem,
+        source,
+        where,
+        rate.text,
+        rate.shape,
+        extra,
     )
 
 

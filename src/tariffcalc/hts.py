@@ -1,0 +1,437 @@
+"""The full Harmonized Tariff Schedule: import the USITC export once, then look lines up fast.
+
+`tariffcalc hts import FILE` reads the USITC JSON export (gzipped or not) or the
+CSV the USITC site exports, and writes a compact SQLite index to the user's data
+directory ($TARIFFCALC_DATA_DIR, else $XDG_DATA_HOME/tariffcalc or
+~/.local/share/tariffcalc). A lookup is one indexed query, so `duty --hts` with
+the schedule costs about as much as with the curated table.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from tariffcalc.errors import TariffcalcError
+from tariffcalc.ratetext import Rate, RateTextError, parse_rate
+
+DATA_ENV = "TARIFFCALC_DATA_DIR"
+INDEX_NAME = "hts.sqlite3"
+INDEX_VERSION = "1"
+CSV_HEADER = [
+    "HTS Number",
+    "Indent",
+    "Description",
+    "Unit of Quantity",
+    "General Rate of Duty",
+    "Special Rate of Duty",
+    "Column 2 Rate of Duty",
+    "Quota Quantity",
+    "Additional Duties",
+]
+
+
+class ScheduleError(TariffcalcError):
+    pass
+
+
+class RawRow(NamedTuple):
+    code: str  # digits only; '' for a row that only groups the rows below it
+    indent: int
+    description: str
+    general: str
+    special: str
+    other: str
+    units: tuple[str, ...]
+
+
+class ScheduleLine(NamedTuple):
+    code: str  # digits
+    indent: int
+    description: str
+    general: str  # the general rate text that applies (a statistical suffix inherits it)
+    rate_from: str  # the code that carries that rate text
+    special: str
+    other: str
+    units: tuple[str, ...]
+    parents: tuple[str, ...]  # descriptions of the enclosing rows, outermost first
+
+    @property
+    def rate(self) -> Rate | None:
+        return parse_rate(self.general) if self.general else None
+
+
+class ImportReport(NamedTuple):
+    path: Path
+    revision: str
+    rows: int
+    lines: int  # rows with an HTS number
+    rated: int  # rows with their own general rate text
+    unparsed: list[tuple[str, str]]  # (code, rate text) the parser could not read
+    seconds: float
+
+
+def data_dir() -> Path:
+    configured = os.environ.get(DATA_ENV)
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "share"
+    )
+    return Path(base) / "tariffcalc"
+
+
+def index_path() -> Path:
+    return data_dir() / INDEX_NAME
+
+
+def digits_of(code: str) -> str:
+    return code.replace(".", "").replace(" ", "").strip()
+
+
+# --- reading the export ---------------------------------------------------------------
+
+
+def read_rows(data: bytes, name: str) -> list[RawRow]:
+    """Rows of a USITC export: JSON (a list of objects) or CSV, gzipped or not."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise ScheduleError(f"{name}: not a valid gzip file ({error})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScheduleError(f"{name}: expected UTF-8 text (the USITC JSON or CSV export)") from None
+    if text.lstrip().startswith("["):
+        return _json_rows(text, name)
+    return _csv_rows(text, name)
+
+
+def _json_rows(text: str, name: str) -> list[RawRow]:
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ScheduleError(f"{name}: not valid JSON ({error})") from None
+    rows = []
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict) or "description" not in item or "indent" not in item:
+            raise ScheduleError(
+                f"{name}: row {number}: expected an object with htsno, indent, description,"
+                " general, special, other, units"
+            )
+        rows.append(
+            _row(
+                number,
+                name,
+                item.get("htsno"),
+                item["indent"],
+                item["description"],
+                item.get("general"),
+                item.get("special"),
+                item.get("other"),
+                item.get("units"),
+            )
+        )
+    return rows
+
+
+def _csv_rows(text: str, name: str) -> list[RawRow]:
+    reader = csv.reader(io.StringIO(text))
+    header = [cell.strip() for cell in next(reader, [])]
+    if header[: len(CSV_HEADER)] != CSV_HEADER:
+        raise ScheduleError(
+            f"{name}: expected the USITC JSON export or a CSV with the header"
+            f" {', '.join(CSV_HEADER)}; got {', '.join(header[:4]) or 'nothing'}, ..."
+        )
+    rows = []
+    for number, cells in enumerate(reader, 2):
+        if not any(cells):
+            continue
+        cells += [""] * (len(CSV_HEADER) - len(cells))
+        units = _csv_units(cells[3], number, name)
+        rows.append(
+            _row(number, name, cells[0], cells[1], cells[2], cells[4], cells[5], cells[6], units)
+        )
+    return rows
+
+
+def _csv_units(cell: str, number: int, name: str) -> list[str]:
+    cell = cell.strip()
+    if not cell:
+        return []
+    try:
+        units = json.loads(cell)
+    except json.JSONDecodeError:
+        raise ScheduleError(
+            f'{name}: line {number}: units: expected a JSON array such as ["No.","kg"]'
+        ) from None
+    if not isinstance(units, list):
+        raise ScheduleError(
+            f'{name}: line {number}: units: expected a JSON array such as ["No.","kg"]'
+        )
+    return [str(u) for u in units]
+
+
+def _row(
+    number: int,
+    name: str,
+    code: Any,
+    indent: Any,
+    description: Any,
+    general: Any,
+    special: Any,
+    other: Any,
+    units: Any,
+) -> RawRow:
+    digits = digits_of(str(code or ""))
+    if digits and (not digits.isdigit() or len(digits) not in (2, 4, 6, 8, 10)):
+        raise ScheduleError(f"{name}: row {number}: htsno: expected 4 to 10 digits, got {code!r}")
+    try:
+        level = int(str(indent).strip() or 0)
+    except ValueError:
+        raise ScheduleError(
+            f"{name}: row {number}: indent: expected a number, got {indent!r}"
+        ) from None
+    return RawRow(
+        code=digits,
+        indent=level,
+        description=" ".join(str(description or "").split()),
+        general=" ".join(str(general or "").split()),
+        special=" ".join(str(special or "").split()),
+        other=" ".join(str(other or "").split()),
+        units=tuple(u.strip() for u in (units or []) if str(u).strip()),
+    )
+
+
+# --- the index --------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE line(
+    id INTEGER PRIMARY KEY, code TEXT NOT NULL, indent INTEGER NOT NULL, description TEXT NOT NULL,
+    general TEXT NOT NULL, rate_from TEXT NOT NULL, special TEXT NOT NULL, other TEXT NOT NULL,
+    units TEXT NOT NULL, parent INTEGER, path TEXT NOT NULL
+);
+CREATE INDEX line_code ON line(code);
+"""
+
+
+def import_schedule(
+    data: bytes, name: str, *, revision: str | None = None, destination: Path | None = None
+) -> ImportReport:
+    """Index an export; the previous index is replaced only once the new one is complete."""
+    started = time.perf_counter()
+    rows = read_rows(data, name)
+    if not any(row.code for row in rows):
+        raise ScheduleError(f"{name}: no HTS lines found")
+    destination = destination or index_path()
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    temporary = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    unparsed = []
+    try:
+        with sqlite3.connect(temporary) as db:
+            db.executescript(_SCHEMA)
+            records = list(_records(rows))
+            db.executemany("INSERT INTO line VALUES (?,?,?,?,?,?,?,?,?,?,?)", records)
+            search = _create_search(db)
+            meta = {
+                "index_version": INDEX_VERSION,
+                "revision": revision or _revision_from_name(name),
+                "source": name,
+                "imported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "rows": str(len(rows)),
+                "search": search,
+            }
+            db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        for row in rows:
+            if row.general:
+                try:
+                    parse_rate(row.general)
+                except RateTextError:
+                    unparsed.append((row.code, row.general))
+        os.replace(temporary, destination)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return ImportReport(
+        path=destination,
+        revision=meta["revision"],
+        rows=len(rows),
+        lines=sum(1 for row in rows if row.code),
+        rated=sum(1 for row in rows if row.general),
+        unparsed=unparsed,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _records(rows: list[RawRow]) -> Iterator[tuple[Any, ...]]:
+    """One record a row, with its parent (by indent) and the rate it inherits."""
+    stack: list[tuple[int, RawRow, str, str]] = []  # (id, row, general in force, its code)
+    for row_id, row in enumerate(rows, 1):
+        while stack and stack[-1][1].indent >= row.indent:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        # A row without a rate of its own inherits its parent's (statistical suffixes do).
+        general, rate_from = (
+            (row.general, row.code)
+            if row.general
+            else (parent[2], parent[3])
+            if parent
+            else ("", "")
+        )
+        path = " ".join([*(entry[1].description for entry in stack), row.description])
+        yield (
+            row_id,
+            row.code,
+            row.indent,
+            row.description,
+            general,
+            rate_from,
+            row.special,
+            row.other,
+            json.dumps(row.units),
+            parent[0] if parent else None,
+            path,
+        )
+        stack.append((row_id, row, general, rate_from))
+
+
+def _create_search(db: sqlite3.Connection) -> str:
+    """Full-text search where SQLite has FTS5, else a LIKE scan."""
+    try:
+        db.execute(
+            "CREATE VIRTUAL TABLE line_text USING fts5(path, content='line', content_rowid='id')"
+        )
+    except sqlite3.OperationalError:
+        return "like"
+    db.execute("INSERT INTO line_text(rowid, path) SELECT id, path FROM line WHERE code != ''")
+    return "fts5"
+
+
+def _revision_from_name(name: str) -> str:
+    match = re.search(r"(\d{4})[_ -]?rev(?:ision)?[_ -]?(\d+)", Path(name).name, re.IGNORECASE)
+    if match:
+        return f"{match.group(1)} revision {match.group(2)}"
+    return f"unknown (from {Path(name).name})"
+
+
+class Schedule:
+    """An imported schedule, read-only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+            self.meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.Error as error:
+            raise ScheduleError(
+                f"{path}: not a usable HTS index ({error}); run `tariffcalc hts import FILE` again"
+            ) from None
+        if self.meta.get("index_version") != INDEX_VERSION:
+            raise ScheduleError(
+                f"{path}: made by another version; run `tariffcalc hts import FILE` again"
+            )
+
+    @property
+    def revision(self) -> str:
+        return str(self.meta.get("revision", "unknown"))
+
+    def line(self, digits: str) -> ScheduleLine | None:
+        found = self.db.execute(
+            "SELECT * FROM line WHERE code = ? ORDER BY id LIMIT 1", (digits,)
+        ).fetchone()
+        return self._line(found) if found else None
+
+    def under(self, digits: str, limit: int = 50) -> list[ScheduleLine]:
+        """Lines whose code starts with `digits` (its subheadings and statistical suffixes)."""
+        found = self.db.execute(
+            "SELECT * FROM line WHERE code LIKE ? AND code != ? ORDER BY id LIMIT ?",
+            (digits + "%", digits, limit),
+        ).fetchall()
+        return [self._line(row) for row in found]
+
+    def rate_line(self, digits: str) -> ScheduleLine | None:
+        """The line that carries a rate for `digits`: itself, or its one rated line below."""
+        line = self.line(digits)
+        if line is not None and line.general:
+            return line
+        rated = {below.general: below for below in self.under(digits, 200) if below.general}
+        if len(digits) >= 8 and len(rated) == 1:
+            return next(iter(rated.values()))
+        return None
+
+    def closest(self, digits: str, count: int = 5) -> list[str]:
+        """Valid codes sharing the longest prefix with `digits`."""
+        for length in range(len(digits) - 1, 1, -1):
+            found = self.db.execute(
+                "SELECT code FROM line WHERE code LIKE ? AND length(code) >= 8 ORDER BY id LIMIT ?",
+                (digits[:length] + "%", count),
+            ).fetchall()
+            if found:
+                return [code for (code,) in found]
+        return []
+
+    def search(self, words: str, limit: int = 20) -> list[ScheduleLine]:
+        terms = re.findall(r"\w+", words.lower())
+        if not terms:
+            return []
+        if self.meta.get("search") == "fts5":
+            query = " ".join(f'"{t}"*' for t in terms)
+            found = self.db.execute(
+                "SELECT line.* FROM line_text JOIN line ON line.id = line_text.rowid"
+                " WHERE line_text MATCH ? ORDER BY rank, line.id LIMIT ?",
+                (query, limit),
+            ).fetchall()
+        else:
+            # Only "?" placeholders are put into the SQL text; the words are parameters.
+            where = " AND ".join("lower(path) LIKE ?" for _ in terms)
+            found = self.db.execute(
+                f"SELECT * FROM line WHERE code != '' AND {where} ORDER BY id LIMIT ?",
+                (*(f"%{t}%" for t in terms), limit),
+            ).fetchall()
+        return [self._line(row) for row in found]
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM line WHERE code != ''").fetchone()[0])
+
+    def _line(self, row: tuple[Any, ...]) -> ScheduleLine:
+        _, code, indent, description, general, rate_from, special, other, units, parent, _ = row
+        return ScheduleLine(
+            code,
+            indent,
+            description,
+            general,
+            rate_from,
+            special,
+            other,
+            tuple(json.loads(units)),
+            tuple(self._parents(parent)),
+        )
+
+    def _parents(self, parent: int | None) -> Iterable[str]:
+        chain: list[str] = []
+        while parent is not None:
+            found = self.db.execute(
+                "SELECT description, parent FROM line WHERE id = ?", (parent,)
+            ).fetchone()
+            if found is None:
+                break
+            chain.append(found[0])
+            parent = found[1]
+        return reversed(chain)
+
+
+def open_schedule() -> Schedule | None:
+    """The imported schedule, or None when there is none."""
+    path = index_path()
+    return Schedule(path) if path.is_file() else None
