@@ -26,7 +26,7 @@ from tariffcalc.ratetext import Rate, RateTextError, parse_rate
 
 DATA_ENV = "TARIFFCALC_DATA_DIR"
 INDEX_NAME = "hts.sqlite3"
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 CSV_HEADER = [
     "HTS Number",
     "Indent",
@@ -220,7 +220,7 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE line(
     id INTEGER PRIMARY KEY, code TEXT NOT NULL, indent INTEGER NOT NULL, description TEXT NOT NULL,
     general TEXT NOT NULL, rate_from TEXT NOT NULL, special TEXT NOT NULL, other TEXT NOT NULL,
-    units TEXT NOT NULL, parent INTEGER, path TEXT NOT NULL
+    units TEXT NOT NULL, parent INTEGER
 );
 CREATE INDEX line_code ON line(code);
 """
@@ -243,8 +243,10 @@ def import_schedule(
         with sqlite3.connect(temporary) as db:
             db.executescript(_SCHEMA)
             records = list(_records(rows))
-            db.executemany("INSERT INTO line VALUES (?,?,?,?,?,?,?,?,?,?,?)", records)
-            search = _create_search(db)
+            db.executemany(
+                "INSERT INTO line VALUES (?,?,?,?,?,?,?,?,?,?)", [r[:-1] for r in records]
+            )
+            search = _create_search(db, [(r[0], r[-1]) for r in records if r[1]])
             meta = {
                 "index_version": INDEX_VERSION,
                 "revision": revision or _revision_from_name(name),
@@ -306,15 +308,14 @@ def _records(rows: list[RawRow]) -> Iterator[tuple[Any, ...]]:
         stack.append((row_id, row, general, rate_from))
 
 
-def _create_search(db: sqlite3.Connection) -> str:
-    """Full-text search where SQLite has FTS5, else a LIKE scan."""
+def _create_search(db: sqlite3.Connection, paths: list[tuple[int, str]]) -> str:
+    """Full-text search over each line's words and its parents' where SQLite has FTS5
+    (contentless: the index only, not a copy of the text); else LIKE on descriptions."""
     try:
-        db.execute(
-            "CREATE VIRTUAL TABLE line_text USING fts5(path, content='line', content_rowid='id')"
-        )
+        db.execute("CREATE VIRTUAL TABLE line_text USING fts5(path, content='')")
     except sqlite3.OperationalError:
         return "like"
-    db.execute("INSERT INTO line_text(rowid, path) SELECT id, path FROM line WHERE code != ''")
+    db.executemany("INSERT INTO line_text(rowid, path) VALUES (?, ?)", paths)
     return "fts5"
 
 
@@ -354,9 +355,10 @@ class Schedule:
 
     def under(self, digits: str, limit: int = 50) -> list[ScheduleLine]:
         """Lines whose code starts with `digits` (its subheadings and statistical suffixes)."""
+        # A range, not LIKE, so that the code index serves it (codes are digits; ':' follows '9').
         found = self.db.execute(
-            "SELECT * FROM line WHERE code LIKE ? AND code != ? ORDER BY id LIMIT ?",
-            (digits + "%", digits, limit),
+            "SELECT * FROM line WHERE code > ? AND code < ? ORDER BY id LIMIT ?",
+            (digits, digits + ":", limit),
         ).fetchall()
         return [self._line(row) for row in found]
 
@@ -374,8 +376,9 @@ class Schedule:
         """Valid codes sharing the longest prefix with `digits`."""
         for length in range(len(digits) - 1, 1, -1):
             found = self.db.execute(
-                "SELECT code FROM line WHERE code LIKE ? AND length(code) >= 8 ORDER BY id LIMIT ?",
-                (digits[:length] + "%", count),
+                "SELECT code FROM line WHERE code >= ? AND code < ? AND length(code) >= 8"
+                " ORDER BY id LIMIT ?",
+                (digits[:length], digits[:length] + ":", count),
             ).fetchall()
             if found:
                 return [code for (code,) in found]
@@ -389,12 +392,12 @@ class Schedule:
             query = " ".join(f'"{t}"*' for t in terms)
             found = self.db.execute(
                 "SELECT line.* FROM line_text JOIN line ON line.id = line_text.rowid"
-                " WHERE line_text MATCH ? ORDER BY rank, line.id LIMIT ?",
+                " WHERE line_text MATCH ? ORDER BY line_text.rank, line.id LIMIT ?",
                 (query, limit),
             ).fetchall()
         else:
             # Only "?" placeholders are put into the SQL text; the words are parameters.
-            where = " AND ".join("lower(path) LIKE ?" for _ in terms)
+            where = " AND ".join("lower(description) LIKE ?" for _ in terms)
             found = self.db.execute(
                 f"SELECT * FROM line WHERE code != '' AND {where} ORDER BY id LIMIT ?",
                 (*(f"%{t}%" for t in terms), limit),
@@ -405,7 +408,7 @@ class Schedule:
         return int(self.db.execute("SELECT count(*) FROM line WHERE code != ''").fetchone()[0])
 
     def _line(self, row: tuple[Any, ...]) -> ScheduleLine:
-        _, code, indent, description, general, rate_from, special, other, units, parent, _ = row
+        _, code, indent, description, general, rate_from, special, other, units, parent = row
         return ScheduleLine(
             code,
             indent,
