@@ -627,7 +627,7 @@ def hts_lookup(
     table = _table(rates, [], [])
     schedule = _require_schedule()
     digits = normalize_hts(code)
-    line = schedule.line(digits)
+    line = schedule.line(digits) or schedule.rate_line(digits)
     if line is None and (below := schedule.under(digits, 200)):
         # No row of its own (the schedule skips some 6-digit levels): list the lines under it.
         _emit(

@@ -159,7 +159,8 @@ def describe_shipment(
         )
     parts.append(shipment.mode)
     if shipment.quantity:
-        parts.append(f"quantity {shipment.quantity:,}")
+        unit = "" if shipment.unit == "each" else f" {shipment.unit}"
+        parts.append(f"quantity {shipment.quantity:,}{unit}")
     return " · ".join(parts)
 
 
