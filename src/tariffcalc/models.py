@@ -148,3 +148,40 @@ class RateTableModel(Strict):
     measures: list[MeasureModel]
     scenarios: list[ScenarioModel] = Field(min_length=1)
     fees: FeesModel
+
+
+class FlowModel(Strict):
+    label: str
+    sector: Identifier | None = None
+    hts: str | None = None
+    origin: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "JP"
+    value: Amount
+    units: Amount | None = None
+    mfn: Percent | None = None
+    source: str
+    confidence: Confidence
+    note: str | None = None
+
+
+class ReferenceModel(Strict):
+    label: str
+    effective_rate: Percent
+    date: date
+    confidence: Confidence
+
+
+class TotalModel(Strict):
+    value: Amount
+    source: str
+    confidence: Confidence
+
+
+class FlowsModel(Strict):
+    """A flows file for `tariffcalc impact --flows` (see docs/rates.md)."""
+
+    name: Identifier
+    title: str
+    year: int
+    total: TotalModel | None = None
+    reference: ReferenceModel | None = None
+    flows: list[FlowModel] = Field(min_length=1)

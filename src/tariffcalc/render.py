@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 FORMATS = ("table", "json", "csv", "markdown")
-Kind = Literal["text", "money", "delta", "rate", "bar", "date"]
+Kind = Literal["text", "money", "delta", "rate", "bar", "date", "amount"]
 Cell = str | Decimal | None
 BAR_WIDTH = 24
 _RATE_PLACES = Decimal("0.0001")
@@ -57,6 +57,8 @@ def display(value: Cell, kind: Kind) -> str:
         return usd(value)
     if kind == "delta":
         return ("+" if value > 0 else "") + usd(value)
+    if kind == "amount":  # in another currency: the number as it is, with thousands separators
+        return f"{value:,}"
     if kind == "rate":
         return percent(value.quantize(_RATE_PLACES))
     if kind == "bar":
