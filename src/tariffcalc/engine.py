@@ -28,7 +28,6 @@ from tariffcalc.domain import (
     MpfYear,
     NotApplied,
     RateTable,
-    Scenario,
     Shipment,
 )
 from tariffcalc.money import cents, percent, usd
@@ -46,29 +45,67 @@ def assess_all(
     table: RateTable, shipment: Shipment, scenarios: Iterable[str] | None = None
 ) -> list[Assessment]:
     """Assess the shipment under each scenario (default: every scenario of the table)."""
-    fees, fee_notes, fee_warnings = compute_fees(table.fees, shipment)
-    mfn, mfn_notes, mfn_warnings = mfn_line(shipment)
-    common = _Common(fees, mfn, mfn_notes + fee_notes, mfn_warnings + fee_warnings)
+    priced = price(table, shipment)
     ids = list(scenarios) if scenarios is not None else list(table.scenarios)
-    return [_assess(table, shipment, table.scenarios[i], common) for i in ids]
-
-
-class _Common(NamedTuple):
-    """What is the same under every scenario: fees and the MFN line."""
-
-    fees: FeeLines
-    mfn: DutyLine
-    notes: list[str]
-    warnings: list[str]
+    return [apply(table, make_plan(table, shipment, i), shipment, priced) for i in ids]
 
 
 def assess(table: RateTable, shipment: Shipment, scenario: str) -> Assessment:
     return assess_all(table, shipment, [scenario])[0]
 
 
-def _assess(
-    table: RateTable, shipment: Shipment, scenario: Scenario, common: _Common
-) -> Assessment:
+class Step(NamedTuple):
+    """A measure that applies, and the parts of the value it is charged on."""
+
+    measure: Measure
+    parts: frozenset[str]
+    base_kind: Base
+
+
+class Plan(NamedTuple):
+    """The decisions of one scenario for one kind of shipment, before any arithmetic.
+
+    It depends only on what `plan_key` names, so many shipments can share one."""
+
+    scenario: str
+    label: str
+    steps: tuple[Step, ...]  # in the order of the duty lines
+    not_applied: tuple[NotApplied, ...]
+    notes: tuple[str, ...]
+
+
+class Priced(NamedTuple):
+    """What is the same under every scenario: fees and the MFN line."""
+
+    fees: FeeLines
+    mfn: DutyLine
+    ave: Decimal  # the MFN ad valorem equivalent, which inclusive measures are measured against
+    notes: list[str]
+    warnings: list[str]
+
+
+def plan_key(shipment: Shipment) -> tuple[object, ...]:
+    """Everything a plan depends on."""
+    return (
+        shipment.origin,
+        shipment.sector,
+        shipment.entry_date,
+        shipment.metal_value is not None,
+        present_parts(shipment),
+    )
+
+
+def present_parts(shipment: Shipment) -> frozenset[str]:
+    """The parts of the value that are not zero (a metal article is all metal)."""
+    value = shipment.customs_value
+    metal = shipment.metal_value if shipment.metal_value is not None else value
+    return frozenset(
+        part for part, amount in (("metal", metal), ("non_metal", value - metal)) if amount
+    )
+
+
+def make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> Plan:
+    scenario = table.scenarios[scenario_id]
     in_scope = [m for m in table.measures.values() if in_scope_of(m, shipment)]
     not_applied: list[NotApplied] = []
     if scenario.by_date:
@@ -77,32 +114,65 @@ def _assess(
     else:
         selected = [m for m in in_scope if m.id in scenario.measures]
     active, superseded = _supersede(selected)
-    not_applied += superseded
-    lines, exempt, notes = _evaluate(table, active, shipment, common.mfn)
-    not_applied += exempt
-    duty = sum((line.amount for line in lines), Decimal(0))
-    value = shipment.customs_value
-    fees = common.fees
-    landed = value + shipment.freight + shipment.insurance + duty + fees.total
+    steps, exempt, notes = _steps(table, active, present_parts(shipment))
+    not_applied += superseded + exempt
     notes += [
         f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
     ]
-    notes += _confidence_notes(table, lines, shipment)
+    label = scenario.label
+    if scenario.by_date:
+        label = f"{label} ({shipment.entry_date.isoformat()})"
+    return Plan(scenario.id, label, tuple(steps), tuple(not_applied), tuple(notes))
+
+
+def price(table: RateTable, shipment: Shipment) -> Priced:
+    fees, fee_notes, fee_warnings = compute_fees(table.fees, shipment)
+    mfn, ave, mfn_notes, mfn_warnings = mfn_line(shipment)
+    return Priced(fees, mfn, ave, mfn_notes + fee_notes, mfn_warnings + fee_warnings)
+
+
+def part_values(shipment: Shipment) -> dict[str, Decimal]:
+    value = shipment.customs_value
+    metal = shipment.metal_value if shipment.metal_value is not None else value
+    return {"metal": metal, "non_metal": value - metal}
+
+
+def step_amount(
+    step: Step, parts: dict[str, Decimal], ave: Decimal
+) -> tuple[Decimal, Decimal, Decimal]:
+    """(rate charged, base, amount) of one line: the one place a measure's duty is computed."""
+    measure = step.measure
+    rate = measure.rate if measure.kind == "additional" else max(Decimal(0), measure.rate - ave)
+    base = sum((parts[p] for p in step.parts), Decimal(0))
+    return rate, base, cents(rate * base)
+
+
+def apply(table: RateTable, plan: Plan, shipment: Shipment, priced: Priced) -> Assessment:
+    """The arithmetic of a plan for one shipment: lines, duty, fees, landed cost."""
+    parts = part_values(shipment)
+    lines = [priced.mfn]
+    for step in plan.steps:
+        rate, base, amount = step_amount(step, parts, priced.ave)
+        lines.append(_line(step.measure, step.base_kind, rate, base, amount))
+    duty = sum((line.amount for line in lines), Decimal(0))
+    value = shipment.customs_value
+    landed = value + shipment.freight + shipment.insurance + duty + priced.fees.total
+    overridden = dict(table.overridden)
     return Assessment(
-        scenario=scenario.id,
-        label=_label(scenario, shipment),
+        scenario=plan.scenario,
+        label=plan.label,
         lines=tuple(lines),
-        not_applied=tuple(not_applied),
+        not_applied=plan.not_applied,
         duty=duty,
         effective_rate=(duty / value).quantize(RATE_PLACES),
-        fees=fees,
+        fees=priced.fees,
         landed_cost=landed,
-        notes=tuple(notes + common.notes),
-        warnings=tuple(_warnings(table, lines) + common.warnings),
+        notes=tuple([*plan.notes, *_confidence_notes(table, lines, shipment), *priced.notes]),
+        warnings=tuple(_warnings(table, lines) + priced.warnings),
         overrides=tuple(
-            f"{m}={percent(rate)}"
-            for m, rate in table.overridden
-            if any(line.measure == m for line in lines)
+            f"{line.measure}={percent(overridden[line.measure])}"
+            for line in lines
+            if line.measure in overridden
         ),
     )
 
@@ -113,12 +183,6 @@ def in_scope_of(measure: Measure, shipment: Shipment) -> bool:
         and (measure.sectors is None or shipment.sector in measure.sectors)
         and (measure.derivative is None or measure.derivative == (shipment.metal_value is not None))
     )
-
-
-def _label(scenario: Scenario, shipment: Shipment) -> str:
-    if scenario.by_date:
-        return f"{scenario.label} ({shipment.entry_date.isoformat()})"
-    return scenario.label
 
 
 def _not_in_force(measure: Measure, shipment: Shipment) -> NotApplied:
@@ -144,24 +208,20 @@ def _supersede(selected: list[Measure]) -> tuple[list[Measure], list[NotApplied]
     return active, dropped
 
 
-def _evaluate(
-    table: RateTable, active: list[Measure], shipment: Shipment, mfn: DutyLine
-) -> tuple[list[DutyLine], list[NotApplied], list[str]]:
-    """Duty lines (MFN first, then table order), measures exempted, and notes on partial bases."""
-    value = shipment.customs_value
-    metal = shipment.metal_value if shipment.metal_value is not None else value
-    part_values = {"metal": metal, "non_metal": value - metal}
-    covered_by: dict[str, set[str]] = {}  # applied measure id -> parts of the value it covers
+def _steps(
+    table: RateTable, active: list[Measure], present: frozenset[str]
+) -> tuple[list[Step], list[NotApplied], list[str]]:
+    """The measures that apply (in table order), those exempted, and notes on partial bases."""
+    covered_by: dict[str, frozenset[str]] = {}  # applied measure id -> parts of the value it covers
     groups = {m.id: m.groups for m in active}
-    applied: dict[str, DutyLine] = {}
+    applied: dict[str, Step] = {}
     exempt: list[NotApplied] = []
     notes: list[str] = []
     for measure in _yield_order(active):
         blockers = [i for i in covered_by if groups[i] & measure.yields_to]
-        taken = set().union(*(covered_by[i] for i in blockers))
+        taken = frozenset().union(*(covered_by[i] for i in blockers))
         remaining = PARTS[measure.base] - taken
-        base = sum((part_values[p] for p in remaining), Decimal(0))
-        if blockers and base == 0:
+        if blockers and not remaining & present:
             detail = f"goods subject to {_bases(table, active, blockers)} ({', '.join(blockers)})"
             exempt.append(NotApplied(measure.id, measure.label, "exempt", detail))
             continue
@@ -171,14 +231,10 @@ def _evaluate(
                 f"{measure.id} applies to the {base_kind.replace('_', '-')} part only:"
                 f" the rest is subject to {', '.join(blockers)}"
             )
-        covered_by[measure.id] = set(remaining)
-        applied[measure.id] = _line(measure, base_kind, base, mfn.amount / value)
+        covered_by[measure.id] = remaining
+        applied[measure.id] = Step(measure, remaining, base_kind)
     order = [m.id for m in active]
-    lines = [
-        mfn,
-        *sorted(applied.values(), key=lambda line: order.index(line.measure)),
-    ]
-    return lines, exempt, notes
+    return sorted(applied.values(), key=lambda step: order.index(step.measure.id)), exempt, notes
 
 
 def _yield_order(active: list[Measure]) -> list[Measure]:
@@ -209,8 +265,9 @@ def _base_kind(parts: Set[str]) -> Base:
     return "metal" if parts == PARTS["metal"] else "non_metal"
 
 
-def _line(measure: Measure, base_kind: Base, base: Decimal, mfn: Decimal) -> DutyLine:
-    rate = measure.rate if measure.kind == "additional" else max(Decimal(0), measure.rate - mfn)
+def _line(
+    measure: Measure, base_kind: Base, rate: Decimal, base: Decimal, amount: Decimal
+) -> DutyLine:
     return DutyLine(
         measure=measure.id,
         label=measure.label,
@@ -220,19 +277,21 @@ def _line(measure: Measure, base_kind: Base, base: Decimal, mfn: Decimal) -> Dut
         rate=rate,
         base_kind=base_kind,
         base=base,
-        amount=cents(rate * base),
+        amount=amount,
         legal_basis=measure.legal_basis,
         confidence=measure.confidence,
     )
 
 
-def mfn_line(shipment: Shipment) -> tuple[DutyLine, list[str], list[str]]:
-    """The MFN duty: ad valorem, plus specific parts when the quantity is known.
-    Its rate is the ad valorem equivalent (duty / value), which inclusive measures use."""
+def mfn_line(shipment: Shipment) -> tuple[DutyLine, Decimal, list[str], list[str]]:
+    """The MFN duty (ad valorem, plus specific parts when the quantity is known) and its
+    ad valorem equivalent, which inclusive measures use: the rate itself when the duty
+    is ad valorem, the unrounded duty / value when a specific part was computed."""
     from tariffcalc.ratetext import quantity_in
 
     value = shipment.customs_value
     exact = shipment.mfn_rate * value
+    specific = False
     notes: list[str] = []
     warnings: list[str] = []
     for term in shipment.mfn_terms:
@@ -250,6 +309,7 @@ def mfn_line(shipment: Shipment) -> tuple[DutyLine, list[str], list[str]]:
             )
             continue
         exact += term.amount * quantity
+        specific = True
         if term.qualifier:
             notes.append(f"MFN: {term.describe()}: the quantity must be measured {term.qualifier}")
     if shipment.mfn_shape in ("reference", "formula"):
@@ -259,6 +319,7 @@ def mfn_line(shipment: Shipment) -> tuple[DutyLine, list[str], list[str]]:
             " computed; pass --mfn for the rate that applies"
         )
     amount = cents(exact)
+    ave = exact / value if specific else shipment.mfn_rate
     rate_text = shipment.mfn_text or percent(shipment.mfn_rate)
     line = DutyLine(
         measure="mfn",
@@ -266,14 +327,14 @@ def mfn_line(shipment: Shipment) -> tuple[DutyLine, list[str], list[str]]:
         authority="HTSUS column 1 general rate",
         kind="mfn",
         nominal_rate=shipment.mfn_rate,
-        rate=(amount / value).quantize(AVE_PLACES),
+        rate=ave.quantize(AVE_PLACES) if specific else ave,
         base_kind="value",
         base=value,
         amount=amount,
         legal_basis="mfn",
         confidence="H",
     )
-    return line, notes, warnings
+    return line, ave, notes, warnings
 
 
 def _confidence_notes(table: RateTable, lines: list[DutyLine], shipment: Shipment) -> list[str]:
