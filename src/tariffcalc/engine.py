@@ -15,6 +15,7 @@ One general evaluator for every measure in the table:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Set
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -371,42 +372,73 @@ def _warnings(table: RateTable, lines: list[DutyLine]) -> list[str]:
 # --- fees ------------------------------------------------------------------------
 
 
+class FeeTerms(NamedTuple):
+    """The MPF terms for one entry date: its fiscal year, and the years whose confirmed
+    limits and informal fee are used (the nearest confirmed ones, when its own are not)."""
+
+    year: MpfYear | None
+    formal: MpfYear
+    informal: MpfYear
+
+    @property
+    def fiscal_year(self) -> int:
+        return self.year.fiscal_year if self.year else self.formal.fiscal_year
+
+
+def fee_terms(fees: Fees, day: date) -> FeeTerms:
+    year = next((y for y in fees.mpf_years if y.period.covers(day)), None)
+    formal = _nearest(fees.mpf_years, day, lambda y: y.minimum is not None)
+    informal = _nearest(fees.mpf_years, day, lambda y: y.informal is not None)
+    return FeeTerms(year, formal, informal)
+
+
+def fee_amounts(
+    fees: Fees, terms: FeeTerms, shipment: Shipment
+) -> tuple[Decimal, Decimal, Decimal]:
+    """(MPF, HMF, the MPF before its limits): the one place the fees are computed."""
+    value = shipment.customs_value
+    hmf = cents(value * fees.hmf_rate) if shipment.mode in fees.hmf_modes else Decimal(0)
+    if value <= fees.informal_max_value:
+        flat = terms.informal.informal or Decimal(0)
+        return flat, hmf, flat
+    ad_valorem = cents(value * fees.mpf_rate)
+    low, high = terms.formal.minimum or Decimal(0), terms.formal.maximum or ad_valorem
+    return min(max(ad_valorem, low), high), hmf, ad_valorem
+
+
 def compute_fees(fees: Fees, shipment: Shipment) -> tuple[FeeLines, list[str], list[str]]:
     """MPF (formal: ad valorem within the fiscal year's min/max; informal: flat) and HMF."""
-    value = shipment.customs_value
-    year = next((y for y in fees.mpf_years if y.period.covers(shipment.entry_date)), None)
+    terms = fee_terms(fees, shipment.entry_date)
+    mpf, hmf, ad_valorem = fee_amounts(fees, terms, shipment)
+    informal = shipment.customs_value <= fees.informal_max_value
     notes: list[str] = []
     warnings: list[str] = []
-    informal = value <= fees.informal_max_value
     if informal:
-        source = _nearest(fees.mpf_years, shipment, lambda y: y.informal is not None)
-        mpf = source.informal or Decimal(0)
         notes.append(
             f"informal entry (value up to {usd(fees.informal_max_value)}): flat MPF {usd(mpf)}"
         )
-        if source is not year:
-            warnings.append(_fallback(year, source, shipment, f"informal MPF {usd(mpf)}"))
-    else:
-        source = _nearest(fees.mpf_years, shipment, lambda y: y.minimum is not None)
-        assert source.minimum is not None and source.maximum is not None
-        ad_valorem = cents(value * fees.mpf_rate)
-        mpf = min(max(ad_valorem, source.minimum), source.maximum)
-        limits = f"min {usd(source.minimum)}, max {usd(source.maximum)}"
-        if source is not year and mpf != ad_valorem:
-            warnings.append(_fallback(year, source, shipment, limits))
-        elif source is not year:
-            notes.append(_fallback(year, source, shipment, limits) + "; this fee is not at a limit")
+        if terms.informal is not terms.year:
+            warnings.append(
+                _fallback(terms.year, terms.informal, shipment, f"informal MPF {usd(mpf)}")
+            )
+    elif terms.formal is not terms.year:
+        source = terms.formal
+        limits = f"min {usd(source.minimum or Decimal(0))}, max {usd(source.maximum or Decimal(0))}"
+        if mpf != ad_valorem:
+            warnings.append(_fallback(terms.year, source, shipment, limits))
+        else:
+            notes.append(
+                _fallback(terms.year, source, shipment, limits) + "; this fee is not at a limit"
+            )
     if _de_minimis_open(fees, shipment):
         notes.append(
             f"value up to {usd(fees.de_minimis_max or Decimal(0))} entered on"
             f" {shipment.entry_date}: the shipment may have qualified for duty-free de minimis"
             f" entry ({fees.de_minimis_authority}); the figures assume a regular entry"
         )
-    hmf = cents(value * fees.hmf_rate) if shipment.mode in fees.hmf_modes else Decimal(0)
     if shipment.mode not in fees.hmf_modes:
         notes.append(f"no HMF: it applies to {', '.join(sorted(fees.hmf_modes))} shipments only")
-    fiscal_year = year.fiscal_year if year else source.fiscal_year
-    return FeeLines(mpf, hmf, fiscal_year, informal), notes, warnings
+    return FeeLines(mpf, hmf, terms.fiscal_year, informal), notes, warnings
 
 
 def _de_minimis_open(fees: Fees, shipment: Shipment) -> bool:
@@ -417,13 +449,10 @@ def _de_minimis_open(fees: Fees, shipment: Shipment) -> bool:
     )
 
 
-def _nearest(
-    years: tuple[MpfYear, ...], shipment: Shipment, usable: Callable[[MpfYear], bool]
-) -> MpfYear:
+def _nearest(years: tuple[MpfYear, ...], day: date, usable: Callable[[MpfYear], bool]) -> MpfYear:
     """The usable year covering the entry date, else the latest usable one before it,
     else the earliest."""
     candidates = [y for y in years if usable(y)]
-    day = shipment.entry_date
     covering = [y for y in candidates if y.period.covers(day)]
     before = [y for y in candidates if y.period.start <= day]
     return (covering or before[-1:] or candidates[:1])[0]

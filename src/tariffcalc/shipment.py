@@ -54,9 +54,47 @@ def make_shipment(
 
     An HTS code is looked up in `schedule` (an imported schedule) when given, else in
     the rate table's curated lines. `--mfn` replaces the line's whole rate."""
-    currency, rate = _currency(currency, fx)
-    in_currency = amount("value", value, positive=True)
-    customs_value = _to_usd(in_currency, rate)
+    template = shipment_template(
+        table,
+        sector=sector,
+        hts=hts,
+        mfn=mfn,
+        origin=origin,
+        entry_date=entry_date,
+        currency=currency,
+        fx=fx,
+        mode=mode,
+        unit=unit,
+        schedule=schedule,
+    )
+    return with_amounts(
+        table,
+        template,
+        value=value,
+        metal_value=metal_value,
+        freight=freight,
+        insurance=insurance,
+        quantity=quantity,
+    )
+
+
+def shipment_template(
+    table: RateTable,
+    *,
+    sector: str | None = None,
+    hts: str | None = None,
+    mfn: Number | None = None,
+    origin: str = "JP",
+    entry_date: date | str | None = None,
+    currency: str = "USD",
+    fx: Number | None = None,
+    mode: str = "ocean",
+    unit: str | None = None,
+    schedule: Schedule | None = None,
+) -> Shipment:
+    """Everything of a shipment but its amounts (which `with_amounts` adds): shipments
+    that share these share a template, and the engine's plans."""
+    code, rate = _currency(currency, fx)
     found = _classify(table, sector, hts, schedule)
     if mfn is not None:
         override = rate_percent("mfn", mfn)
@@ -68,16 +106,8 @@ def make_shipment(
             f"--mfn {percent(override)}",
             found.hts_source,
         )
-    metal = None
-    if metal_value is not None:
-        metal = _metal(table, found.sector, _to_usd(amount("metal_value", metal_value), rate))
-        if metal > customs_value:
-            raise InputError(
-                "metal_value",
-                f"expected at most the customs value ({customs_value} USD), got {metal} USD",
-            )
     return Shipment(
-        customs_value=customs_value,
+        customs_value=Decimal(0),
         origin=origin_code(origin),
         entry_date=parse_date("date", entry_date) if entry_date is not None else date.today(),
         sector=found.sector,
@@ -90,15 +120,42 @@ def make_shipment(
         mfn_text=found.text,
         mfn_shape=found.shape,
         mfn_terms=found.terms,
+        mode=_mode(mode),
+        unit=_unit(unit) if unit is not None else "each",
+        currency=code,
+        fx=rate,
+    )
+
+
+def with_amounts(
+    table: RateTable,
+    template: Shipment,
+    *,
+    value: Number,
+    metal_value: Number | None = None,
+    freight: Number = 0,
+    insurance: Number = 0,
+    quantity: Number | None = None,
+) -> Shipment:
+    """The template with its amounts, checked and converted to USD."""
+    rate = template.fx
+    in_currency = amount("value", value, positive=True)
+    customs_value = _to_usd(in_currency, rate)
+    metal = None
+    if metal_value is not None:
+        metal = _metal(table, template.sector, _to_usd(amount("metal_value", metal_value), rate))
+        if metal > customs_value:
+            raise InputError(
+                "metal_value",
+                f"expected at most the customs value ({customs_value} USD), got {metal} USD",
+            )
+    return template._replace(
+        customs_value=customs_value,
         metal_value=metal,
         freight=_to_usd(amount("freight", freight), rate),
         insurance=_to_usd(amount("insurance", insurance), rate),
-        mode=_mode(mode),
         quantity=None if quantity is None else amount("quantity", quantity, positive=True),
-        unit=_unit(unit) if unit is not None else "each",
-        currency=currency,
-        fx=rate,
-        value_in_currency=in_currency if currency != "USD" else None,
+        value_in_currency=in_currency if template.currency != "USD" else None,
     )
 
 
