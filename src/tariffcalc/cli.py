@@ -6,9 +6,11 @@ Options shared by several commands are declared once, below.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from enum import IntEnum
 from itertools import product
@@ -606,6 +608,202 @@ def impact(
         lambda: impact_grids(table, flow_set, scored, impacts, prices, display),
         lambda: impact_document(table, flow_set, scored, impacts, prices, display),
     )
+
+
+@app.command(
+    epilog=EPILOG + "  Batch exit status: 3 when some rows were rejected (the rest is written)."
+)
+def batch(
+    file: str = typer.Argument(
+        ..., metavar="FILE", help="CSV (comma or tab) or JSON Lines; '-': stdin."
+    ),
+    output: str = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout."
+    ),
+    output_format: str = typer.Option(
+        "csv", "--format", "-f", metavar="FORMAT", help="csv, jsonl or parquet (needs pyarrow)."
+    ),
+    errors: str = typer.Option(
+        None, "--errors", metavar="FILE", help="Rejected rows as CSV: line, id, field, reason."
+    ),
+    summary_file: str = typer.Option(
+        None, "--summary", metavar="FILE", help="The summary as JSON (else on stderr)."
+    ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Any bad row is an error: exit 1, write nothing."
+    ),
+    origin: str = ORIGIN,
+    entry_date: str = DATE,
+    sector: str = typer.Option(
+        None, "--sector", metavar="SECTOR", help="Sector of rows with neither hts nor sector."
+    ),
+    mfn: str = MFN,
+    currency: str = CURRENCY,
+    fx: str = FX,
+    mode: str = MODE,
+    scenario: list[str] = SCENARIOS,
+    set_: list[str] = SET,
+    add_scenario: list[str] = ADD_SCENARIO,
+    rates: str = RATES,
+    progress: bool = typer.Option(
+        True, "--progress/--no-progress", help="A progress bar on a terminal."
+    ),
+) -> None:
+    """Score a whole file of shipments under every scenario, with totals.
+
+    Columns (any case; aliases accepted): value (required), hts or sector, origin,
+    entry_date, mfn, metal_value, freight, insurance, mode, quantity, unit,
+    currency, fx, and an id (id, sku, line) echoed back; other columns pass
+    through. Flexport's bulk-upload layout (SKU, US HTS Code, Value USD, Origin
+    Country, Entry Date) is read as it is. Missing columns take the options'
+    values. Text cells starting with = + - @ are written with a leading ' in CSV
+    output, so a spreadsheet does not run them.
+
+    Examples:
+
+      tariffcalc batch shipments.csv -o scored.csv --errors rejected.csv
+
+      cat lines.jsonl | tariffcalc batch - --format jsonl | jq .scenarios
+    """
+    from tariffcalc import batch as scoring
+    from tariffcalc.atomic import atomic_path, atomic_text
+    from tariffcalc.shipment import InputError, parse_date
+
+    chosen = output_format.strip().lower()
+    if chosen not in ("csv", "jsonl", "parquet"):
+        raise typer.BadParameter("expected csv, jsonl or parquet", param_hint="'--format'")
+    if chosen == "parquet" and output is None:
+        raise InputError("output", "parquet is written to a file: give -o FILE")
+    if output is not None and file != "-" and Path(output).resolve() == Path(file).resolve():
+        raise InputError("output", "must not be the input file")
+    table = _table(rates, set_, add_scenario)
+    scenarios = _scenarios(table.scenarios, scenario)
+    defaults = scoring.Defaults(
+        origin=origin,
+        entry_date=parse_date("date", entry_date) if entry_date else date.today(),
+        currency=currency,
+        fx=fx,
+        mode=mode,
+        sector=sector,
+        mfn=mfn,
+    )
+    from tariffcalc.hts import open_schedule
+
+    scorer = scoring.Scorer(table, scenarios, defaults, open_schedule())
+    stream = _open_text(file)
+    name = "<stdin>" if file == "-" else file
+    header, rows = scoring.read_rows(stream, name)
+    summary = scoring.Summary(scenarios)
+    reported = [0]
+
+    def report(rejected: scoring.Rejected) -> None:
+        reported[0] += 1
+        if reported[0] <= 20:
+            where = f"line {rejected.row.line}" + (
+                f" ({rejected.row.fields['id']})" if rejected.row.fields.get("id") else ""
+            )
+            print(f"tariffcalc: {where}: {rejected.field}: {rejected.reason}", file=sys.stderr)
+
+    with ExitStack() as stack:
+        errors_out = (
+            scoring.ErrorsOut(stack.enter_context(atomic_text(Path(errors)))) if errors else None
+        )
+
+        def rejected(item: scoring.Rejected) -> None:
+            report(item)
+            if errors_out is not None:
+                errors_out.write(item)
+
+        # A file output appears whole or not at all; --strict output to stdout waits
+        # in a temporary file until every row is known to be good.
+        target = None
+        if output is not None:
+            target = stack.enter_context(atomic_path(Path(output)))
+        elif strict:
+            target = stack.enter_context(_scratch_file())
+        if chosen == "parquet":
+            writer: Any = scoring.ParquetOut(str(target), header, scenarios)
+            out = None
+        else:
+            out = (
+                stack.enter_context(target.open("w", encoding="utf-8", newline=""))
+                if target
+                else sys.stdout
+            )
+            writer = (scoring.CsvOut if chosen == "csv" else scoring.JsonlOut)(
+                out, header, scenarios
+            )
+        with _progress(progress) as tick:
+            scoring.run(rows, scorer, writer, summary, rejected, tick)
+        if strict and summary.rejected:
+            raise InputError(
+                "strict", f"{summary.rejected:,} of {summary.read:,} rows rejected; nothing written"
+            )
+        if output is None and target is not None and out is not None:
+            out.flush()
+            sys.stdout.write(target.read_text(encoding="utf-8"))
+    if reported[0] > 20:
+        more = f" (all in {errors})" if errors else " (--errors FILE lists them)"
+        print(f"tariffcalc: ... and {reported[0] - 20:,} more rejected rows{more}", file=sys.stderr)
+    _write_summary(summary, summary_file)
+    if summary.rejected:
+        raise SystemExit(3)
+
+
+@contextmanager
+def _scratch_file() -> Iterator[Path]:
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix="tariffcalc-", suffix=".out")
+    os.close(handle)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def _open_text(file: str) -> Any:
+    from tariffcalc.shipment import InputError
+
+    if file == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+    try:
+        return open(file, encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise InputError("file", f"no such file: {file}") from None
+    except OSError as error:
+        raise InputError("file", f"{file}: {error.strerror or error}") from None
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A Rich progress display on stderr when it is a terminal; nothing when piped."""
+    if not (enabled and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("scoring {task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("rows", total=None)
+        yield lambda count: bar.update(task, completed=count)
+
+
+def _write_summary(summary: Any, path: str | None) -> None:
+    if path is None:
+        for line in summary.lines():
+            print(f"tariffcalc: {line}", file=sys.stderr)
+        return
+    from tariffcalc.atomic import atomic_text
+    from tariffcalc.render import write_json
+
+    with atomic_text(Path(path)) as out:
+        write_json(out, summary.document())
 
 
 # --- rates ------------------------------------------------------------------------------

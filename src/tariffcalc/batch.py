@@ -1,0 +1,580 @@
+"""Score a whole file of shipments under every scenario: streaming, with shared plans.
+
+Rows stream through in bounded memory. Rows alike in classification, origin,
+date and currency share one shipment template and one plan per scenario (the
+engine's decisions), so the work left for a row is its arithmetic, done by the
+engine's own functions: a batch row equals `duty --json` for the same inputs.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+
+from tariffcalc.domain import RateTable, Shipment
+from tariffcalc.engine import (
+    RATE_PLACES,
+    FeeTerms,
+    Plan,
+    fee_amounts,
+    fee_terms,
+    make_plan,
+    mfn_line,
+    part_values,
+    plan_key,
+    step_amount,
+)
+from tariffcalc.money import cents
+from tariffcalc.shipment import InputError, shipment_template, with_amounts
+
+if TYPE_CHECKING:
+    from tariffcalc.hts import Schedule
+
+# Canonical field -> the header names it goes by (compared lower-case, with spaces,
+# underscores and hyphens folded). Flexport's bulk-upload layout is among them.
+ALIASES = {
+    "value": ["value", "value usd", "customs value", "entered value", "declared value", "amount"],
+    "hts": ["hts", "us hts code", "hts code", "htsus", "hts number", "hts no"],
+    "sector": ["sector"],
+    "origin": ["origin", "origin country", "country of origin", "country", "coo"],
+    "entry_date": ["entry date", "date", "date of entry"],
+    "mfn": ["mfn", "mfn rate"],
+    "metal_value": ["metal value", "metal content", "metal content value"],
+    "freight": ["freight"],
+    "insurance": ["insurance"],
+    "mode": ["mode", "transport mode"],
+    "quantity": ["quantity", "qty"],
+    "unit": ["unit", "uom", "unit of quantity"],
+    "currency": ["currency"],
+    "fx": ["fx", "fx rate", "exchange rate"],
+    "id": ["id", "sku", "line", "line id", "item", "item id"],
+    "entry_number": ["entry number", "entry no"],
+}
+_FOLD = re.compile(r"[\s_\-]+")
+LOOKUP = {
+    _FOLD.sub(" ", alias).strip(): field for field, names in ALIASES.items() for alias in names
+}
+MAX_CACHED = 100_000  # templates and plans kept; the cache starts over beyond it
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def fold(header: str) -> str:
+    return _FOLD.sub(" ", header.strip().lower()).strip()
+
+
+class Defaults(NamedTuple):
+    """Values for columns a file does not have: the command's own options."""
+
+    origin: str = "JP"
+    entry_date: date | None = None
+    currency: str = "USD"
+    fx: str | None = None
+    mode: str = "ocean"
+    sector: str | None = None
+    mfn: str | None = None
+
+
+class Row(NamedTuple):
+    line: int  # line number in the file (the header is line 1 for CSV)
+    cells: dict[str, str]  # original header -> cell, as read
+    fields: dict[str, str]  # canonical field -> cell
+
+
+class Figures(NamedTuple):
+    duty: Decimal
+    effective_rate: Decimal
+    fees: Decimal
+    landed_cost: Decimal
+
+
+class Scored(NamedTuple):
+    row: Row
+    shipment: Shipment
+    figures: list[Figures]  # one per scenario, in order
+    warnings: list[str]
+
+
+class Rejected(NamedTuple):
+    row: Row
+    field: str
+    reason: str
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def read_rows(stream: TextIO, name: str) -> tuple[list[str], Iterator[Row]]:
+    """The header and the rows of a CSV (comma or tab) or JSON Lines stream."""
+    first = stream.readline()
+    while first and not first.strip():
+        first = stream.readline()
+    if not first:
+        raise InputError("file", f"{name}: empty, expected a header row or JSON Lines")
+    if first.lstrip().startswith("{"):
+        return _jsonl(first, stream, name)
+    return _csv(first, stream, name)
+
+
+def _csv(first: str, stream: TextIO, name: str) -> tuple[list[str], Iterator[Row]]:
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    header = next(csv.reader([first], delimiter=delimiter))
+    mapping = _mapping(header, name)
+
+    def rows() -> Iterator[Row]:
+        reader = csv.reader(stream, delimiter=delimiter)
+        for line, cells in enumerate(reader, 2):
+            if not any(cells):
+                continue
+            cells += [""] * (len(header) - len(cells))
+            yield Row(
+                line,
+                dict(zip(header, cells, strict=False)),
+                {field: cells[i] for i, field in mapping},
+            )
+
+    return header, rows()
+
+
+def _jsonl(first: str, stream: TextIO, name: str) -> tuple[list[str], Iterator[Row]]:
+    def parse(line: int, text: str) -> dict[str, str]:
+        try:
+            item = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError("file", f"{name}: line {line}: not valid JSON ({error})") from None
+        if not isinstance(item, dict):
+            raise InputError("file", f"{name}: line {line}: expected a JSON object")
+        return {str(k): "" if v is None else str(v) for k, v in item.items()}
+
+    head = parse(1, first)
+    header = list(head)
+    _mapping(header, name)
+
+    def rows() -> Iterator[Row]:
+        yield _json_row(1, head)
+        for line, text in enumerate(stream, 2):
+            if text.strip():
+                yield _json_row(line, parse(line, text))
+
+    return header, rows()
+
+
+def _json_row(line: int, cells: dict[str, str]) -> Row:
+    fields = {}
+    for key, cell in cells.items():
+        field = LOOKUP.get(fold(key))
+        if field and field not in fields:
+            fields[field] = cell
+    return Row(line, cells, fields)
+
+
+def _mapping(header: list[str], name: str) -> list[tuple[int, str]]:
+    mapping: list[tuple[int, str]] = []
+    seen = set()
+    for i, column in enumerate(header):
+        field = LOOKUP.get(fold(column))
+        if field and field not in seen:
+            mapping.append((i, field))
+            seen.add(field)
+    if "value" not in seen:
+        raise InputError(
+            "file",
+            f"{name}: no value column; expected one of {', '.join(ALIASES['value'])}"
+            f" (columns: {', '.join(header[:8])})",
+        )
+    return mapping
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+
+class Scorer:
+    """Scores rows, sharing templates, plans and fee terms between rows alike."""
+
+    def __init__(
+        self,
+        table: RateTable,
+        scenarios: list[str],
+        defaults: Defaults,
+        schedule: Schedule | None = None,
+    ) -> None:
+        self.table = table
+        self.scenarios = scenarios
+        self.defaults = defaults
+        self.schedule = schedule
+        self.templates: dict[tuple[str | None, ...], Shipment | InputError] = {}
+        self.plans: dict[tuple[object, ...], list[Plan]] = {}
+        self.fee_terms: dict[date, FeeTerms] = {}
+
+    def score(self, row: Row) -> Scored | Rejected:
+        try:
+            shipment = self.shipment(row.fields)
+            figures, warnings = self.figures(shipment)
+        except InputError as error:
+            return Rejected(row, error.field, error.message)
+        return Scored(row, shipment, figures, warnings)
+
+    def shipment(self, fields: dict[str, str]) -> Shipment:
+        template = self.template(fields)
+        return with_amounts(
+            self.table,
+            template,
+            value=fields["value"],
+            metal_value=fields.get("metal_value") or None,
+            freight=fields.get("freight") or Decimal(0),
+            insurance=fields.get("insurance") or Decimal(0),
+            quantity=fields.get("quantity") or None,
+        )
+
+    def template(self, fields: dict[str, str]) -> Shipment:
+        d = self.defaults
+        hts = fields.get("hts") or None
+        sector = None if hts else fields.get("sector") or d.sector
+        key = (
+            sector,
+            hts,
+            fields.get("mfn") or d.mfn,
+            fields.get("origin") or d.origin,
+            fields.get("entry_date") or (d.entry_date.isoformat() if d.entry_date else None),
+            fields.get("currency") or d.currency,
+            fields.get("fx") or d.fx,
+            fields.get("mode") or d.mode,
+            fields.get("unit") or None,
+        )
+        found = self.templates.get(key)
+        if found is None:
+            found = self._build_template(key)
+            if len(self.templates) >= MAX_CACHED:
+                self.templates.clear()
+            self.templates[key] = found
+        if isinstance(found, InputError):
+            raise found
+        return found
+
+    def _build_template(self, key: tuple[str | None, ...]) -> Shipment | InputError:
+        sector, hts, mfn, origin, day, currency, fx, mode, unit = key
+        try:
+            if hts is not None:
+                check_leading_zero(hts)
+            return shipment_template(
+                self.table,
+                sector=sector,
+                hts=hts,
+                mfn=mfn,
+                origin=origin or "JP",
+                entry_date=day,
+                currency=currency or "USD",
+                fx=fx,
+                mode=mode or "ocean",
+                unit=unit,
+                schedule=self.schedule if hts is not None else None,
+            )
+        except InputError as error:
+            return error
+
+    def figures(self, shipment: Shipment) -> tuple[list[Figures], list[str]]:
+        """The engine's arithmetic for each scenario's plan (see `engine.apply`)."""
+        key = plan_key(shipment)
+        plans = self.plans.get(key)
+        if plans is None:
+            plans = [make_plan(self.table, shipment, s) for s in self.scenarios]
+            if len(self.plans) >= MAX_CACHED:
+                self.plans.clear()
+            self.plans[key] = plans
+        warnings: list[str] = []
+        value = shipment.customs_value
+        if shipment.mfn_terms or shipment.mfn_shape != "terms":
+            line, ave, _, warnings = mfn_line(shipment)
+            mfn = line.amount
+        else:  # plain ad valorem: mfn_line's arithmetic without its text
+            mfn, ave = cents(shipment.mfn_rate * value), shipment.mfn_rate
+        terms = self.fee_terms.get(shipment.entry_date)
+        if terms is None:
+            terms = self.fee_terms[shipment.entry_date] = fee_terms(
+                self.table.fees, shipment.entry_date
+            )
+        mpf, hmf, ad_valorem = fee_amounts(self.table.fees, terms, shipment)
+        if terms.formal is not terms.year and mpf != ad_valorem:
+            warnings = [
+                *warnings,
+                f"MPF limits of FY{terms.fiscal_year} not confirmed;"
+                f" FY{terms.formal.fiscal_year} used",
+            ]
+        fees = mpf + hmf
+        parts = part_values(shipment)
+        outside = value + shipment.freight + shipment.insurance + fees
+        figures = []
+        for plan in plans:
+            duty = mfn + sum((step_amount(step, parts, ave)[2] for step in plan.steps), Decimal(0))
+            figures.append(
+                Figures(duty, (duty / value).quantize(RATE_PLACES), fees, outside + duty)
+            )
+        return figures, warnings
+
+
+def check_leading_zero(hts: str) -> None:
+    """An HTS code of 3, 5, 7 or 9 digits lost its leading zero in a spreadsheet."""
+    digits = hts.strip().replace(".", "").replace(" ", "")
+    if digits.isdigit() and len(digits) in (3, 5, 7, 9):
+        restored = "0" + digits
+        dotted = ".".join(
+            [restored[:4], *(restored[i : i + 2] for i in range(4, len(restored), 2))]
+        )
+        raise InputError(
+            "hts",
+            f"{hts!r} has {len(digits)} digits: a leading zero was probably lost (did you mean"
+            f" {dotted}?); store HTS codes as text",
+        )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def neutralise(cell: str) -> str:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if cell.startswith(FORMULA_START) and not _is_number(cell):
+        return "'" + cell
+    return cell
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        Decimal(cell)
+    except ArithmeticError:
+        return False
+    return True
+
+
+def result_columns(scenarios: list[str]) -> list[str]:
+    columns = ["classified_sector", "customs_value_usd"]
+    for scenario in scenarios:
+        columns += [
+            f"{scenario}_duty",
+            f"{scenario}_effective_rate",
+            f"{scenario}_fees",
+            f"{scenario}_landed_cost",
+        ]
+    return [*columns, "warnings"]
+
+
+def result_cells(scored: Scored) -> list[Any]:
+    cells: list[Any] = [scored.shipment.sector, scored.shipment.customs_value]
+    for f in scored.figures:
+        cells += [f.duty, f.effective_rate, f.fees, f.landed_cost]
+    return [*cells, "; ".join(scored.warnings)]
+
+
+class CsvOut:
+    def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
+        self.writer = csv.writer(out, lineterminator="\n")
+        self.header = header
+        self.writer.writerow([*map(neutralise, header), *result_columns(scenarios)])
+
+    def write(self, scored: Scored) -> None:
+        cells = scored.row.cells
+        self.writer.writerow(
+            [*(neutralise(cells.get(h, "")) for h in self.header), *result_cells(scored)]
+        )
+
+    def close(self) -> None:
+        pass
+
+
+class JsonlOut:
+    def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
+        self.out = out
+        self.scenarios = scenarios
+
+    def write(self, scored: Scored) -> None:
+        document: dict[str, Any] = dict(scored.row.cells)
+        document["line"] = scored.row.line
+        document["classified_sector"] = scored.shipment.sector
+        document["customs_value_usd"] = float(scored.shipment.customs_value)
+        document["scenarios"] = {
+            scenario: {
+                "duty": float(f.duty),
+                "effective_rate": float(f.effective_rate),
+                "fees": float(f.fees),
+                "landed_cost": float(f.landed_cost),
+            }
+            for scenario, f in zip(self.scenarios, scored.figures, strict=True)
+        }
+        document["warnings"] = scored.warnings
+        self.out.write(json.dumps(document, ensure_ascii=False))
+        self.out.write("\n")
+
+    def close(self) -> None:
+        pass
+
+
+class ParquetOut:
+    """Parquet through pyarrow (optional): row groups of 65,536 rows, exact decimals."""
+
+    GROUP = 65_536
+
+    def __init__(self, path: str, header: list[str], scenarios: list[str]) -> None:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise InputError(
+                "format", "parquet output needs pyarrow: pip install 'tariffcalc[parquet]'"
+            ) from None
+        self.pa = pa
+        self.header = header
+        self.names = [*header, *result_columns(scenarios)]
+        money = pa.decimal128(18, 2)
+        results = [pa.field("classified_sector", pa.string()), pa.field("customs_value_usd", money)]
+        for scenario in scenarios:
+            results += [
+                pa.field(f"{scenario}_duty", money),
+                pa.field(f"{scenario}_effective_rate", pa.decimal128(12, 6)),
+                pa.field(f"{scenario}_fees", money),
+                pa.field(f"{scenario}_landed_cost", money),
+            ]
+        texts = [pa.field(h, pa.string()) for h in header]
+        self.schema = pa.schema([*texts, *results, pa.field("warnings", pa.string())])
+        self.writer = pq.ParquetWriter(path, self.schema)
+        self.buffer: list[list[Any]] = []
+
+    def write(self, scored: Scored) -> None:
+        cells = scored.row.cells
+        self.buffer.append([*(cells.get(h, "") for h in self.header), *result_cells(scored)])
+        if len(self.buffer) >= self.GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.buffer:
+            columns = list(zip(*self.buffer, strict=True))
+            self.writer.write_table(
+                self.pa.Table.from_arrays(
+                    [
+                        self.pa.array(c, type=f.type)
+                        for c, f in zip(columns, self.schema, strict=True)
+                    ],
+                    schema=self.schema,
+                )
+            )
+            self.buffer = []
+
+    def close(self) -> None:
+        self._flush()
+        self.writer.close()
+
+
+# --- the summary -------------------------------------------------------------------------
+
+
+class Summary:
+    """Totals per scenario, and by sector and origin."""
+
+    def __init__(self, scenarios: list[str]) -> None:
+        self.scenarios = scenarios
+        self.read = 0
+        self.scored = 0
+        self.rejected = 0
+        self.value = Decimal(0)
+        self.duty = [Decimal(0)] * len(scenarios)
+        self.landed = [Decimal(0)] * len(scenarios)
+        self.groups: dict[tuple[str, str], list[Decimal]] = {}  # (by, key) -> [value, duties...]
+
+    def add(self, scored: Scored) -> None:
+        self.scored += 1
+        value = scored.shipment.customs_value
+        self.value += value
+        for i, f in enumerate(scored.figures):
+            self.duty[i] += f.duty
+            self.landed[i] += f.landed_cost
+        for group in (("sector", scored.shipment.sector), ("origin", scored.shipment.origin)):
+            totals = self.groups.get(group)
+            if totals is None:
+                totals = self.groups[group] = [Decimal(0)] * (1 + len(self.scenarios))
+            totals[0] += value
+            for i, f in enumerate(scored.figures, 1):
+                totals[i] += f.duty
+
+    def document(self) -> dict[str, Any]:
+        def rate(duty: Decimal, value: Decimal) -> float | None:
+            return float((duty / value).quantize(RATE_PLACES)) if value else None
+
+        breakdown: dict[str, dict[str, Any]] = {"sector": {}, "origin": {}}
+        for (by, key), totals in sorted(self.groups.items()):
+            breakdown[by][key] = {
+                "customs_value": float(totals[0]),
+                "scenarios": {
+                    s: {"duty": float(d), "effective_rate": rate(d, totals[0])}
+                    for s, d in zip(self.scenarios, totals[1:], strict=True)
+                },
+            }
+        return {
+            "rows_read": self.read,
+            "rows_scored": self.scored,
+            "rows_rejected": self.rejected,
+            "scenarios": {
+                s: {
+                    "customs_value": float(self.value),
+                    "duty": float(self.duty[i]),
+                    "effective_rate": rate(self.duty[i], self.value),
+                    "landed_cost": float(self.landed[i]),
+                }
+                for i, s in enumerate(self.scenarios)
+            },
+            "by_sector": breakdown["sector"],
+            "by_origin": breakdown["origin"],
+        }
+
+    def lines(self) -> list[str]:
+        text = [f"rows read {self.read:,}, scored {self.scored:,}, rejected {self.rejected:,}"]
+        for i, s in enumerate(self.scenarios):
+            rate = f"{self.duty[i] / self.value * 100:.2f}%" if self.value else "n/a"
+            text.append(
+                f"{s}: customs value ${self.value:,.2f}, duty ${self.duty[i]:,.2f} ({rate}),"
+                f" landed cost ${self.landed[i]:,.2f}"
+            )
+        return text
+
+
+def run(
+    rows: Iterable[Row],
+    scorer: Scorer,
+    output: CsvOut | JsonlOut | ParquetOut,
+    summary: Summary,
+    on_rejected: Callable[[Rejected], None],
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Score every row into `output`, in input order; rejected rows go to `on_rejected`."""
+    for count, row in enumerate(rows, 1):
+        summary.read = count
+        result = scorer.score(row)
+        if isinstance(result, Rejected):
+            summary.rejected += 1
+            on_rejected(result)
+        else:
+            summary.add(result)
+            output.write(result)
+        if progress is not None and count % 10_000 == 0:
+            progress(count)
+    output.close()
+
+
+class ErrorsOut:
+    """Rejected rows as CSV: line, id, field, reason."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer.writerow(["line", "id", "field", "reason"])
+
+    def write(self, rejected: Rejected) -> None:
+        row = rejected.row
+        self.writer.writerow(
+            [
+                row.line,
+                neutralise(row.fields.get("id", "")),
+                rejected.field,
+                neutralise(rejected.reason),
+            ]
+        )

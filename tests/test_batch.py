@@ -1,0 +1,241 @@
+"""batch: layouts, formats, bad rows, atomic output, formula neutralisation, totals, and
+a property: every batch row equals `duty --json` for the same inputs, to the cent."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+D = Decimal
+
+FLEXPORT = """SKU,US HTS Code,Value USD,Origin Country,Entry Date,Notes
+A1,8703.23.01,30000,JP,2025-10-01,=HYPERLINK("http://x")
+A2,8703230100,30000,DE,2025-10-01,ok
+A3,901210020,500,BR,2026-03-15,lost its zero
+A4,7606.12.60,10000,JP,2026-05-01,-5
+A5,8703.23.01,abc,JP,2025-10-01,+cmd
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TARIFFCALC_DATA_DIR", str(tmp_path / "no-schedule"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "flex.csv").write_text(FLEXPORT)
+    return tmp_path
+
+
+def rows_of(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_flexport_layout(cli: Any, files: Path) -> None:
+    result = cli("batch", "flex.csv", "--scenario", "in-force", "--scenario", "mfn")
+    assert result.code == 3  # some rows rejected, the rest written
+    rows = rows_of(result.out)
+    assert [r["SKU"] for r in rows] == ["A1", "A2", "A4"]  # input order, bad rows left out
+    assert [r["in-force_duty"] for r in rows] == ["4500.00", "8250.00", "5650.00"]
+    assert [r["classified_sector"] for r in rows] == ["autos", "autos", "aluminum"]
+    assert (
+        rows[0]["in-force_landed_cost"] == "34641.42"
+        and rows[0]["mfn_effective_rate"] == "0.025000"
+    )
+    assert (
+        "line 4 (A3): hts: '901210020' has 9 digits: a leading zero was probably lost" in result.err
+    )
+    assert "(did you mean 0901.21.00.20?)" in result.err
+    assert "line 6 (A5): value: expected a number" in result.err
+
+
+def test_formulas_from_the_input_are_neutralised(cli: Any, files: Path) -> None:
+    rows = rows_of(cli("batch", "flex.csv", "-s", "mfn").out)
+    notes = {r["SKU"]: r["Notes"] for r in rows}
+    assert notes["A1"] == '\'=HYPERLINK("http://x")'
+    assert notes["A4"] == "-5"  # a number stays a number
+
+
+def test_errors_file_and_summary_file(cli: Any, files: Path) -> None:
+    result = cli(
+        "batch", "flex.csv", "-o", "out.csv", "--errors", "err.csv", "--summary", "sum.json"
+    )
+    assert result.code == 3 and result.out == ""
+    errors = rows_of((files / "err.csv").read_text())
+    assert [(e["line"], e["id"], e["field"]) for e in errors] == [
+        ("4", "A3", "hts"),
+        ("6", "A5", "value"),
+    ]
+    summary = json.loads((files / "sum.json").read_text())
+    assert (summary["rows_read"], summary["rows_scored"], summary["rows_rejected"]) == (5, 3, 2)
+    in_force = summary["scenarios"]["in-force"]
+    assert in_force == {
+        "customs_value": 70000.0,
+        "duty": 18400.0,
+        "effective_rate": 0.262857,
+        "landed_cost": 70000 + 18400 + 141.42 * 2 + 47.14,
+    }
+    assert summary["by_origin"]["DE"]["scenarios"]["in-force"] == {
+        "duty": 8250.0,
+        "effective_rate": 0.275,
+    }
+    assert summary["by_sector"]["autos"]["customs_value"] == 60000.0
+
+
+def test_strict_writes_nothing_when_a_row_is_bad(cli: Any, files: Path) -> None:
+    result = cli("batch", "flex.csv", "--strict", "-o", "out.csv")
+    assert result.code == 1 and "--strict: 2 of 5 rows rejected; nothing written" in result.err
+    assert not (files / "out.csv").exists()
+    to_stdout = cli("batch", "flex.csv", "--strict")
+    assert to_stdout.code == 1 and to_stdout.out == ""
+    assert list(files.iterdir()) == [files / "flex.csv"]  # no temporary left behind
+
+
+def test_strict_passes_good_files_through(cli: Any, files: Path) -> None:
+    (files / "good.csv").write_text("id,sector,value,entry_date\n1,autos,30000,2025-10-01\n")
+    result = cli("batch", "good.csv", "--strict", "-s", "in-force")
+    assert result.code == 0 and rows_of(result.out)[0]["in-force_duty"] == "4500.00"
+
+
+def test_an_interrupted_run_leaves_the_old_output_and_no_temporary(
+    cli: Any, files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tariffcalc import batch
+
+    (files / "out.csv").write_text("precious")
+    (files / "many.csv").write_text("sector,value\n" + "autos,100\n" * 50)
+    scored = batch.Scorer.score
+    calls = []
+
+    def interrupted(self: batch.Scorer, row: batch.Row) -> Any:
+        calls.append(row)
+        if len(calls) == 20:
+            raise KeyboardInterrupt
+        return scored(self, row)
+
+    monkeypatch.setattr(batch.Scorer, "score", interrupted)
+    result = cli("batch", "many.csv", "-o", "out.csv", "--errors", "err.csv")
+    assert result.code == 130
+    assert (files / "out.csv").read_text() == "precious"
+    assert sorted(p.name for p in files.iterdir()) == ["flex.csv", "many.csv", "out.csv"]
+    assert (files / "many.csv").read_text().count("autos") == 50  # the input is untouched
+
+
+def test_jsonl_from_stdin_to_stdout(cli: Any, files: Path) -> None:
+    car = {"sku": "x1", "hts": "8703.23.01", "value": 30000, "entry_date": "2025-10-01"}
+    steel = {
+        "sku": "x2",
+        "sector": "steel",
+        "value": "10000",
+        "metal_value": 4000,
+        "mfn": 2,
+        "entry_date": "2025-10-01",
+        "extra": {"kept": True},
+    }
+    lines = json.dumps(car) + "\n" + json.dumps(steel) + "\n"
+    result = cli("batch", "-", "--format", "jsonl", stdin=lines.encode())
+    assert result.code == 0, result.err
+    first, second = (json.loads(line) for line in result.out.splitlines())
+    assert first["sku"] == "x1" and first["scenarios"]["in-force"]["duty"] == 4500.0
+    assert (
+        second["scenarios"]["in-force"]["duty"] == 2980.0
+    )  # 200 MFN + 780 on non-metal + 2,000 on metal
+    assert second["extra"] == "{'kept': True}" and second["line"] == 2
+
+
+def test_tab_separated_with_defaults_from_options(cli: Any, files: Path) -> None:
+    (files / "tabs.tsv").write_text("Item\tValue\n1\t10000\n")
+    result = cli(
+        "batch",
+        "tabs.tsv",
+        "--sector",
+        "general",
+        "--mfn",
+        "2",
+        "--origin",
+        "DE",
+        "--date",
+        "2025-10-01",
+        "-s",
+        "in-force",
+    )
+    assert rows_of(result.out)[0]["in-force_duty"] == "1200.00"
+
+
+def test_a_file_without_a_value_column(cli: Any, files: Path) -> None:
+    (files / "novalue.csv").write_text("sku,hts\n1,8703.23.01\n")
+    result = cli("batch", "novalue.csv")
+    assert result.code == 1 and "no value column" in result.err and result.out == ""
+
+
+# --- the property --------------------------------------------------------------------------
+
+SECTORS = ["autos", "auto-parts", "steel", "aluminum", "copper", "general", "trucks", "pharma"]
+
+
+@st.composite
+def shipments(draw: Any) -> dict[str, str]:
+    sector = draw(st.sampled_from(SECTORS))
+    value = D(draw(st.integers(min_value=1, max_value=2_000_000_00))) / 100
+    row = {
+        "sector": sector,
+        "value": str(value),
+        "origin": draw(st.sampled_from(["JP", "DE", "GB", "KR"])),
+        "entry_date": draw(
+            st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 12, 31))
+        ).isoformat(),
+        "mfn": str(D(draw(st.integers(min_value=0, max_value=3000))) / 100),
+        "freight": str(D(draw(st.integers(min_value=0, max_value=500000))) / 100),
+        "mode": draw(st.sampled_from(["ocean", "air"])),
+    }
+    if sector in ("steel", "aluminum", "copper") and draw(st.booleans()):
+        row["metal_value"] = str(
+            (value * D(draw(st.integers(min_value=0, max_value=100))) / 100).quantize(D("0.01"))
+        )
+    return row
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(batch_rows=st.lists(shipments(), min_size=1, max_size=4))
+def test_every_batch_row_equals_duty_json(cli: Any, batch_rows: list[dict[str, str]]) -> None:
+    lines = "".join(json.dumps(row) + "\n" for row in batch_rows)
+    result = cli("batch", "-", "--format", "jsonl", stdin=lines.encode())
+    assert result.code == 0, result.err
+    for row, line in zip(batch_rows, result.out.splitlines(), strict=True):
+        scored = json.loads(line)
+        args = [
+            "duty",
+            "--json",
+            "--sector",
+            row["sector"],
+            "--value",
+            row["value"],
+            "--origin",
+            row["origin"],
+            "--date",
+            row["entry_date"],
+            "--mfn",
+            row["mfn"],
+            "--freight",
+            row["freight"],
+            "--mode",
+            row["mode"],
+        ]
+        if "metal_value" in row:
+            args += ["--metal-value", row["metal_value"]]
+        single = json.loads(cli(*args).out)
+        for scenario in single["scenarios"]:
+            mine = scored["scenarios"][scenario["id"]]
+            assert mine["duty"] == scenario["duty"], (row, scenario["id"])
+            assert mine["effective_rate"] == scenario["effective_rate"]
+            assert mine["fees"] == scenario["fees"]["total"]
+            assert mine["landed_cost"] == scenario["landed_cost"]
