@@ -21,12 +21,13 @@ from tariffcalc.engine import (
     RATE_PLACES,
     FeeTerms,
     Plan,
+    bases,
     fee_amounts,
     fee_terms,
+    in_scope_of,
     make_plan,
     mfn_line,
-    part_values,
-    plan_key,
+    present_parts,
     step_amount,
 )
 from tariffcalc.money import cents
@@ -208,6 +209,7 @@ class Scorer:
         self.schedule = schedule
         self.templates: dict[tuple[str | None, ...], Shipment | InputError] = {}
         self.plans: dict[tuple[object, ...], list[Plan]] = {}
+        self.in_force: dict[tuple[object, ...], tuple[str, ...]] = {}
         self.fee_terms: dict[date, FeeTerms] = {}
 
     def score(self, row: Row) -> Scored | Rejected:
@@ -276,15 +278,33 @@ class Scorer:
         except InputError as error:
             return error
 
-    def figures(self, shipment: Shipment) -> tuple[list[Figures], list[str]]:
-        """The engine's arithmetic for each scenario's plan (see `engine.apply`)."""
-        key = plan_key(shipment)
+    def plans_for(self, shipment: Shipment) -> list[Plan]:
+        """The scenarios' plans, shared by shipments whose plans' steps are alike (see
+        `engine.Plan`): the entry date matters only through the measures in force on it.
+        Only the steps are used here; a plan's texts name the first shipment's date."""
+        kind = (shipment.origin, shipment.sector, shipment.metal_value is not None)
+        dated = (*kind, shipment.entry_date)
+        in_force = self.in_force.get(dated)
+        if in_force is None:
+            in_force = tuple(
+                m.id
+                for m in self.table.measures.values()
+                if in_scope_of(m, shipment) and m.in_force_on(shipment.entry_date)
+            )
+            self.in_force[dated] = in_force
+        key = (*kind, present_parts(shipment), in_force)
         plans = self.plans.get(key)
         if plans is None:
             plans = [make_plan(self.table, shipment, s) for s in self.scenarios]
             if len(self.plans) >= MAX_CACHED:
                 self.plans.clear()
+                self.in_force.clear()
             self.plans[key] = plans
+        return plans
+
+    def figures(self, shipment: Shipment) -> tuple[list[Figures], list[str]]:
+        """The engine's arithmetic for each scenario's plan (see `engine.apply`)."""
+        plans = self.plans_for(shipment)
         warnings: list[str] = []
         value = shipment.customs_value
         if shipment.mfn_terms or shipment.mfn_shape != "terms":
@@ -305,11 +325,13 @@ class Scorer:
                 f" FY{terms.formal.fiscal_year} used",
             ]
         fees = mpf + hmf
-        parts = part_values(shipment)
+        amounts = bases(shipment)
         outside = value + shipment.freight + shipment.insurance + fees
         figures = []
         for plan in plans:
-            duty = mfn + sum((step_amount(step, parts, ave)[2] for step in plan.steps), Decimal(0))
+            duty = mfn
+            for step in plan.steps:
+                duty += step_amount(step, amounts, ave)[2]
             figures.append(
                 Figures(duty, (duty / value).quantize(RATE_PLACES), fees, outside + duty)
             )
@@ -486,16 +508,22 @@ class Summary:
         self.scored += 1
         value = scored.shipment.customs_value
         self.value += value
+        by_sector = self._group(("sector", scored.shipment.sector))
+        by_origin = self._group(("origin", scored.shipment.origin))
+        by_sector[0] += value
+        by_origin[0] += value
+        duty, landed = self.duty, self.landed
         for i, f in enumerate(scored.figures):
-            self.duty[i] += f.duty
-            self.landed[i] += f.landed_cost
-        for group in (("sector", scored.shipment.sector), ("origin", scored.shipment.origin)):
-            totals = self.groups.get(group)
-            if totals is None:
-                totals = self.groups[group] = [Decimal(0)] * (1 + len(self.scenarios))
-            totals[0] += value
-            for i, f in enumerate(scored.figures, 1):
-                totals[i] += f.duty
+            duty[i] += f.duty
+            landed[i] += f.landed_cost
+            by_sector[i + 1] += f.duty
+            by_origin[i + 1] += f.duty
+
+    def _group(self, key: tuple[str, str]) -> list[Decimal]:
+        totals = self.groups.get(key)
+        if totals is None:
+            totals = self.groups[key] = [Decimal(0)] * (1 + len(self.scenarios))
+        return totals
 
     def document(self) -> dict[str, Any]:
         def rate(duty: Decimal, value: Decimal) -> float | None:

@@ -39,6 +39,7 @@ PARTS: dict[Base, frozenset[str]] = {
     "non_metal": frozenset({"non_metal"}),
 }
 RATE_PLACES = Decimal("0.000001")
+ZERO = Decimal(0)
 AVE_PLACES = Decimal("1e-10")
 
 
@@ -66,7 +67,9 @@ class Step(NamedTuple):
 class Plan(NamedTuple):
     """The decisions of one scenario for one kind of shipment, before any arithmetic.
 
-    It depends only on what `plan_key` names, so many shipments can share one."""
+    Its steps depend only on the shipment's origin, sector, whether a metal content
+    was given, which parts of the value are not zero (`present_parts`) and which
+    measures are in force on the entry date: shipments alike in these share them."""
 
     scenario: str
     label: str
@@ -83,17 +86,6 @@ class Priced(NamedTuple):
     ave: Decimal  # the MFN ad valorem equivalent, which inclusive measures are measured against
     notes: list[str]
     warnings: list[str]
-
-
-def plan_key(shipment: Shipment) -> tuple[object, ...]:
-    """Everything a plan depends on."""
-    return (
-        shipment.origin,
-        shipment.sector,
-        shipment.entry_date,
-        shipment.metal_value is not None,
-        present_parts(shipment),
-    )
 
 
 def present_parts(shipment: Shipment) -> frozenset[str]:
@@ -132,28 +124,29 @@ def price(table: RateTable, shipment: Shipment) -> Priced:
     return Priced(fees, mfn, ave, mfn_notes + fee_notes, mfn_warnings + fee_warnings)
 
 
-def part_values(shipment: Shipment) -> dict[str, Decimal]:
+def bases(shipment: Shipment) -> dict[str, Decimal]:
+    """The amount of each base a step can have: the whole value, or its metal or other part."""
     value = shipment.customs_value
     metal = shipment.metal_value if shipment.metal_value is not None else value
-    return {"metal": metal, "non_metal": value - metal}
+    return {"value": value, "metal": metal, "non_metal": value - metal}
 
 
 def step_amount(
-    step: Step, parts: dict[str, Decimal], ave: Decimal
+    step: Step, amounts: dict[str, Decimal], ave: Decimal
 ) -> tuple[Decimal, Decimal, Decimal]:
     """(rate charged, base, amount) of one line: the one place a measure's duty is computed."""
     measure = step.measure
-    rate = measure.rate if measure.kind == "additional" else max(Decimal(0), measure.rate - ave)
-    base = sum((parts[p] for p in step.parts), Decimal(0))
+    rate = measure.rate if measure.kind == "additional" else max(ZERO, measure.rate - ave)
+    base = amounts[step.base_kind]
     return rate, base, cents(rate * base)
 
 
 def apply(table: RateTable, plan: Plan, shipment: Shipment, priced: Priced) -> Assessment:
     """The arithmetic of a plan for one shipment: lines, duty, fees, landed cost."""
-    parts = part_values(shipment)
+    amounts = bases(shipment)
     lines = [priced.mfn]
     for step in plan.steps:
-        rate, base, amount = step_amount(step, parts, priced.ave)
+        rate, base, amount = step_amount(step, amounts, priced.ave)
         lines.append(_line(step.measure, step.base_kind, rate, base, amount))
     duty = sum((line.amount for line in lines), Decimal(0))
     value = shipment.customs_value

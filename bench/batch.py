@@ -1,0 +1,285 @@
+"""tariffcalc batch against the pandas script an analyst would write, on the same file.
+
+    python bench/batch.py [--rows N] [--keep DIR]
+
+Generates N synthetic shipments (a mix of sectors, origins, entry dates across
+2025-2026, values, some steel derivatives with their metal content), scores them
+with `tariffcalc batch` end to end, then with a pandas script (pandas is a
+bench-only dependency) that takes each group's rates from tariffcalc's own
+plans and does the arithmetic in exact integer cents, vectorised. Checks that
+both give the same totals to the cent and prints rows per second, their ratio,
+and the peak memory (maximum resident set) of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+SECTORS = [
+    ("autos", 30),
+    ("auto-parts", 15),
+    ("general", 35),
+    ("steel", 8),
+    ("aluminum", 4),
+    ("copper", 2),
+    ("trucks", 3),
+    ("pharma", 3),
+]
+ORIGINS = [("JP", 60), ("DE", 15), ("KR", 10), ("GB", 5), ("CN", 10)]
+SCENARIOS = ["mfn", "baseline", "reciprocal", "deal", "in-force"]
+SCALE = 10**8  # rates as integers: every rate of the table has at most 8 decimal places
+
+
+def generate(path: Path, rows: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    start = date(2025, 1, 1)
+    sectors, sector_weights = zip(*SECTORS, strict=True)
+    origins, origin_weights = zip(*ORIGINS, strict=True)
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            ["sku", "sector", "origin", "entry_date", "value", "metal_value", "freight", "mode"]
+        )
+        for i in range(rows):
+            sector = rng.choices(sectors, sector_weights)[0]
+            value = Decimal(rng.randint(100_00, 5_000_000_00)) / 100
+            metal = ""
+            if sector in ("steel", "aluminum") and rng.random() < 0.4:
+                metal = str((value * Decimal(rng.randint(10, 90)) / 100).quantize(Decimal("0.01")))
+            writer.writerow(
+                [
+                    f"SKU{i:08d}",
+                    sector,
+                    rng.choices(origins, origin_weights)[0],
+                    (start + timedelta(days=rng.randint(0, 729))).isoformat(),
+                    value,
+                    metal,
+                    Decimal(rng.randint(0, 2_000_00)) / 100,
+                    "ocean" if rng.random() < 0.8 else "air",
+                ]
+            )
+
+
+def measured(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, peak resident memory in MB) of one command, via GNU time."""
+    timer = shutil.which("time") or "/usr/bin/time"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [timer, "-f", "%M", *command],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+# --- the pandas script --------------------------------------------------------------------
+
+
+def pandas_script(source: Path, output: Path, totals: Path) -> None:
+    """What an analyst would write: read everything, look up each group's rates from
+    tariffcalc's plans, compute every row vectorised in integer cents, write it all."""
+    # Bench-only dependencies, not installed by the project: untyped here on purpose.
+    np: Any = importlib.import_module("numpy")
+    pd: Any = importlib.import_module("pandas")
+
+    from tariffcalc.engine import fee_terms, make_plan, present_parts
+    from tariffcalc.rates import load_table
+    from tariffcalc.shipment import make_shipment
+
+    table = load_table()
+    frame = pd.read_csv(source, dtype={"sku": str, "metal_value": str}, keep_default_na=False)
+
+    def cents(column: Any) -> Any:
+        return np.round(column.astype(float) * 100).astype(np.int64)
+
+    value = cents(frame["value"])
+    has_metal = frame["metal_value"] != ""
+    metal = np.where(has_metal, cents(frame["metal_value"].replace("", "0")), value)
+    freight = cents(frame["freight"])
+
+    # One plan per group, from the library, as a rate table to merge on.
+    keys = frame[["sector", "origin", "entry_date"]].assign(
+        metal_state=np.where(
+            ~has_metal,
+            "none",
+            np.where(metal == value, "all", np.where(metal == 0, "zero", "part")),
+        )
+    )
+    groups = keys.drop_duplicates()
+    records = []
+    for g in groups.itertuples(index=False):
+        sample_value = Decimal(100)
+        sample_metal = {"none": None, "all": "100", "zero": "0", "part": "50"}[g.metal_state]
+        shipment = make_shipment(
+            table,
+            value=sample_value,
+            sector=g.sector,
+            origin=g.origin,
+            entry_date=g.entry_date,
+            metal_value=sample_metal,
+        )
+        assert present_parts(shipment) is not None
+        mfn = shipment.mfn_rate
+        record = {
+            "sector": g.sector,
+            "origin": g.origin,
+            "entry_date": g.entry_date,
+            "metal_state": g.metal_state,
+            "mfn": int(mfn * SCALE),
+        }
+        terms = fee_terms(table.fees, shipment.entry_date)
+        record["mpf_min"] = int((terms.formal.minimum or 0) * 100)
+        record["mpf_max"] = int((terms.formal.maximum or 0) * 100)
+        record["informal"] = int((terms.informal.informal or 0) * 100)
+        for scenario in SCENARIOS:
+            plan = make_plan(table, shipment, scenario)
+            for name, parts in (
+                ("value", {"metal", "non_metal"}),
+                ("metal", {"metal"}),
+                ("non_metal", {"non_metal"}),
+            ):
+                rate = Decimal(0)
+                for step in plan.steps:
+                    if step.parts == parts:
+                        m = step.measure
+                        rate += m.rate if m.kind == "additional" else max(Decimal(0), m.rate - mfn)
+                record[f"{scenario}_{name}"] = int(rate * SCALE)
+        records.append(record)
+    rates = pd.DataFrame.from_records(records)
+    merged = keys.merge(rates, on=["sector", "origin", "entry_date", "metal_state"], how="left")
+
+    def half_up(base: Any, rate: Any) -> Any:  # cents of base x rate
+        return (base * rate * 2 + SCALE) // (2 * SCALE)
+
+    non_metal = value - metal
+    mfn_duty = half_up(value, merged["mfn"].to_numpy())
+    mpf_rate = int(table.fees.mpf_rate * SCALE)
+    formal = np.clip(
+        half_up(value, np.full(len(value), mpf_rate)), merged["mpf_min"], merged["mpf_max"]
+    )
+    mpf = np.where(value <= int(table.fees.informal_max_value * 100), merged["informal"], formal)
+    hmf = np.where(
+        frame["mode"] == "ocean",
+        half_up(value, np.full(len(value), int(table.fees.hmf_rate * SCALE))),
+        0,
+    )
+    fees = mpf + hmf
+    result = frame.copy()
+    sums = {}
+    for scenario in SCENARIOS:
+        # Each measure is one line, on the whole value or on the metal or non-metal part.
+        on = {
+            name: merged[f"{scenario}_{name}"].to_numpy()
+            for name in ("value", "metal", "non_metal")
+        }
+        duty = (
+            mfn_duty
+            + half_up(value, on["value"])
+            + half_up(metal, on["metal"])
+            + half_up(non_metal, on["non_metal"])
+        )
+        landed = value + freight + duty + fees
+        result[f"{scenario}_duty"] = duty / 100
+        result[f"{scenario}_effective_rate"] = (duty / value).round(6)
+        result[f"{scenario}_fees"] = fees / 100
+        result[f"{scenario}_landed_cost"] = landed / 100
+        sums[scenario] = {"duty_cents": int(duty.sum()), "landed_cents": int(landed.sum())}
+    result.to_csv(output, index=False, float_format="%.2f")
+    totals.write_text(json.dumps(sums))
+
+
+# --- the comparison ---------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="keep the files here")
+    parser.add_argument("--pandas-run", nargs=3, type=Path, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.pandas_run:
+        pandas_script(*options.pandas_run)
+        return
+    work = options.keep or Path(tempfile.mkdtemp())
+    work.mkdir(parents=True, exist_ok=True)
+    source = work / "shipments.csv"
+    started = time.perf_counter()
+    generate(source, options.rows)
+    size = source.stat().st_size / 1e6
+    took = time.perf_counter() - started
+    print(f"generated {options.rows:,} rows ({size:.0f} MB) in {took:.1f} s")
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["TARIFFCALC_CACHE_DIR"] = str(work / "cache")
+    env["TARIFFCALC_DATA_DIR"] = str(work / "no-schedule")
+    tool = Path(sys.executable).with_name("tariffcalc")
+    command = [str(tool)] if tool.exists() else [sys.executable, "-m", "tariffcalc"]
+    ours = [
+        *command,
+        "batch",
+        str(source),
+        "-o",
+        str(work / "scored.csv"),
+        "--summary",
+        str(work / "summary.json"),
+        "--no-progress",
+    ]
+    seconds, memory = measured(ours, env)
+    theirs = [
+        sys.executable,
+        __file__,
+        "--pandas-run",
+        str(source),
+        str(work / "pandas.csv"),
+        str(work / "pandas.json"),
+    ]
+    pandas_seconds, pandas_memory = measured(theirs, env)
+
+    summary = json.loads((work / "summary.json").read_text())
+    pandas_totals = json.loads((work / "pandas.json").read_text())
+    for scenario in SCENARIOS:
+        mine = summary["scenarios"][scenario]
+        assert round(mine["duty"] * 100) == pandas_totals[scenario]["duty_cents"], scenario
+        assert round(mine["landed_cost"] * 100) == pandas_totals[scenario]["landed_cents"], scenario
+    print(
+        f"totals agree to the cent on all {len(SCENARIOS)} scenarios"
+        f" (in-force duty ${summary['scenarios']['in-force']['duty']:,.2f})"
+    )
+    rows = options.rows
+    print(
+        f"tariffcalc batch: {seconds:6.1f} s, {rows / seconds:9,.0f} rows/s, peak {memory:7.0f} MB"
+    )
+    print(
+        f"pandas script:    {pandas_seconds:6.1f} s, {rows / pandas_seconds:9,.0f} rows/s,"
+        f" peak {pandas_memory:7.0f} MB"
+    )
+    print(
+        f"speed ratio (tariffcalc / pandas): {pandas_seconds / seconds:.2f}x;"
+        f" memory ratio: {memory / pandas_memory:.2f}x"
+    )
+    if options.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
