@@ -75,21 +75,32 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
 
 
 def measured(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(seconds, peak resident memory in MB) of one command, via GNU time."""
-    timer = shutil.which("time") or "/usr/bin/time"
+    """(seconds, peak memory in MB) of a command: the resident memory of its whole process
+    tree (worker processes included), sampled every 20 ms from /proc."""
     started = time.perf_counter()
-    done = subprocess.run(
-        [timer, "-f", "%M", *command],
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-        check=False,
-    )
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.02)
     seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
-    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
+    if process.returncode != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        sys.exit(f"{' '.join(command)} failed:\n{error[-2000:]}")
+    return seconds, peak / 1024
+
+
+def _tree_rss(pid: int) -> int:
+    """kB resident for a process and its descendants (0 once they are gone)."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            total += sum(_tree_rss(int(child)) for child in children.read().split())
+    except (OSError, ValueError):
+        pass
+    return total
 
 
 # --- the pandas script --------------------------------------------------------------------

@@ -239,3 +239,25 @@ def test_every_batch_row_equals_duty_json(cli: Any, batch_rows: list[dict[str, s
             assert mine["effective_rate"] == scenario["effective_rate"]
             assert mine["fees"] == scenario["fees"]["total"]
             assert mine["landed_cost"] == scenario["landed_cost"]
+
+
+def test_worker_processes_give_the_same_output_in_the_same_order(cli: Any, files: Path) -> None:
+    lines = ["sku,sector,value,entry_date,notes"]
+    for i in range(12_000):  # more than two chunks of 5,000
+        value = "oops" if i % 997 == 0 else str(100 + i)
+        note = '"two\nlines"' if i % 1000 == 1 else "=1+1"
+        lines.append(
+            f"S{i},{['autos', 'steel', 'general'][i % 3]},{value},2025-{1 + i % 12:02d}-15,{note}"
+        )
+    (files / "many.csv").write_text("\n".join(lines) + "\n")
+    one = cli("batch", "many.csv", "--jobs", "1", "--errors", "e1.csv", "--summary", "s1.json")
+    two = cli("batch", "many.csv", "--jobs", "2", "--errors", "e2.csv", "--summary", "s2.json")
+    assert one.code == two.code == 3
+    assert one.out == two.out and len(rows_of(one.out)) == 12_000 - 13
+    assert (files / "e1.csv").read_text() == (files / "e2.csv").read_text()
+    assert json.loads((files / "s1.json").read_text()) == json.loads(
+        (files / "s2.json").read_text()
+    )
+    first, second = rows_of(one.out)[:2]  # S0 was rejected: S1 (a quoted field on two lines), S2
+    assert (first["sku"], first["notes"]) == ("S1", "two\nlines")
+    assert (second["sku"], second["notes"]) == ("S2", "'=1+1")

@@ -9,6 +9,7 @@ engine's own functions: a batch row equals `duty --json` for the same inputs.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -31,7 +32,7 @@ from tariffcalc.engine import (
     step_amount,
 )
 from tariffcalc.money import cents
-from tariffcalc.shipment import InputError, shipment_template, with_amounts
+from tariffcalc.shipment import InputError, parse_date, shipment_template, with_amounts
 
 if TYPE_CHECKING:
     from tariffcalc.hts import Schedule
@@ -61,7 +62,7 @@ LOOKUP = {
     _FOLD.sub(" ", alias).strip(): field for field, names in ALIASES.items() for alias in names
 }
 MAX_CACHED = 100_000  # templates and plans kept; the cache starts over beyond it
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = frozenset("=+-@\t\r")
 
 
 def fold(header: str) -> str:
@@ -109,59 +110,88 @@ class Rejected(NamedTuple):
 # --- reading ------------------------------------------------------------------------------
 
 
-def read_rows(stream: TextIO, name: str) -> tuple[list[str], Iterator[Row]]:
-    """The header and the rows of a CSV (comma or tab) or JSON Lines stream."""
+class Layout(NamedTuple):
+    """How to turn a file's records into rows."""
+
+    name: str
+    jsonl: bool
+    header: list[str]  # for JSON Lines, the first object's keys
+    delimiter: str = ","
+    mapping: tuple[tuple[int, str], ...] = ()  # CSV column index -> canonical field
+
+
+Record = tuple[int, str]  # (line number, the record's text)
+
+
+def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
+    """The layout and the raw records of a CSV (comma or tab) or JSON Lines stream.
+
+    Records stay text until `to_rows`, so that worker processes can parse them."""
     first = stream.readline()
+    line = 1
     while first and not first.strip():
         first = stream.readline()
+        line += 1
     if not first:
         raise InputError("file", f"{name}: empty, expected a header row or JSON Lines")
     if first.lstrip().startswith("{"):
-        return _jsonl(first, stream, name)
-    return _csv(first, stream, name)
-
-
-def _csv(first: str, stream: TextIO, name: str) -> tuple[list[str], Iterator[Row]]:
+        header = list(_json_object(line, first, name))
+        _mapping(header, name)
+        return Layout(name, True, header), _lines(stream, line, first)
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     header = next(csv.reader([first], delimiter=delimiter))
-    mapping = _mapping(header, name)
-
-    def rows() -> Iterator[Row]:
-        reader = csv.reader(stream, delimiter=delimiter)
-        for line, cells in enumerate(reader, 2):
-            if not any(cells):
-                continue
-            cells += [""] * (len(header) - len(cells))
-            yield Row(
-                line,
-                dict(zip(header, cells, strict=False)),
-                {field: cells[i] for i, field in mapping},
-            )
-
-    return header, rows()
+    mapping = tuple(_mapping(header, name))
+    return Layout(name, False, header, delimiter, mapping), _csv_records(stream, line + 1)
 
 
-def _jsonl(first: str, stream: TextIO, name: str) -> tuple[list[str], Iterator[Row]]:
-    def parse(line: int, text: str) -> dict[str, str]:
-        try:
-            item = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InputError("file", f"{name}: line {line}: not valid JSON ({error})") from None
-        if not isinstance(item, dict):
-            raise InputError("file", f"{name}: line {line}: expected a JSON object")
-        return {str(k): "" if v is None else str(v) for k, v in item.items()}
+def _lines(stream: TextIO, line: int, first: str) -> Iterator[Record]:
+    yield line, first
+    for number, text in enumerate(stream, line + 1):
+        if text.strip():
+            yield number, text
 
-    head = parse(1, first)
-    header = list(head)
-    _mapping(header, name)
 
-    def rows() -> Iterator[Row]:
-        yield _json_row(1, head)
-        for line, text in enumerate(stream, 2):
-            if text.strip():
-                yield _json_row(line, parse(line, text))
+def _csv_records(stream: TextIO, line: int) -> Iterator[Record]:
+    """One record per row; a quoted field may span lines (its quotes are then unbalanced)."""
+    pending, start = "", line
+    for number, text in enumerate(stream, line):
+        if not pending:
+            start = number
+        pending += text
+        if pending.count('"') % 2 == 0:
+            if pending.strip():
+                yield start, pending
+            pending = ""
+    if pending.strip():
+        yield start, pending
 
-    return header, rows()
+
+def to_rows(layout: Layout, records: list[Record]) -> Iterator[Row]:
+    if layout.jsonl:
+        for line, text in records:
+            yield _json_row(line, _json_object(line, text, layout.name))
+        return
+    header, width = layout.header, len(layout.header)
+    texts = (text for _, text in records)
+    for (line, _), cells in zip(
+        records, csv.reader(texts, delimiter=layout.delimiter), strict=True
+    ):
+        cells += [""] * (width - len(cells))
+        yield Row(
+            line,
+            dict(zip(header, cells, strict=False)),
+            {field: cells[i] for i, field in layout.mapping},
+        )
+
+
+def _json_object(line: int, text: str, name: str) -> dict[str, str]:
+    try:
+        item = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError("file", f"{name}: line {line}: not valid JSON ({error})") from None
+    if not isinstance(item, dict):
+        raise InputError("file", f"{name}: line {line}: expected a JSON object")
+    return {str(k): "" if v is None else str(v) for k, v in item.items()}
 
 
 def _json_row(line: int, cells: dict[str, str]) -> Row:
@@ -209,7 +239,9 @@ class Scorer:
         self.schedule = schedule
         self.templates: dict[tuple[str | None, ...], Shipment | InputError] = {}
         self.plans: dict[tuple[object, ...], list[Plan]] = {}
-        self.in_force: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self.in_scope: dict[tuple[object, ...], frozenset[str]] = {}
+        self.in_force: dict[date, frozenset[str]] = {}
+        self.dates: dict[str, date] = {}
         self.fee_terms: dict[date, FeeTerms] = {}
 
     def score(self, row: Row) -> Scored | Rejected:
@@ -222,6 +254,12 @@ class Scorer:
 
     def shipment(self, fields: dict[str, str]) -> Shipment:
         template = self.template(fields)
+        raw_date = fields.get("entry_date")
+        if raw_date:
+            day = self.dates.get(raw_date)
+            if day is None:
+                day = self.dates[raw_date] = parse_date("entry_date", raw_date)
+            template = template._replace(entry_date=day)
         return with_amounts(
             self.table,
             template,
@@ -236,12 +274,12 @@ class Scorer:
         d = self.defaults
         hts = fields.get("hts") or None
         sector = None if hts else fields.get("sector") or d.sector
-        key = (
+        key = (  # the entry date is not in it: `shipment` sets each row's own
             sector,
             hts,
             fields.get("mfn") or d.mfn,
             fields.get("origin") or d.origin,
-            fields.get("entry_date") or (d.entry_date.isoformat() if d.entry_date else None),
+            d.entry_date.isoformat() if d.entry_date else None,
             fields.get("currency") or d.currency,
             fields.get("fx") or d.fx,
             fields.get("mode") or d.mode,
@@ -283,22 +321,21 @@ class Scorer:
         `engine.Plan`): the entry date matters only through the measures in force on it.
         Only the steps are used here; a plan's texts name the first shipment's date."""
         kind = (shipment.origin, shipment.sector, shipment.metal_value is not None)
-        dated = (*kind, shipment.entry_date)
-        in_force = self.in_force.get(dated)
+        measures = self.table.measures.values()
+        scope = self.in_scope.get(kind)
+        if scope is None:
+            scope = frozenset(m.id for m in measures if in_scope_of(m, shipment))
+            self.in_scope[kind] = scope
+        day = shipment.entry_date
+        in_force = self.in_force.get(day)
         if in_force is None:
-            in_force = tuple(
-                m.id
-                for m in self.table.measures.values()
-                if in_scope_of(m, shipment) and m.in_force_on(shipment.entry_date)
-            )
-            self.in_force[dated] = in_force
-        key = (*kind, present_parts(shipment), in_force)
+            in_force = self.in_force[day] = frozenset(m.id for m in measures if m.in_force_on(day))
+        key = (*kind, present_parts(shipment), scope & in_force)
         plans = self.plans.get(key)
         if plans is None:
             plans = [make_plan(self.table, shipment, s) for s in self.scenarios]
             if len(self.plans) >= MAX_CACHED:
                 self.plans.clear()
-                self.in_force.clear()
             self.plans[key] = plans
         return plans
 
@@ -358,7 +395,7 @@ def check_leading_zero(hts: str) -> None:
 
 def neutralise(cell: str) -> str:
     """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if cell.startswith(FORMULA_START) and not _is_number(cell):
+    if cell[:1] in FORMULA_START and cell and not _is_number(cell):
         return "'" + cell
     return cell
 
@@ -392,15 +429,22 @@ def result_cells(scored: Scored) -> list[Any]:
 
 class CsvOut:
     def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
+        self.out = out
         self.writer = csv.writer(out, lineterminator="\n")
         self.header = header
-        self.writer.writerow([*map(neutralise, header), *result_columns(scenarios)])
+        self.scenarios = scenarios
+
+    def start(self) -> None:
+        self.writer.writerow([*map(neutralise, self.header), *result_columns(self.scenarios)])
+
+    def write_chunk(self, text: str) -> None:
+        self.out.write(text)
 
     def write(self, scored: Scored) -> None:
         cells = scored.row.cells
-        self.writer.writerow(
-            [*(neutralise(cells.get(h, "")) for h in self.header), *result_cells(scored)]
-        )
+        texts = [cells.get(h, "") for h in self.header]
+        safe = [c if c[:1] not in FORMULA_START else neutralise(c) for c in texts]
+        self.writer.writerow([*safe, *result_cells(scored)])
 
     def close(self) -> None:
         pass
@@ -410,6 +454,12 @@ class JsonlOut:
     def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
         self.out = out
         self.scenarios = scenarios
+
+    def start(self) -> None:
+        pass
+
+    def write_chunk(self, text: str) -> None:
+        self.out.write(text)
 
     def write(self, scored: Scored) -> None:
         document: dict[str, Any] = dict(scored.row.cells)
@@ -431,6 +481,22 @@ class JsonlOut:
 
     def close(self) -> None:
         pass
+
+
+def parquet_cells(header: list[str], scored: Scored) -> list[Any]:
+    cells = scored.row.cells
+    return [*(cells.get(h, "") for h in header), *result_cells(scored)]
+
+
+class ParquetRows:
+    """What a worker returns for Parquet: the rows' cells, written by the main process."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.header = header
+        self.rows: list[list[Any]] = []
+
+    def write(self, scored: Scored) -> None:
+        self.rows.append(parquet_cells(self.header, scored))
 
 
 class ParquetOut:
@@ -463,9 +529,14 @@ class ParquetOut:
         self.writer = pq.ParquetWriter(path, self.schema)
         self.buffer: list[list[Any]] = []
 
+    def start(self) -> None:
+        pass
+
     def write(self, scored: Scored) -> None:
-        cells = scored.row.cells
-        self.buffer.append([*(cells.get(h, "") for h in self.header), *result_cells(scored)])
+        self.write_chunk([parquet_cells(self.header, scored)])
+
+    def write_chunk(self, rows: list[list[Any]]) -> None:
+        self.buffer += rows
         if len(self.buffer) >= self.GROUP:
             self._flush()
 
@@ -555,6 +626,17 @@ class Summary:
             "by_origin": breakdown["origin"],
         }
 
+    def merge(self, other: Summary) -> None:
+        self.read += other.read
+        self.scored += other.scored
+        self.rejected += other.rejected
+        self.value += other.value
+        self.duty = [a + b for a, b in zip(self.duty, other.duty, strict=True)]
+        self.landed = [a + b for a, b in zip(self.landed, other.landed, strict=True)]
+        for key, totals in other.groups.items():
+            mine = self._group(key)
+            mine[:] = [a + b for a, b in zip(mine, totals, strict=True)]
+
     def lines(self) -> list[str]:
         text = [f"rows read {self.read:,}, scored {self.scored:,}, rejected {self.rejected:,}"]
         for i, s in enumerate(self.scenarios):
@@ -566,27 +648,123 @@ class Summary:
         return text
 
 
+Output = CsvOut | JsonlOut | ParquetOut
+CHUNK = 5_000  # rows a worker scores at a time
+
+
 def run(
-    rows: Iterable[Row],
+    layout: Layout,
+    records: Iterable[Record],
     scorer: Scorer,
-    output: CsvOut | JsonlOut | ParquetOut,
+    output: Output,
     summary: Summary,
     on_rejected: Callable[[Rejected], None],
     progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> None:
-    """Score every row into `output`, in input order; rejected rows go to `on_rejected`."""
-    for count, row in enumerate(rows, 1):
-        summary.read = count
+    """Score every row into `output`, in input order; rejected rows go to `on_rejected`.
+
+    With jobs > 1, worker processes score chunks of rows while this one reads and
+    writes; chunks are written in input order, and only a few are in flight at once,
+    so memory stays bounded."""
+    output.start()
+    if jobs > 1:
+        _run_parallel(layout, records, scorer, output, summary, on_rejected, progress, jobs)
+    else:
+        rows = (row for chunk in _chunks(records) for row in to_rows(layout, chunk))
+        for count, row in enumerate(rows, 1):
+            summary.read = count
+            result = scorer.score(row)
+            if isinstance(result, Rejected):
+                summary.rejected += 1
+                on_rejected(result)
+            else:
+                summary.add(result)
+                output.write(result)
+            if progress is not None and count % 10_000 == 0:
+                progress(count)
+    output.close()
+
+
+_WORKER: dict[str, Any] = {}  # a worker process's scorer and output shape, set when it starts
+
+
+def _start_worker(scorer: Scorer, layout: Layout, parquet: bool, jsonl: bool) -> None:
+    if scorer.schedule is not None:  # a database connection does not cross processes
+        from tariffcalc.hts import open_schedule
+
+        scorer.schedule = open_schedule()
+    _WORKER.update(scorer=scorer, layout=layout, parquet=parquet, jsonl=jsonl)
+
+
+def _score_chunk(records: list[Record]) -> tuple[Any, list[Rejected], Summary]:
+    scorer: Scorer = _WORKER["scorer"]
+    layout: Layout = _WORKER["layout"]
+    summary = Summary(scorer.scenarios)
+    summary.read = len(records)
+    rejected: list[Rejected] = []
+    buffer = io.StringIO()
+    out: Any
+    if _WORKER["parquet"]:
+        out = ParquetRows(layout.header)
+    else:
+        out = (JsonlOut if _WORKER["jsonl"] else CsvOut)(buffer, layout.header, scorer.scenarios)
+    for row in to_rows(layout, records):
         result = scorer.score(row)
         if isinstance(result, Rejected):
             summary.rejected += 1
-            on_rejected(result)
+            rejected.append(result)
         else:
             summary.add(result)
-            output.write(result)
-        if progress is not None and count % 10_000 == 0:
-            progress(count)
-    output.close()
+            out.write(result)
+    return (out.rows if _WORKER["parquet"] else buffer.getvalue()), rejected, summary
+
+
+def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _run_parallel(
+    layout: Layout,
+    records: Iterable[Record],
+    scorer: Scorer,
+    output: Output,
+    summary: Summary,
+    on_rejected: Callable[[Rejected], None],
+    progress: Callable[[int], None] | None,
+    jobs: int,
+) -> None:
+    import multiprocessing
+    from collections import deque
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    shape = (scorer, layout, isinstance(output, ParquetOut), isinstance(output, JsonlOut))
+    with context.Pool(jobs, initializer=_start_worker, initargs=shape) as pool:
+        pending: deque[Any] = deque()
+
+        def finish_oldest() -> None:
+            payload, rejected, part = pending.popleft().get()
+            output.write_chunk(payload)
+            for item in rejected:
+                on_rejected(item)
+            summary.merge(part)
+            if progress is not None:
+                progress(summary.read)
+
+        for chunk in _chunks(records):
+            pending.append(pool.apply_async(_score_chunk, (chunk,)))
+            if len(pending) >= 2 * jobs:
+                finish_oldest()
+        while pending:
+            finish_oldest()
 
 
 class ErrorsOut:

@@ -648,6 +648,15 @@ def batch(
     progress: bool = typer.Option(
         True, "--progress/--no-progress", help="A progress bar on a terminal."
     ),
+    jobs: int = typer.Option(
+        0,
+        "--jobs",
+        "-j",
+        min=0,
+        max=64,
+        metavar="N",
+        help="Worker processes (default: one per core, up to 4, for files over 8 MB; else 1).",
+    ),
 ) -> None:
     """Score a whole file of shipments under every scenario, with totals.
 
@@ -692,7 +701,8 @@ def batch(
     scorer = scoring.Scorer(table, scenarios, defaults, open_schedule())
     stream = _open_text(file)
     name = "<stdin>" if file == "-" else file
-    header, rows = scoring.read_rows(stream, name)
+    layout, records = scoring.read_records(stream, name)
+    header = layout.header
     summary = scoring.Summary(scenarios)
     reported = [0]
 
@@ -734,7 +744,9 @@ def batch(
                 out, header, scenarios
             )
         with _progress(progress) as tick:
-            scoring.run(rows, scorer, writer, summary, rejected, tick)
+            scoring.run(
+                layout, records, scorer, writer, summary, rejected, tick, jobs or _auto_jobs(file)
+            )
         if strict and summary.rejected:
             raise InputError(
                 "strict", f"{summary.rejected:,} of {summary.read:,} rows rejected; nothing written"
@@ -748,6 +760,13 @@ def batch(
     _write_summary(summary, summary_file)
     if summary.rejected:
         raise SystemExit(3)
+
+
+def _auto_jobs(file: str) -> int:
+    """Worker processes pay for themselves on large files only."""
+    if file == "-" or os.path.getsize(file) < 8 * 1024 * 1024:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 @contextmanager
