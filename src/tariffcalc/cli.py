@@ -825,6 +825,112 @@ def _write_summary(summary: Any, path: str | None) -> None:
         write_json(out, summary.document())
 
 
+@app.command(epilog=EPILOG + "  Exit status 3: some rows were rejected (the rest is reported).")
+def refunds(
+    file: str = typer.Argument(
+        ..., metavar="ENTRIES", help="CSV or JSON Lines of entries; '-': stdin."
+    ),
+    output: str = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Per-entry results as CSV (atomically)."
+    ),
+    errors: str = typer.Option(None, "--errors", metavar="FILE", help="Rejected rows as CSV."),
+    tolerance: str = typer.Option(
+        "1",
+        "--tolerance",
+        metavar="USD",
+        help="Flag entries whose paid and computed duty differ by more.",
+    ),
+    origin: str = ORIGIN,
+    entry_date: str = DATE,
+    sector: str = typer.Option(
+        None, "--sector", metavar="SECTOR", help="Sector of rows with neither hts nor sector."
+    ),
+    mfn: str = MFN,
+    currency: str = CURRENCY,
+    fx: str = FX,
+    mode: str = MODE,
+    rates: str = RATES,
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
+) -> None:
+    """What each entry paid under IEEPA, which the Supreme Court struck down: the refund estimate.
+
+    Columns as for batch, plus entry_number and, optionally, the duty paid: a
+    total (duty_paid) or per Chapter 99 heading (a column named 9903.02.73, as in
+    a broker's entry-summary export). Paid and computed are compared, and
+    entries that differ by more than --tolerance are flagged.
+
+    An estimate, not legal advice or a filing: how refunds are claimed is decided
+    by the courts and CBP.
+
+    Examples:
+
+      tariffcalc refunds entries.csv
+
+      tariffcalc refunds entries.csv -o refunds.csv --format csv
+    """
+    from tariffcalc import batch as scoring
+    from tariffcalc import refunds as claims
+    from tariffcalc.atomic import atomic_text
+    from tariffcalc.hts import open_schedule
+    from tariffcalc.shipment import amount, parse_date
+    from tariffcalc.tables import refund_document, refund_grids, refund_rows_grid
+
+    chosen = _format(output_format, as_json)
+    table = _table(rates, [], [])
+    defaults = scoring.Defaults(
+        origin=origin,
+        entry_date=parse_date("date", entry_date) if entry_date else date.today(),
+        currency=currency,
+        fx=fx,
+        mode=mode,
+        sector=sector,
+        mfn=mfn,
+    )
+    scorer = scoring.Scorer(table, [], defaults, open_schedule())
+    layout, records = scoring.read_records(_open_text(file), "<stdin>" if file == "-" else file)
+    paid = claims.paid_columns(layout.header)
+    work = claims.Refunds(table, scorer, paid, amount("tolerance", tolerance))
+    totals = claims.Totals()
+    entries: list[claims.Entry] = []
+    rejected: list[scoring.Rejected] = []
+    rows = (row for chunk in scoring._chunks(records) for row in scoring.to_rows(layout, chunk))
+    for item in work.entries(rows):
+        if isinstance(item, scoring.Rejected):
+            rejected.append(item)
+            totals.rejected += 1
+            continue
+        entries.append(item)
+        totals.add(item)
+    for item in rejected[:20]:
+        where = f"line {item.row.line}" + (
+            f" ({item.row.fields['id']})" if item.row.fields.get("id") else ""
+        )
+        print(f"tariffcalc: {where}: {item.field}: {item.reason}", file=sys.stderr)
+    with ExitStack() as stack:
+        if errors:
+            errors_out = scoring.ErrorsOut(stack.enter_context(atomic_text(Path(errors))))
+            for item in rejected:
+                errors_out.write(item)
+        if output:
+            write_grid = stack.enter_context(atomic_text(Path(output)))
+            from tariffcalc.render import write_csv
+
+            write_csv(write_grid, [refund_rows_grid(table, layout.header, entries)])
+    print(f"tariffcalc: note: {claims.DISCLAIMER}", file=sys.stderr)
+    _emit(
+        chosen,
+        lambda: (
+            refund_grids(table, entries, totals, work)
+            if chosen != "csv"
+            else [refund_rows_grid(table, layout.header, entries)]
+        ),
+        lambda: refund_document(table, layout.header, entries, totals, work),
+    )
+    if rejected:
+        raise SystemExit(3)
+
+
 # --- rates ------------------------------------------------------------------------------
 
 

@@ -47,6 +47,7 @@ class Measure(NamedTuple):
     rate: Decimal  # a fraction: 0.25 is 25%
     base: Base
     in_force: tuple[Period, ...]
+    headings: tuple[str, ...] = ()  # HTS chapter 99 headings it is entered under
     supersedes: tuple[str, ...] = ()
     groups: frozenset[str] = frozenset()
     yields_to: frozenset[str] = frozenset()
@@ -54,6 +55,15 @@ class Measure(NamedTuple):
 
     def in_force_on(self, day: date) -> bool:
         return any(period.covers(day) for period in self.in_force)
+
+
+class Ruling(NamedTuple):
+    """A court's ruling on a legal basis: duties under it were struck down."""
+
+    legal_basis: str
+    decided: date
+    authority: str
+    note: str | None = None
 
 
 class Scenario(NamedTuple):
@@ -113,6 +123,7 @@ class RateTable(NamedTuple):
     measures: dict[str, Measure]  # in table order
     scenarios: dict[str, Scenario]  # in table order
     fees: Fees
+    rulings: dict[str, Ruling]  # legal basis -> the ruling that struck it down
     overridden: tuple[tuple[str, Decimal], ...] = ()  # (measure, rate) set by a what-if
 
 
@@ -156,6 +167,7 @@ class DutyLine(NamedTuple):
     amount: Decimal
     legal_basis: str
     confidence: str
+    struck_down: bool = False  # its legal basis was struck down: collected, now refundable
 
 
 class NotApplied(NamedTuple):
@@ -188,3 +200,8 @@ class Assessment(NamedTuple):
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     overrides: tuple[str, ...] = ()  # "measure=rate" what-ifs that changed this result
+
+    @property
+    def refundable(self) -> Decimal:
+        """The duty collected under a legal basis since struck down."""
+        return sum((line.amount for line in self.lines if line.struck_down), Decimal("0.00"))

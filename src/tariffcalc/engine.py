@@ -147,7 +147,8 @@ def apply(table: RateTable, plan: Plan, shipment: Shipment, priced: Priced) -> A
     lines = [priced.mfn]
     for step in plan.steps:
         rate, base, amount = step_amount(step, amounts, priced.ave)
-        lines.append(_line(step.measure, step.base_kind, rate, base, amount))
+        struck_down = step.measure.legal_basis in table.rulings
+        lines.append(_line(step.measure, step.base_kind, rate, base, amount, struck_down))
     duty = sum((line.amount for line in lines), Decimal(0))
     value = shipment.customs_value
     landed = value + shipment.freight + shipment.insurance + duty + priced.fees.total
@@ -260,7 +261,12 @@ def _base_kind(parts: Set[str]) -> Base:
 
 
 def _line(
-    measure: Measure, base_kind: Base, rate: Decimal, base: Decimal, amount: Decimal
+    measure: Measure,
+    base_kind: Base,
+    rate: Decimal,
+    base: Decimal,
+    amount: Decimal,
+    struck_down: bool,
 ) -> DutyLine:
     return DutyLine(
         measure=measure.id,
@@ -274,6 +280,7 @@ def _line(
         amount=amount,
         legal_basis=measure.legal_basis,
         confidence=measure.confidence,
+        struck_down=struck_down,
     )
 
 

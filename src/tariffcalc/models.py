@@ -82,9 +82,20 @@ class MeasureModel(Strict):
     rate: Percent
     base: Literal["value", "metal", "non_metal"]
     in_force: list[PeriodModel]
+    headings: list[Annotated[str, Field(pattern=r"^9903\.\d{2}\.\d{2}$")]] = []
     supersedes: list[Identifier] = []
     groups: list[Identifier] = []
     yields_to: list[Identifier] = []
+    note: str | None = None
+
+
+class RulingModel(Strict):
+    legal_basis: Identifier
+    status: Literal["struck-down"]
+    decided: date
+    authority: str
+    source: str
+    confidence: Confidence
     note: str | None = None
 
 
@@ -142,6 +153,7 @@ class RateTableModel(Strict):
     title: str
     as_of: date
     legal_bases: dict[Identifier, str] = Field(min_length=1)
+    rulings: list[RulingModel] = []
     sectors: dict[Identifier, SectorModel] = Field(min_length=1)
     hts_source: str = ""
     hts: dict[Annotated[str, Field(pattern=r"^\d{4}(\.?\d{2}){0,3}$")], HtsLineModel] = {}

@@ -24,6 +24,7 @@ from tariffcalc.domain import (
     MpfYear,
     Period,
     RateTable,
+    Ruling,
     Scenario,
     Sector,
 )
@@ -201,6 +202,10 @@ def cross_check(model: RateTableModel) -> list[str]:
         problems += _unknown(f"{where}.measures", s.measures, known, "measure")
         if s.by_date and s.measures:
             problems.append(f"{where}: by_date selects measures by date; list no measures")
+    for i, ruling in enumerate(model.rulings):
+        problems += _unknown(
+            f"rulings[{i}].legal_basis", [ruling.legal_basis], set(model.legal_bases), "legal basis"
+        )
     if "general" not in model.sectors:
         problems.append("sectors: expected a 'general' sector, the fallback for unlisted HTS codes")
     problems += _prefix_clashes(model)
@@ -330,6 +335,10 @@ def compile_table(model: RateTableModel, source: str) -> RateTable:
             s.id: Scenario(s.id, s.label, tuple(s.measures), s.by_date) for s in model.scenarios
         },
         fees=_fees(model),
+        rulings={
+            r.legal_basis: Ruling(r.legal_basis, r.decided, r.authority, r.note)
+            for r in model.rulings
+        },
     )
 
 
@@ -348,6 +357,7 @@ def _measure(m: MeasureModel) -> Measure:
         rate=m.rate,
         base=m.base,
         in_force=tuple(Period(p.start, p.end) for p in m.in_force),
+        headings=tuple(m.headings),
         supersedes=tuple(m.supersedes),
         groups=frozenset(m.groups),
         yields_to=frozenset(m.yields_to),

@@ -91,6 +91,7 @@ def _assessment_json(shipment: Shipment, r: Assessment) -> dict[str, Any]:
             "informal_entry": r.fees.informal_entry,
         },
         "landed_cost": number(r.landed_cost),
+        "refundable": number(r.refundable),
         "notes": list(r.notes),
         "warnings": list(r.warnings),
         "overrides": list(r.overrides),
@@ -116,6 +117,7 @@ def _line_json(line: DutyLine) -> dict[str, Any]:
         "base_kind": line.base_kind,
         "base": number(line.base),
         "amount": number(line.amount),
+        "legal_status": "struck-down" if line.struck_down else "valid",
     }
 
 
@@ -191,6 +193,23 @@ def footnotes(results: list[Assessment]) -> list[str]:
     return lines
 
 
+def refund_notes(table: RateTable, results: list[Assessment]) -> list[str]:
+    """Say which lines were struck down, and that the duty shown is what was collected."""
+    struck = {
+        line.legal_basis for r in results for line in r.lines if line.struck_down and line.amount
+    }
+    notes = []
+    for basis in sorted(struck):
+        ruling = table.rulings[basis]
+        name = table.legal_bases[basis].split(" (")[0]
+        notes.append(
+            f"refundable: {name} duties were struck down ({ruling.authority}); the duty shown"
+            f" is what was collected, the refundable column what could be claimed back"
+            " (an estimate, not legal advice)"
+        )
+    return notes
+
+
 def notes(table: RateTable, shipment: Shipment, results: list[Assessment]) -> list[str]:
     displaced = {f"{n.measure} not applied: {n.detail}" for r in results for n in r.not_applied}
     found = shipment_notes(table, shipment) + [
@@ -213,6 +232,7 @@ def duty_grids(
         Column("fees", "Fees", "money"),
         Column("landed_cost", "Landed cost", "money"),
         Column("change_vs_mfn", "vs MFN", "delta"),
+        Column("refundable", "Refundable", "money", in_table=any(r.refundable for r in results)),
     ]
     if per_unit:
         columns += [
@@ -231,6 +251,7 @@ def duty_grids(
             r.fees.total,
             r.landed_cost,
             change_vs_mfn(r),
+            r.refundable,
         ]
         if per_unit:
             cells += [_per_unit(r.duty, shipment), _per_unit(r.landed_cost, shipment)]
@@ -239,7 +260,7 @@ def duty_grids(
         tuple(columns),
         tuple(rows),
         heading=describe_shipment(table, shipment),
-        footnotes=tuple(footnotes(results)),
+        footnotes=tuple(footnotes(results) + refund_notes(table, results)),
         notes=tuple(notes(table, shipment, results)),
     )
     return [summary, *(_working(r) for r in results)] if explain else [summary]
