@@ -29,7 +29,8 @@ def entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def document(cli: Any) -> dict[str, Any]:
-    return json.loads(cli("refunds", "entries.csv", "--json").out)
+    parsed: dict[str, Any] = json.loads(cli("refunds", "entries.csv", "--json").out)
+    return parsed
 
 
 def test_worked_examples(cli: Any, entries: Path) -> None:
