@@ -244,9 +244,28 @@ def test_version(cli: Any) -> None:
     assert result.code == 0 and result.out.startswith("tariffcalc 0.")
 
 
-def test_every_command_has_help(cli: Any) -> None:
-    result = cli("duty", "--help")
-    assert result.code == 0 and "Examples:" in result.out and "--metal-value" in result.out
+COMMANDS = ["duty", "compare", "sweep", "timeline", "impact", "batch", "refunds"]
+
+
+def test_every_command_has_help_with_examples(cli: Any) -> None:
+    listing = cli("--help").out
+    for name in [*COMMANDS, "rates", "hts"]:
+        assert f"  {name} " in listing, name
+    for name in COMMANDS:
+        result = cli(name, "--help")
+        assert result.code == 0 and "Example" in result.out, name
+    for group, names in (
+        ("rates", ["list", "show", "validate", "export"]),
+        ("hts", ["import", "status", "lookup", "search"]),
+    ):
+        for name in names:
+            assert cli(group, name, "--help").code == 0, (group, name)
+    assert "--metal-value" in cli("duty", "--help").out
+
+
+def test_a_mistyped_command_is_a_usage_error_with_a_suggestion(cli: Any) -> None:
+    result = cli("dutty", "--value", "1")
+    assert result.code == 2 and "duty" in result.err
 
 
 def test_help_imports_neither_pydantic_nor_yaml_nor_rich_table() -> None:
