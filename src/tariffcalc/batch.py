@@ -671,8 +671,7 @@ def run(
     if jobs > 1:
         _run_parallel(layout, records, scorer, output, summary, on_rejected, progress, jobs)
     else:
-        rows = (row for chunk in _chunks(records) for row in to_rows(layout, chunk))
-        for count, row in enumerate(rows, 1):
+        for count, row in enumerate(rows_of(layout, records), 1):
             summary.read = count
             result = scorer.score(row)
             if isinstance(result, Rejected):
@@ -718,6 +717,10 @@ def _score_chunk(records: list[Record]) -> tuple[Any, list[Rejected], Summary]:
             summary.add(result)
             out.write(result)
     return (out.rows if _WORKER["parquet"] else buffer.getvalue()), rejected, summary
+
+
+def rows_of(layout: Layout, records: Iterable[Record]) -> Iterator[Row]:
+    return (row for chunk in _chunks(records) for row in to_rows(layout, chunk))
 
 
 def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:

@@ -709,10 +709,7 @@ def batch(
     def report(rejected: scoring.Rejected) -> None:
         reported[0] += 1
         if reported[0] <= 20:
-            where = f"line {rejected.row.line}" + (
-                f" ({rejected.row.fields['id']})" if rejected.row.fields.get("id") else ""
-            )
-            print(f"tariffcalc: {where}: {rejected.field}: {rejected.reason}", file=sys.stderr)
+            _say_rejected(rejected)
 
     with ExitStack() as stack:
         errors_out = (
@@ -760,6 +757,13 @@ def batch(
     _write_summary(summary, summary_file)
     if summary.rejected:
         raise SystemExit(3)
+
+
+def _say_rejected(item: Any) -> None:
+    """A rejected row on stderr: its line, its id when it has one, the field and why."""
+    fields = item.row.fields
+    where = f"line {item.row.line}" + (f" ({fields['id']})" if fields.get("id") else "")
+    print(f"tariffcalc: {where}: {item.field}: {item.reason}", file=sys.stderr)
 
 
 def _auto_jobs(file: str) -> int:
@@ -894,7 +898,7 @@ def refunds(
     totals = claims.Totals()
     entries: list[claims.Entry] = []
     rejected: list[scoring.Rejected] = []
-    rows = (row for chunk in scoring._chunks(records) for row in scoring.to_rows(layout, chunk))
+    rows = scoring.rows_of(layout, records)
     for item in work.entries(rows):
         if isinstance(item, scoring.Rejected):
             rejected.append(item)
@@ -903,10 +907,7 @@ def refunds(
         entries.append(item)
         totals.add(item)
     for item in rejected[:20]:
-        where = f"line {item.row.line}" + (
-            f" ({item.row.fields['id']})" if item.row.fields.get("id") else ""
-        )
-        print(f"tariffcalc: {where}: {item.field}: {item.reason}", file=sys.stderr)
+        _say_rejected(item)
     with ExitStack() as stack:
         if errors:
             errors_out = scoring.ErrorsOut(stack.enter_context(atomic_text(Path(errors))))
