@@ -877,6 +877,7 @@ def refunds(
     from tariffcalc import refunds as claims
     from tariffcalc.atomic import atomic_text
     from tariffcalc.hts import open_schedule
+    from tariffcalc.render import write_csv
     from tariffcalc.shipment import amount, parse_date
     from tariffcalc.tables import refund_document, refund_grids, refund_rows_grid
 
@@ -914,10 +915,8 @@ def refunds(
             for item in rejected:
                 errors_out.write(item)
         if output:
-            write_grid = stack.enter_context(atomic_text(Path(output)))
-            from tariffcalc.render import write_csv
-
-            write_csv(write_grid, [refund_rows_grid(table, layout.header, entries)])
+            out = stack.enter_context(atomic_text(Path(output)))
+            write_csv(out, [refund_rows_grid(table, layout.header, entries)])
     print(f"tariffcalc: note: {claims.DISCLAIMER}", file=sys.stderr)
     _emit(
         chosen,

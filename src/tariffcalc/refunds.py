@@ -50,7 +50,7 @@ def paid_columns(header: Iterable[str]) -> PaidColumns:
     headings = {}
     for column in header:
         folded = fold(column)
-        match = HEADING.match(folded.replace(" ", " "))
+        match = HEADING.match(folded)
         if match:
             headings[column] = match.group(1)
         elif folded in PAID_TOTAL and total is None:
