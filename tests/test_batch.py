@@ -261,3 +261,19 @@ def test_worker_processes_give_the_same_output_in_the_same_order(cli: Any, files
     first, second = rows_of(one.out)[:2]  # S0 was rejected: S1 (a quoted field on two lines), S2
     assert (first["sku"], first["notes"]) == ("S1", "two\nlines")
     assert (second["sku"], second["notes"]) == ("S2", "'=1+1")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_parquet_output_keeps_exact_decimals(cli: Any, files: Path, jobs: str) -> None:
+    parquet = pytest.importorskip("pyarrow.parquet")
+    result = cli(
+        "batch", "flex.csv", "-f", "parquet", "-o", "out.parquet", "-s", "in-force", "--jobs", jobs
+    )
+    assert result.code == 3 and result.out == ""
+    rows = parquet.read_table(files / "out.parquet").to_pylist()
+    assert [(r["SKU"], r["in-force_duty"]) for r in rows] == [
+        ("A1", D("4500.00")),
+        ("A2", D("8250.00")),
+        ("A4", D("5650.00")),
+    ]
+    assert cli("batch", "flex.csv", "-f", "parquet").code == 1  # a file is needed
