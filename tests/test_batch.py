@@ -147,7 +147,8 @@ def test_jsonl_from_stdin_to_stdout(cli: Any, files: Path) -> None:
     assert (
         second["scenarios"]["in-force"]["duty"] == 2980.0
     )  # 200 MFN + 780 on non-metal + 2,000 on metal
-    assert second["extra"] == "{'kept': True}" and second["line"] == 2
+    assert second["extra"] == {"kept": True} and second["line"] == 2  # passed through untouched
+    assert second["value"] == "10000" and first["value"] == 30000
 
 
 def test_tab_separated_with_defaults_from_options(cli: Any, files: Path) -> None:

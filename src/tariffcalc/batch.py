@@ -83,7 +83,7 @@ class Defaults(NamedTuple):
 
 class Row(NamedTuple):
     line: int  # line number in the file (the header is line 1 for CSV)
-    cells: dict[str, str]  # original header -> cell, as read
+    cells: dict[str, Any]  # original header -> cell, as read (JSON values stay JSON values)
     fields: dict[str, str]  # canonical field -> cell
 
 
@@ -184,23 +184,30 @@ def to_rows(layout: Layout, records: list[Record]) -> Iterator[Row]:
         )
 
 
-def _json_object(line: int, text: str, name: str) -> dict[str, str]:
+def _json_object(line: int, text: str, name: str) -> dict[str, Any]:
     try:
         item = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError("file", f"{name}: line {line}: not valid JSON ({error})") from None
     if not isinstance(item, dict):
         raise InputError("file", f"{name}: line {line}: expected a JSON object")
-    return {str(k): "" if v is None else str(v) for k, v in item.items()}
+    return {str(k): v for k, v in item.items()}
 
 
-def _json_row(line: int, cells: dict[str, str]) -> Row:
+def _json_row(line: int, cells: dict[str, Any]) -> Row:
     fields = {}
     for key, cell in cells.items():
         field = LOOKUP.get(fold(key))
         if field and field not in fields:
-            fields[field] = cell
+            fields[field] = text_of(cell)
     return Row(line, cells, fields)
+
+
+def text_of(cell: Any) -> str:
+    """A cell as text: strings as they are, other JSON values as JSON (null is empty)."""
+    if isinstance(cell, str):
+        return cell
+    return "" if cell is None else json.dumps(cell, ensure_ascii=False)
 
 
 def _mapping(header: list[str], name: str) -> list[tuple[int, str]]:
@@ -442,7 +449,7 @@ class CsvOut:
 
     def write(self, scored: Scored) -> None:
         cells = scored.row.cells
-        texts = [cells.get(h, "") for h in self.header]
+        texts = [text_of(cells.get(h, "")) for h in self.header]
         safe = [c if c[:1] not in FORMULA_START else neutralise(c) for c in texts]
         self.writer.writerow([*safe, *result_cells(scored)])
 
@@ -485,7 +492,7 @@ class JsonlOut:
 
 def parquet_cells(header: list[str], scored: Scored) -> list[Any]:
     cells = scored.row.cells
-    return [*(cells.get(h, "") for h in header), *result_cells(scored)]
+    return [*(text_of(cells.get(h, "")) for h in header), *result_cells(scored)]
 
 
 class ParquetRows:

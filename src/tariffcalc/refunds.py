@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from tariffcalc.batch import Rejected, Row, Scorer, fold
+from tariffcalc.batch import Rejected, Row, Scorer, fold, text_of
 from tariffcalc.domain import Assessment, RateTable, Shipment
 from tariffcalc.engine import assess
 from tariffcalc.money import usd
@@ -108,7 +108,7 @@ class Refunds:
         return Entry(row, shipment, result, result.refundable, reason, paid, paid_struck, flagged)
 
     def _paid(self, row: Row, column: str, field: str) -> Decimal | None:
-        cell = row.cells.get(column, "").strip()
+        cell = text_of(row.cells.get(column, "")).strip()
         return amount(field, cell) if cell else None
 
     def reason(self, result: Assessment, day: date) -> str:

@@ -779,7 +779,7 @@ def impact_document(
 
 def refund_rows_grid(table: RateTable, header: list[str], entries: list[Entry]) -> Grid:
     """One row per entry: its own columns, then the estimate (CSV output)."""
-    from tariffcalc.batch import neutralise
+    from tariffcalc.batch import neutralise, text_of
 
     columns = [Column(h, h) for h in header] + [
         Column("classified_sector", "Sector"),
@@ -795,7 +795,7 @@ def refund_rows_grid(table: RateTable, header: list[str], entries: list[Entry]) 
     rows = tuple(
         Row(
             (
-                *(neutralise(e.row.cells.get(h, "")) for h in header),
+                *(neutralise(text_of(e.row.cells.get(h, ""))) for h in header),
                 e.shipment.sector,
                 e.shipment.entry_date.isoformat(),
                 e.shipment.customs_value,
