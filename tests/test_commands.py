@@ -242,43 +242,17 @@ def test_compare_needs_something_to_compare(cli: Any) -> None:
 # --- sweep -------------------------------------------------------------------------------------
 
 
+SWEEP_CAR_TARIFF = ("sweep", "--sector", "autos", "--value", "30000", "--measure", "s232-autos",
+                    "--from", "0", "--to", "50", "--step", "5")  # fmt: skip
+
+
 def test_sweep_a_measure_rate(cli: Any) -> None:
-    result = cli(
-        "sweep",
-        "--sector",
-        "autos",
-        "--value",
-        "30000",
-        "--measure",
-        "s232-autos",
-        "--from",
-        "0",
-        "--to",
-        "50",
-        "--step",
-        "5",
-        "--json",
-    )
-    document = json.loads(result.out)
+    document = json.loads(cli(*SWEEP_CAR_TARIFF, "--json").out)
     assert document["scenario"] == "baseline"  # the first scenario where s232-autos applies
     points = document["points"]
     assert [p["x"] for p in points] == [i / 100 for i in range(0, 55, 5)]
     assert [p["duty"] for p in points] == [750.0 + 300.0 * i for i in range(0, 55, 5)]
-    table = cli(
-        "sweep",
-        "--sector",
-        "autos",
-        "--value",
-        "30000",
-        "--measure",
-        "s232-autos",
-        "--from",
-        "0",
-        "--to",
-        "50",
-        "--step",
-        "5",
-    ).out
+    table = cli(*SWEEP_CAR_TARIFF).out
     assert "█" * 24 in table  # the largest duty fills the bar
     assert "$15,750.00" in table
 
