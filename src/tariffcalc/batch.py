@@ -695,11 +695,22 @@ def run(
 _WORKER: dict[str, Any] = {}  # a worker process's scorer and output shape, set when it starts
 
 
-def _start_worker(scorer: Scorer, layout: Layout, parquet: bool, jsonl: bool) -> None:
-    if scorer.schedule is not None:  # a database connection does not cross processes
+def _start_worker(
+    table: RateTable,
+    scenarios: list[str],
+    defaults: Defaults,
+    with_schedule: bool,
+    layout: Layout,
+    parquet: bool,
+    jsonl: bool,
+) -> None:
+    """A worker's own scorer: a database connection does not cross processes."""
+    schedule = None
+    if with_schedule:
         from tariffcalc.hts import open_schedule
 
-        scorer.schedule = open_schedule()
+        schedule = open_schedule()
+    scorer = Scorer(table, scenarios, defaults, schedule)
     _WORKER.update(scorer=scorer, layout=layout, parquet=parquet, jsonl=jsonl)
 
 
@@ -754,10 +765,19 @@ def _run_parallel(
     import multiprocessing
     from collections import deque
 
+    # Not "fork": the progress display runs a thread, and forking a threaded process is unsafe.
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    shape = (scorer, layout, isinstance(output, ParquetOut), isinstance(output, JsonlOut))
-    with context.Pool(jobs, initializer=_start_worker, initargs=shape) as pool:
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    start = (
+        scorer.table,
+        scorer.scenarios,
+        scorer.defaults,
+        scorer.schedule is not None,
+        layout,
+        isinstance(output, ParquetOut),
+        isinstance(output, JsonlOut),
+    )
+    with context.Pool(jobs, initializer=_start_worker, initargs=start) as pool:
         pending: deque[Any] = deque()
 
         def finish_oldest() -> None:
