@@ -28,19 +28,12 @@ def scenarios_of(out: str) -> dict[str, Any]:
 # --- what-ifs ---------------------------------------------------------------------------
 
 
+CAR_AT_15 = ("duty", "--sector", "autos", "--value", "30000", "--date", "2025-06-01",
+             "--set", "s232-autos=15")  # fmt: skip
+
+
 def test_set_overrides_a_measure_and_marks_what_changed(cli: Any) -> None:
-    result = cli(
-        "duty",
-        "--sector",
-        "autos",
-        "--value",
-        "30000",
-        "--date",
-        "2025-06-01",
-        "--set",
-        "s232-autos=15",
-        "--json",
-    )
+    result = cli(*CAR_AT_15, "--json")
     scenarios = scenarios_of(result.out)
     assert scenarios["baseline"]["duty"] == 750.0 + 4500.0
     assert scenarios["baseline"]["overrides"] == ["s232-autos=15%"]
@@ -48,17 +41,7 @@ def test_set_overrides_a_measure_and_marks_what_changed(cli: Any) -> None:
     # The deal's auto rate supersedes s232-autos: that scenario is not changed.
     assert scenarios["deal"]["overrides"] == [] and scenarios["deal"]["duty"] == 4500.0
     assert json.loads(result.out)["overrides"] == ["s232-autos=15%"]
-    table = cli(
-        "duty",
-        "--sector",
-        "autos",
-        "--value",
-        "30000",
-        "--date",
-        "2025-06-01",
-        "--set",
-        "s232-autos=15",
-    ).out
+    table = cli(*CAR_AT_15).out
     assert "baseline [1] *" in table and "deal [3] *" not in table
     assert "* changed by --set s232-autos=15%: baseline, reciprocal, in-force" in table
 
@@ -452,3 +435,9 @@ def test_rates_export_is_the_whole_table(cli: Any, table: RateTable) -> None:
         "mfn": 0.025,
         "description": table.hts["87032301"].description,
     }
+
+
+def test_timeline_reports_no_fee_warnings_for_the_fees_it_leaves_out(cli: Any) -> None:
+    # $1,000,000 today is at the unconfirmed FY2027 MPF maximum: duty warns, timeline need not.
+    assert "MPF" in cli("duty", "--sector", "general", "--value", "1000000").err
+    assert cli("timeline", "--sector", "general", "--value", "1000000").err == ""

@@ -494,7 +494,7 @@ def timeline(
 
         raise InputError("rates", "the rate table has no by_date scenario (the law on a date)")
     periods = history(table, shipment, by_date[0])
-    _warn(w for p in periods for w in p.result.warnings if "MPF" not in w)
+    _warn(w for p in periods for w in p.result.duty_warnings)
     _emit(
         chosen,
         lambda: [timeline_grid(table, shipment, periods, value is not None)],
@@ -602,7 +602,7 @@ def impact(
     prices = make_pricing(pass_through, margin, markup_mode.strip().lower())
     scored = score(table, flow_set.flows, day, _scenarios(table.scenarios, scenario))
     impacts = totals(scored, prices)
-    _warn(w for s in scored for r in s.results for w in r.warnings if "MPF" not in w)
+    _warn(w for s in scored for r in s.results for w in r.duty_warnings)
     _emit(
         chosen,
         lambda: impact_grids(table, flow_set, scored, impacts, prices, display),

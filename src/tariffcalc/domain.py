@@ -198,8 +198,14 @@ class Assessment(NamedTuple):
     fees: FeeLines
     landed_cost: Decimal
     notes: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # all of them, fees' included
+    fee_warnings: tuple[str, ...] = ()  # those about the fees alone
     overrides: tuple[str, ...] = ()  # "measure=rate" what-ifs that changed this result
+
+    @property
+    def duty_warnings(self) -> tuple[str, ...]:
+        """The warnings about the duty: what a command that leaves fees out reports."""
+        return tuple(w for w in self.warnings if w not in self.fee_warnings)
 
     @property
     def refundable(self) -> Decimal:

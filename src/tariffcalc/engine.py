@@ -85,7 +85,8 @@ class Priced(NamedTuple):
     mfn: DutyLine
     ave: Decimal  # the MFN ad valorem equivalent, which inclusive measures are measured against
     notes: list[str]
-    warnings: list[str]
+    warnings: list[str]  # about the duty
+    fee_warnings: list[str]  # about the fees, which flow totals and timelines leave out
 
 
 def present_parts(shipment: Shipment) -> frozenset[str]:
@@ -121,7 +122,7 @@ def make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> Plan:
 def price(table: RateTable, shipment: Shipment) -> Priced:
     fees, fee_notes, fee_warnings = compute_fees(table.fees, shipment)
     mfn, ave, mfn_notes, mfn_warnings = mfn_line(shipment)
-    return Priced(fees, mfn, ave, mfn_notes + fee_notes, mfn_warnings + fee_warnings)
+    return Priced(fees, mfn, ave, mfn_notes + fee_notes, mfn_warnings, fee_warnings)
 
 
 def bases(shipment: Shipment) -> dict[str, Decimal]:
@@ -163,7 +164,8 @@ def apply(table: RateTable, plan: Plan, shipment: Shipment, priced: Priced) -> A
         fees=priced.fees,
         landed_cost=landed,
         notes=tuple([*plan.notes, *_confidence_notes(table, lines, shipment), *priced.notes]),
-        warnings=tuple(_warnings(table, lines) + priced.warnings),
+        warnings=tuple(_warnings(table, lines) + priced.warnings + priced.fee_warnings),
+        fee_warnings=tuple(priced.fee_warnings),
         overrides=tuple(
             f"{line.measure}={percent(overridden[line.measure])}"
             for line in lines
