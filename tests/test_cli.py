@@ -190,6 +190,17 @@ def test_bad_input_is_one_line_and_exit_1(cli: Any, args: list[str], message: st
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
 
 
+@pytest.mark.parametrize(
+    ("option", "word"), [("--sector", "nope"), ("--origin", "Atlantis"), ("--scenario", "xyz")]
+)
+def test_no_suggestion_for_words_that_merely_share_letters(
+    cli: Any, option: str, word: str
+) -> None:
+    args = ["--sector", "autos", "--value", "100", option, word]
+    result = cli("duty", *args[2:] if option == "--sector" else args)
+    assert result.code == 1 and f"{word!r}" in result.err and "did you mean" not in result.err
+
+
 def test_unknown_hts_suggests_close_codes(cli: Any) -> None:
     result = cli("duty", "--hts", "8703.99.99", "--value", "100")
     assert result.code == 1 and result.out == ""

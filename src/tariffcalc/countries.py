@@ -5,6 +5,8 @@ Generated once from iso_3166-1.json and iso_4217.json; common English aliases ad
 
 from __future__ import annotations
 
+from tariffcalc.errors import close_matches
+
 # alpha-2 code -> English short name
 NAMES: dict[str, str] = {
     "AD": "Andorra",
@@ -734,9 +736,7 @@ def resolve_country(text: str) -> str | None:
 
 
 def country_suggestions(text: str) -> list[str]:
-    from difflib import get_close_matches
-
     names = [*NAMES.values(), *(alias for alias in ALIASES if len(alias) > 3)]
     candidates = {name.casefold(): name for name in names}
-    close = get_close_matches(text.strip().casefold(), list(candidates), n=3, cutoff=0.6)
+    close = close_matches(text.strip().casefold(), list(candidates), n=3)
     return [candidates[c] for c in close]

@@ -28,7 +28,7 @@ from tariffcalc.domain import (
     Scenario,
     Sector,
 )
-from tariffcalc.errors import RatesError
+from tariffcalc.errors import RatesError, close_matches
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -221,12 +221,10 @@ def _duplicates(where: str, ids: list[str]) -> list[str]:
 
 
 def _unknown(where: str, names: Iterable[str], known: set[str], what: str) -> list[str]:
-    from difflib import get_close_matches
-
     problems = []
     for name in names:
         if name not in known:
-            close = get_close_matches(name, sorted(known), n=1)
+            close = close_matches(name, sorted(known))
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             problems.append(f"{where}: {name!r} is not a {what} of this table{hint}")
     return problems

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from tariffcalc.countries import CURRENCIES, NAMES, country_suggestions, resolve_country
 from tariffcalc.domain import MODES, Mode, RateTable, Shipment
-from tariffcalc.errors import TariffcalcError
+from tariffcalc.errors import TariffcalcError, close_matches
 from tariffcalc.money import HUNDRED, MAX_AMOUNT, cents, parse_decimal, percent
 
 if TYPE_CHECKING:
@@ -208,9 +208,7 @@ def origin_code(raw: str) -> str:
 
 
 def suggest(name: str, choices: list[str]) -> str:
-    from difflib import get_close_matches
-
-    close = get_close_matches(name, choices, n=1, cutoff=0.5)
+    close = close_matches(name, choices)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
