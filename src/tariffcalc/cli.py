@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from tariffcalc.domain import RateTable, Shipment
     from tariffcalc.hts import Schedule
     from tariffcalc.render import Grid
+    from tariffcalc.shipment import Number
 
 RATES_ENV = "TARIFFCALC_RATES"
 
@@ -365,32 +366,42 @@ def sweep(
     """
     from tariffcalc.analysis import scenario_applying, steps
     from tariffcalc.engine import assess
-    from tariffcalc.shipment import InputError, amount, make_shipment, rate_percent
+    from tariffcalc.shipment import (
+        InputError,
+        amount,
+        rate_percent,
+        shipment_template,
+        with_amounts,
+    )
     from tariffcalc.tables import sweep_document, sweep_grid
     from tariffcalc.whatif import check_measure, with_rate
 
     chosen = _format(output_format, as_json)
     table = _table(rates, set_, add_scenario)
+    # Classified once; each point of a value sweep only adds its amounts.
+    template = shipment_template(
+        table,
+        sector=sector,
+        hts=hts,
+        mfn=mfn,
+        origin=origin,
+        entry_date=entry_date,
+        currency=currency,
+        fx=fx,
+        mode=mode,
+        schedule=_schedule(hts),
+    )
 
-    def build(customs_value: str) -> Shipment:
-        return make_shipment(
+    def build(customs_value: Number) -> Shipment:
+        return with_amounts(
             table,
+            template,
             value=customs_value,
-            sector=sector,
-            hts=hts,
-            mfn=mfn,
-            origin=origin,
-            entry_date=entry_date,
-            currency=currency,
-            fx=fx,
             metal_value=metal_value,
             freight=freight,
             insurance=insurance,
-            mode=mode,
-            schedule=schedule,
         )
 
-    schedule = _schedule(hts)
     if measure is not None:
         if value is None or rate_from is None or rate_to is None:
             raise InputError("measure", "a rate sweep needs --value, --from and --to")
@@ -420,7 +431,7 @@ def sweep(
             amount("value_to", value_to, positive=True),
             amount("step", step),
         )
-        shipments = [build(str(x)) for x in xs]
+        shipments = [build(x) for x in xs]
         chosen_scenario = _scenarios(table.scenarios, [scenario or "in-force"])[0]
         points = [(s.customs_value, assess(table, s, chosen_scenario)) for s in shipments]
         variable = "value"
