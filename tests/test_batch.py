@@ -15,6 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tariffcalc.batch import Defaults, Row, Scored, Scorer
+from tariffcalc.domain import RateTable
+from tariffcalc.engine import assess_all
+from tariffcalc.shipment import make_shipment
+
 D = Decimal
 
 FLEXPORT = """SKU,US HTS Code,Value USD,Origin Country,Entry Date,Notes
@@ -240,6 +245,25 @@ def test_every_batch_row_equals_duty_json(cli: Any, batch_rows: list[dict[str, s
             assert mine["effective_rate"] == scenario["effective_rate"]
             assert mine["fees"] == scenario["fees"]["total"]
             assert mine["landed_cost"] == scenario["landed_cost"]
+        assert set(scored["warnings"]) == set(single["warnings"]), row
+
+
+@pytest.mark.parametrize("value", ["1000", "500000"])  # the informal fee; the formal at its max
+def test_a_row_warns_as_duty_does_of_what_is_not_confirmed(table: RateTable, value: str) -> None:
+    measure = table.measures["s232-autos-japan"]
+    doubtful = measure._replace(confidence="L", note="the deal's text not yet published")
+    table = table._replace(measures={**table.measures, doubtful.id: doubtful})
+    scorer = Scorer(table, list(table.scenarios), Defaults(sector="autos"))
+    fields = {"value": value, "entry_date": "2026-11-02"}  # FY2027: its MPF not confirmed
+    scored = scorer.score(Row(2, dict(fields), fields))
+    assert isinstance(scored, Scored)
+    shipment = make_shipment(table, value=value, sector="autos", entry_date="2026-11-02")
+    expected = {w for result in assess_all(table, shipment) for w in result.warnings}
+    assert set(scored.warnings) == expected
+    assert "s232-autos-japan: not confirmed (confidence L): the deal's text not yet published" in (
+        expected
+    )
+    assert any(w.startswith("MPF values for FY2027 not confirmed") for w in expected)
 
 
 def test_worker_processes_give_the_same_output_in_the_same_order(cli: Any, files: Path) -> None:

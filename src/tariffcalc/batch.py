@@ -28,6 +28,7 @@ from tariffcalc.engine import (
     in_scope_of,
     make_plan,
     mfn_line,
+    mpf_fallback,
     present_parts,
     step_amount,
 )
@@ -323,10 +324,11 @@ class Scorer:
         except InputError as error:
             return error
 
-    def plans_for(self, shipment: Shipment) -> list[Plan]:
+    def plans_for(self, shipment: Shipment, amounts: dict[str, Decimal]) -> list[Plan]:
         """The scenarios' plans, shared by shipments whose plans' steps are alike (see
         `engine.Plan`): the entry date matters only through the measures in force on it.
-        Only the steps are used here; a plan's texts name the first shipment's date."""
+        `amounts` are the shipment's `engine.bases`. Only the steps and warnings are used
+        here, which name no date; a plan's other texts name the first shipment's date."""
         kind = (shipment.origin, shipment.sector, shipment.metal_value is not None)
         measures = self.table.measures.values()
         scope = self.in_scope.get(kind)
@@ -337,7 +339,7 @@ class Scorer:
         in_force = self.in_force.get(day)
         if in_force is None:
             in_force = self.in_force[day] = frozenset(m.id for m in measures if m.in_force_on(day))
-        key = (*kind, present_parts(shipment), scope & in_force)
+        key = (*kind, present_parts(amounts), scope & in_force)
         plans = self.plans.get(key)
         if plans is None:
             plans = [make_plan(self.table, shipment, s) for s in self.scenarios]
@@ -348,7 +350,8 @@ class Scorer:
 
     def figures(self, shipment: Shipment) -> tuple[list[Figures], list[str]]:
         """The engine's arithmetic for each scenario's plan (see `engine.apply`)."""
-        plans = self.plans_for(shipment)
+        amounts = bases(shipment)
+        plans = self.plans_for(shipment, amounts)
         warnings: list[str] = []
         value = shipment.customs_value
         if shipment.mfn_terms or shipment.mfn_shape != "terms":
@@ -362,14 +365,8 @@ class Scorer:
                 self.table.fees, shipment.entry_date
             )
         mpf, hmf, ad_valorem = fee_amounts(self.table.fees, terms, shipment)
-        if terms.formal is not terms.year and mpf != ad_valorem:
-            warnings = [
-                *warnings,
-                f"MPF limits of FY{terms.fiscal_year} not confirmed;"
-                f" FY{terms.formal.fiscal_year} used",
-            ]
+        borrowed = mpf_fallback(self.table.fees, terms, shipment, mpf, ad_valorem)
         fees = mpf + hmf
-        amounts = bases(shipment)
         outside = value + shipment.freight + shipment.insurance + fees
         figures = []
         for plan in plans:
@@ -379,7 +376,11 @@ class Scorer:
             figures.append(
                 Figures(duty, (duty / value).quantize(RATE_PLACES), fees, outside + duty)
             )
-        return figures, warnings
+            if plan.warnings:
+                warnings = [*warnings, *plan.warnings]
+        if borrowed is not None and borrowed[1]:
+            warnings = [*warnings, borrowed[0]]
+        return figures, list(dict.fromkeys(warnings))
 
 
 def check_leading_zero(hts: str) -> None:

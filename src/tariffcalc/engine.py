@@ -76,6 +76,7 @@ class Plan(NamedTuple):
     steps: tuple[Step, ...]  # in the order of the duty lines
     not_applied: tuple[NotApplied, ...]
     notes: tuple[str, ...]
+    warnings: tuple[str, ...]  # duty that rests on a fact the table marks as not confirmed
 
 
 class Priced(NamedTuple):
@@ -89,13 +90,9 @@ class Priced(NamedTuple):
     fee_warnings: list[str]  # about the fees, which flow totals and timelines leave out
 
 
-def present_parts(shipment: Shipment) -> frozenset[str]:
-    """The parts of the value that are not zero (a metal article is all metal)."""
-    value = shipment.customs_value
-    metal = shipment.metal_value if shipment.metal_value is not None else value
-    return frozenset(
-        part for part, amount in (("metal", metal), ("non_metal", value - metal)) if amount
-    )
+def present_parts(amounts: dict[str, Decimal]) -> frozenset[str]:
+    """The parts of the value (see `bases`) that are not zero (a metal article is all metal)."""
+    return frozenset(part for part in ("metal", "non_metal") if amounts[part])
 
 
 def make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> Plan:
@@ -108,7 +105,7 @@ def make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> Plan:
     else:
         selected = [m for m in in_scope if m.id in scenario.measures]
     active, superseded = _supersede(selected)
-    steps, exempt, notes = _steps(table, active, present_parts(shipment))
+    steps, exempt, notes = _steps(table, active, present_parts(bases(shipment)))
     not_applied += superseded + exempt
     notes += [
         f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
@@ -116,7 +113,12 @@ def make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> Plan:
     label = scenario.label
     if scenario.by_date:
         label = f"{label} ({shipment.entry_date.isoformat()})"
-    return Plan(scenario.id, label, tuple(steps), tuple(not_applied), tuple(notes))
+    unconfirmed = tuple(
+        f"{m.id}: not confirmed (confidence L): {m.note}"
+        for m in (step.measure for step in steps)
+        if m.confidence == "L"
+    )
+    return Plan(scenario.id, label, tuple(steps), tuple(not_applied), tuple(notes), unconfirmed)
 
 
 def price(table: RateTable, shipment: Shipment) -> Priced:
@@ -164,7 +166,7 @@ def apply(table: RateTable, plan: Plan, shipment: Shipment, priced: Priced) -> A
         fees=priced.fees,
         landed_cost=landed,
         notes=tuple([*plan.notes, *_confidence_notes(table, lines, shipment), *priced.notes]),
-        warnings=tuple(_warnings(table, lines) + priced.warnings + priced.fee_warnings),
+        warnings=(*plan.warnings, *priced.warnings, *priced.fee_warnings),
         fee_warnings=tuple(priced.fee_warnings),
         overrides=tuple(
             f"{line.measure}={percent(overridden[line.measure])}"
@@ -362,15 +364,6 @@ def origin_note(table: RateTable, origin: str) -> str | None:
     )
 
 
-def _warnings(table: RateTable, lines: list[DutyLine]) -> list[str]:
-    """A duty that rests on a fact the table marks as not confirmed."""
-    return [
-        f"{line.measure}: not confirmed (confidence L): {table.measures[line.measure].note}"
-        for line in lines[1:]
-        if line.confidence == "L"
-    ]
-
-
 # --- fees ------------------------------------------------------------------------
 
 
@@ -419,19 +412,13 @@ def compute_fees(fees: Fees, shipment: Shipment) -> tuple[FeeLines, list[str], l
         notes.append(
             f"informal entry (value up to {usd(fees.informal_max_value)}): flat MPF {usd(mpf)}"
         )
-        if terms.informal is not terms.year:
-            warnings.append(
-                _fallback(terms.year, terms.informal, shipment, f"informal MPF {usd(mpf)}")
-            )
-    elif terms.formal is not terms.year:
-        source = terms.formal
-        limits = f"min {usd(source.minimum or Decimal(0))}, max {usd(source.maximum or Decimal(0))}"
-        if mpf != ad_valorem:
-            warnings.append(_fallback(terms.year, source, shipment, limits))
+    borrowed = mpf_fallback(fees, terms, shipment, mpf, ad_valorem)
+    if borrowed is not None:
+        text, matters = borrowed
+        if matters:
+            warnings.append(text)
         else:
-            notes.append(
-                _fallback(terms.year, source, shipment, limits) + "; this fee is not at a limit"
-            )
+            notes.append(text + "; this fee is not at a limit")
     if _de_minimis_open(fees, shipment):
         notes.append(
             f"value up to {usd(fees.de_minimis_max or Decimal(0))} entered on"
@@ -460,9 +447,22 @@ def _nearest(years: tuple[MpfYear, ...], day: date, usable: Callable[[MpfYear], 
     return (covering or before[-1:] or candidates[:1])[0]
 
 
-def _fallback(year: MpfYear | None, source: MpfYear, shipment: Shipment, what: str) -> str:
+def mpf_fallback(
+    fees: Fees, terms: FeeTerms, shipment: Shipment, mpf: Decimal, ad_valorem: Decimal
+) -> tuple[str, bool] | None:
+    """What the MPF borrowed from another fiscal year, if anything, and whether the fee
+    depends on it: always for the informal fee, for the formal one only at a limit."""
+    if shipment.customs_value <= fees.informal_max_value:
+        source, what, matters = terms.informal, f"informal MPF {usd(mpf)}", True
+    else:
+        source, matters = terms.formal, mpf != ad_valorem
+        what = f"min {usd(source.minimum or ZERO)}, max {usd(source.maximum or ZERO)}"
+    if source is terms.year:
+        return None
+    year = terms.year
     missing = f"FY{year.fiscal_year}" if year else f"the fiscal year of {shipment.entry_date}"
-    return f"MPF values for {missing} not confirmed; FY{source.fiscal_year} values used ({what})"
+    text = f"MPF values for {missing} not confirmed; FY{source.fiscal_year} values used ({what})"
+    return text, matters
 
 
 def describe_rate(line: DutyLine) -> str:
