@@ -148,3 +148,19 @@ def test_csv_output_and_the_disclaimer(cli: Any, entries: Path) -> None:
         "E6" in (entries / "rejected.csv").read_text()
         or "bad" in (entries / "rejected.csv").read_text()
     )
+
+
+@pytest.mark.parametrize("command", [["refunds", "entries.csv"], ["timeline", "--sector", "autos"]])
+def test_a_table_without_the_law_on_a_date_is_refused(
+    cli: Any, entries: Path, command: list[str]
+) -> None:
+    from tariffcalc.rates import builtin_path
+
+    fixed = (
+        builtin_path().read_text().replace("    by_date: true\n", "    measures: [s232-autos]\n")
+    )
+    assert fixed.count("measures: [s232-autos]\n") == 1
+    (entries / "fixed.yaml").write_text(fixed)
+    result = cli(*command, "--rates", "fixed.yaml")
+    assert (result.code, result.out) == (1, "")
+    assert "rates: the rate table has no by_date scenario" in result.err

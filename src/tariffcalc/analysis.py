@@ -24,6 +24,14 @@ class TimelinePeriod(NamedTuple):
         return tuple(line.measure for line in self.result.lines)
 
 
+def law_on_date(table: RateTable) -> str:
+    """The table's by-date scenario: the law on each entry date, as timelines and refunds use."""
+    for scenario in table.scenarios.values():
+        if scenario.by_date:
+            return scenario.id
+    raise InputError("rates", "the rate table has no by_date scenario (the law on a date)")
+
+
 def boundaries(table: RateTable, shipment: Shipment) -> list[date]:
     """Every day on which a measure in scope for this shipment starts or stops applying."""
     days = set()

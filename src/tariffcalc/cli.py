@@ -480,6 +480,7 @@ def timeline(
 
       tariffcalc timeline --sector steel --origin GB --format csv
     """
+    from tariffcalc.analysis import law_on_date
     from tariffcalc.analysis import timeline as history
     from tariffcalc.shipment import make_shipment
     from tariffcalc.tables import timeline_document, timeline_grid
@@ -499,12 +500,7 @@ def timeline(
         fx=fx,
         schedule=_schedule(hts),
     )
-    by_date = [s.id for s in table.scenarios.values() if s.by_date]
-    if not by_date:
-        from tariffcalc.shipment import InputError
-
-        raise InputError("rates", "the rate table has no by_date scenario (the law on a date)")
-    periods = history(table, shipment, by_date[0])
+    periods = history(table, shipment, law_on_date(table))
     _warn(w for p in periods for w in p.result.duty_warnings)
     _emit(
         chosen,

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from tariffcalc.analysis import law_on_date
 from tariffcalc.batch import Rejected, Row, Scorer, fold, text_of
 from tariffcalc.domain import Assessment, RateTable, Shipment
 from tariffcalc.engine import assess
@@ -76,10 +77,7 @@ class Refunds:
         self.scorer = scorer
         self.paid = paid
         self.tolerance = tolerance
-        by_date = [s.id for s in table.scenarios.values() if s.by_date]
-        if not by_date:
-            raise InputError("rates", "the rate table has no by_date scenario (the law on a date)")
-        self.scenario = by_date[0]
+        self.scenario = law_on_date(table)
         self.period = period_of(table)
         self.struck_headings = {
             h for m in table.measures.values() if m.legal_basis in table.rulings for h in m.headings
