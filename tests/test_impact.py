@@ -154,3 +154,24 @@ def test_set_marks_the_changed_scenarios(cli: Any) -> None:
 def test_bad_impact_input(cli: Any, args: list[str], message: str) -> None:
     result = cli("impact", *args)
     assert result.code == 1 and result.out == "" and message in result.err
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a list\n", "expected a mapping with name, title and flows"),
+        (
+            "name: x\ntitle: x\nflows:\n  - {label: cars, sector: autos}\n",
+            "flows[0].value: missing: this key is required",
+        ),
+        ("name: x\ntitle: x\nflows: []\nextra: 1\n", "extra: unknown key"),
+    ],
+)
+def test_a_bad_flows_file_names_each_problem(
+    cli: Any, tmp_path: Path, text: str, message: str
+) -> None:
+    flows = tmp_path / "flows.yaml"
+    flows.write_text(text)
+    result = cli("impact", "--flows", str(flows))
+    assert (result.code, result.out) == (1, "")
+    assert result.err.startswith(f"tariffcalc: error: {flows}: ") and message in result.err

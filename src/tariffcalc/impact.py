@@ -16,7 +16,6 @@ from typing import Literal, NamedTuple
 
 from tariffcalc.domain import Assessment, RateTable, Shipment
 from tariffcalc.engine import assess_all
-from tariffcalc.errors import RatesError
 from tariffcalc.money import cents
 from tariffcalc.shipment import InputError, amount, make_shipment, rate_percent
 
@@ -209,20 +208,15 @@ def pricing(pass_through: str, margin: str, mode: str) -> Pricing:
 # --- flows files ---------------------------------------------------------------------------
 
 
-def builtin_flows_dir() -> Path:
-    packaged = Path(__file__).with_name("data") / "flows"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "data" / "flows"
-
-
 def load_flows(name_or_path: str) -> FlowSet:
     """A flows file (YAML or CSV), or the name of a shipped one (`japan-2024`)."""
+    from tariffcalc.rates import shipped_data
+
     path = Path(name_or_path)
     if not path.exists() and "/" not in name_or_path and not path.suffix:
-        shipped = builtin_flows_dir() / f"{name_or_path}.yaml"
+        shipped = shipped_data("flows") / f"{name_or_path}.yaml"
         if not shipped.is_file():
-            known = sorted(p.stem for p in builtin_flows_dir().glob("*.yaml"))
+            known = sorted(p.stem for p in shipped_data("flows").glob("*.yaml"))
             raise InputError(
                 "flows", f"no file or shipped flows {name_or_path!r}; shipped: {', '.join(known)}"
             )
@@ -237,18 +231,10 @@ def load_flows(name_or_path: str) -> FlowSet:
 
 
 def _yaml_flows(data: bytes, source: str) -> FlowSet:
-    from pydantic import ValidationError
-
     from tariffcalc.models import FlowsModel
-    from tariffcalc.rates import _describe, _parse_yaml
+    from tariffcalc.rates import validated, yaml_mapping
 
-    raw = _parse_yaml(data, source)
-    if not isinstance(raw, dict):
-        raise RatesError(source, ["expected a mapping with name, title and flows"])
-    try:
-        model = FlowsModel.model_validate(raw)
-    except ValidationError as error:
-        raise RatesError(source, _describe(error, raw)) from None
+    model = validated(FlowsModel, yaml_mapping(data, source, "name, title and flows"), source)
     flows = tuple(
         Flow(
             f.label,

@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tariffcalc import domain
 from tariffcalc.domain import (
@@ -31,20 +31,26 @@ from tariffcalc.domain import (
 from tariffcalc.errors import RatesError, close_matches
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
 
     from tariffcalc.models import MeasureModel, PeriodModel, RateTableModel
 
 CACHE_ENV = "TARIFFCALC_CACHE_DIR"
 MAX_TABLE_BYTES = 10 * 1024 * 1024
+Model = TypeVar("Model", bound="BaseModel")
 
 
 def builtin_path() -> Path:
     """The table shipped in the wheel, or data/rates.yaml in a source checkout."""
-    packaged = Path(__file__).with_name("data") / "rates.yaml"
-    if packaged.is_file():
+    return shipped_data("rates.yaml")
+
+
+def shipped_data(name: str) -> Path:
+    """A file or folder of data/, as packaged in the wheel or in a source checkout."""
+    packaged = Path(__file__).with_name("data") / name
+    if packaged.exists():
         return packaged
-    return Path(__file__).resolve().parents[2] / "data" / "rates.yaml"
+    return Path(__file__).resolve().parents[2] / "data" / name
 
 
 def load_table(path: str | Path | None = None, *, use_cache: bool = True) -> RateTable:
@@ -81,23 +87,34 @@ def parse_table(data: bytes, source: str) -> RateTable:
 
 
 def _validate(data: bytes, source: str) -> RateTableModel:
-    from pydantic import ValidationError
-
     from tariffcalc.models import RateTableModel
 
-    raw = _parse_yaml(data, source)
-    if not isinstance(raw, dict):
-        raise RatesError(source, ["expected a mapping with schema, sectors, measures, ..."])
+    raw = yaml_mapping(data, source, "schema, sectors, measures, ...")
     if "extends" in raw:
         raw = _extend(raw, source)
-    try:
-        model = RateTableModel.model_validate(raw)
-    except ValidationError as error:
-        raise RatesError(source, _describe(error, raw)) from None
+    model = validated(RateTableModel, raw, source)
     problems = cross_check(model)
     if problems:
         raise RatesError(source, problems)
     return model
+
+
+def yaml_mapping(data: bytes, source: str, expected: str) -> dict[str, Any]:
+    """A YAML document that must be a mapping (`expected` names its keys)."""
+    raw = _parse_yaml(data, source)
+    if not isinstance(raw, dict):
+        raise RatesError(source, [f"expected a mapping with {expected}"])
+    return raw
+
+
+def validated(model: type[Model], raw: dict[str, Any], source: str) -> Model:
+    """`raw` as a `model`, or every problem with its path in the file."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise RatesError(source, _describe(error, raw)) from None
 
 
 def _parse_yaml(data: bytes, source: str) -> Any:
