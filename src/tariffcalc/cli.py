@@ -23,6 +23,7 @@ from tariffcalc import __version__
 from tariffcalc.errors import RatesError, TariffcalcError
 
 if TYPE_CHECKING:
+    from tariffcalc.batch import Defaults, Layout, Record, Scorer
     from tariffcalc.domain import RateTable, Shipment
     from tariffcalc.hts import Schedule
     from tariffcalc.render import Grid
@@ -683,7 +684,7 @@ def batch(
     """
     from tariffcalc import batch as scoring
     from tariffcalc.atomic import atomic_path, atomic_text
-    from tariffcalc.shipment import InputError, parse_date
+    from tariffcalc.shipment import InputError
 
     chosen = output_format.strip().lower()
     if chosen not in ("csv", "jsonl", "parquet"):
@@ -694,21 +695,9 @@ def batch(
         raise InputError("output", "must not be the input file")
     table = _table(rates, set_, add_scenario)
     scenarios = _scenarios(table.scenarios, scenario)
-    defaults = scoring.Defaults(
-        origin=origin,
-        entry_date=parse_date("date", entry_date) if entry_date else date.today(),
-        currency=currency,
-        fx=fx,
-        mode=mode,
-        sector=sector,
-        mfn=mfn,
-    )
-    from tariffcalc.hts import open_schedule
-
-    scorer = scoring.Scorer(table, scenarios, defaults, open_schedule())
-    stream = _open_text(file)
-    name = "<stdin>" if file == "-" else file
-    layout, records = scoring.read_records(stream, name)
+    defaults = _row_defaults(origin, entry_date, currency, fx, mode, sector, mfn)
+    scorer = _scorer(table, scenarios, defaults)
+    layout, records = _records(file)
     header = layout.header
     summary = scoring.Summary(scenarios)
     reported = [0]
@@ -790,6 +779,39 @@ def _scratch_file() -> Iterator[Path]:
         yield Path(name)
     finally:
         Path(name).unlink(missing_ok=True)
+
+
+def _row_defaults(
+    origin: str,
+    entry_date: str | None,
+    currency: str,
+    fx: str | None,
+    mode: str,
+    sector: str | None,
+    mfn: str | None,
+) -> Defaults:
+    """The command's options, for the columns a file of rows does not have."""
+    from tariffcalc.batch import Defaults
+    from tariffcalc.shipment import parse_date
+
+    day = parse_date("date", entry_date) if entry_date else date.today()
+    return Defaults(
+        origin=origin, entry_date=day, currency=currency, fx=fx, mode=mode, sector=sector, mfn=mfn
+    )
+
+
+def _scorer(table: RateTable, scenarios: list[str], defaults: Defaults) -> Scorer:
+    """A row scorer that looks HTS codes up in the imported schedule, when there is one."""
+    from tariffcalc.batch import Scorer
+    from tariffcalc.hts import open_schedule
+
+    return Scorer(table, scenarios, defaults, open_schedule())
+
+
+def _records(file: str) -> tuple[Layout, Iterator[Record]]:
+    from tariffcalc.batch import read_records
+
+    return read_records(_open_text(file), "<stdin>" if file == "-" else file)
 
 
 def _open_text(file: str) -> Any:
@@ -883,24 +905,15 @@ def refunds(
     from tariffcalc import batch as scoring
     from tariffcalc import refunds as claims
     from tariffcalc.atomic import atomic_text
-    from tariffcalc.hts import open_schedule
     from tariffcalc.render import write_csv
-    from tariffcalc.shipment import amount, parse_date
+    from tariffcalc.shipment import amount
     from tariffcalc.tables import refund_document, refund_grids, refund_rows_grid
 
     chosen = _format(output_format, as_json)
     table = _table(rates, [], [])
-    defaults = scoring.Defaults(
-        origin=origin,
-        entry_date=parse_date("date", entry_date) if entry_date else date.today(),
-        currency=currency,
-        fx=fx,
-        mode=mode,
-        sector=sector,
-        mfn=mfn,
-    )
-    scorer = scoring.Scorer(table, [], defaults, open_schedule())
-    layout, records = scoring.read_records(_open_text(file), "<stdin>" if file == "-" else file)
+    defaults = _row_defaults(origin, entry_date, currency, fx, mode, sector, mfn)
+    scorer = _scorer(table, [], defaults)
+    layout, records = _records(file)
     paid = claims.paid_columns(layout.header)
     work = claims.Refunds(table, scorer, paid, amount("tolerance", tolerance))
     totals = claims.Totals()
