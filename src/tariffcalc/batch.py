@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
 from tariffcalc.domain import RateTable, Shipment
 from tariffcalc.engine import (
@@ -679,18 +679,34 @@ def run(
     if jobs > 1:
         _run_parallel(layout, records, scorer, output, summary, on_rejected, progress, jobs)
     else:
-        for count, row in enumerate(rows_of(layout, records), 1):
-            summary.read = count
-            result = scorer.score(row)
-            if isinstance(result, Rejected):
-                summary.rejected += 1
-                on_rejected(result)
-            else:
-                summary.add(result)
-                output.write(result)
-            if progress is not None and count % 10_000 == 0:
-                progress(count)
+        for chunk in _chunks(records):
+            summary.read += len(chunk)
+            _score_rows(scorer, to_rows(layout, chunk), output, summary, on_rejected)
+            if progress is not None:
+                progress(summary.read)
     output.close()
+
+
+class RowWriter(Protocol):
+    def write(self, scored: Scored) -> None: ...
+
+
+def _score_rows(
+    scorer: Scorer,
+    rows: Iterable[Row],
+    output: RowWriter,
+    summary: Summary,
+    on_rejected: Callable[[Rejected], None],
+) -> None:
+    """Score rows into `output` and `summary`, the one loop of a process or a worker."""
+    for row in rows:
+        result = scorer.score(row)
+        if isinstance(result, Rejected):
+            summary.rejected += 1
+            on_rejected(result)
+        else:
+            summary.add(result)
+            output.write(result)
 
 
 _WORKER: dict[str, Any] = {}  # a worker process's scorer and output shape, set when it starts
@@ -727,14 +743,7 @@ def _score_chunk(records: list[Record]) -> tuple[Any, list[Rejected], Summary]:
         out = ParquetRows(layout.header)
     else:
         out = (JsonlOut if _WORKER["jsonl"] else CsvOut)(buffer, layout.header, scorer.scenarios)
-    for row in to_rows(layout, records):
-        result = scorer.score(row)
-        if isinstance(result, Rejected):
-            summary.rejected += 1
-            rejected.append(result)
-        else:
-            summary.add(result)
-            out.write(result)
+    _score_rows(scorer, to_rows(layout, records), out, summary, rejected.append)
     return (out.rows if _WORKER["parquet"] else buffer.getvalue()), rejected, summary
 
 
