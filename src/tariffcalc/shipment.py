@@ -98,13 +98,13 @@ def shipment_template(
     found = _classify(table, sector, hts, schedule)
     if mfn is not None:
         override = rate_percent("mfn", mfn)
-        found = Classification(
-            found.sector,
-            found.hts,
-            found.description,
-            override,
-            f"--mfn {percent(override)}",
-            found.hts_source,
+        # The whole rate: the line's specific and qualified parts go with its text.
+        found = found._replace(
+            mfn_rate=override,
+            mfn_source=f"--mfn {percent(override)}",
+            text=None,
+            shape="terms",
+            terms=(),
         )
     return Shipment(
         customs_value=Decimal(0),
