@@ -126,6 +126,10 @@ class RateTable(NamedTuple):
     rulings: dict[str, Ruling]  # legal basis -> the ruling that struck it down
     overridden: tuple[tuple[str, Decimal], ...] = ()  # (measure, rate) set by a what-if
 
+    def basis_name(self, basis: str) -> str:
+        """A legal basis's short name: 'IEEPA' of 'IEEPA (International Emergency ...)'."""
+        return self.legal_bases[basis].split(" (")[0]
+
 
 class Shipment(NamedTuple):
     """One shipment, already resolved and converted to USD."""

@@ -255,7 +255,7 @@ def _yield_order(active: list[Measure]) -> list[Measure]:
 def _bases(table: RateTable, active: list[Measure], ids: list[str]) -> str:
     """'Section 232' for the measures `ids`, by their legal basis."""
     bases = dict.fromkeys(m.legal_basis for m in active if m.id in ids)
-    return " and ".join(table.legal_bases[b].split(" (")[0] for b in bases)
+    return " and ".join(table.basis_name(b) for b in bases)
 
 
 def _base_kind(parts: Set[str]) -> Base:

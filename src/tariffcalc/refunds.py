@@ -136,7 +136,7 @@ class Refunds:
         return f"nothing refundable: no {self._basis()} measure applied to these goods"
 
     def _basis(self) -> str:
-        names = [self.table.legal_bases[b].split(" (")[0] for b in self.table.rulings]
+        names = [self.table.basis_name(b) for b in self.table.rulings]
         return " or ".join(names) or "struck-down"
 
 

@@ -11,6 +11,7 @@ from tariffcalc.engine import describe_rate
 from tariffcalc.money import cents, percent, usd
 from tariffcalc.render import Column, Grid, Row
 from tariffcalc.shipment import country_name, format_hts
+from tariffcalc.whatif import describe_overrides
 
 JSON_VERSION = 1
 
@@ -40,7 +41,7 @@ def to_json(table: RateTable, shipment: Shipment, results: list[Assessment]) -> 
         "version": JSON_VERSION,
         "shipment": _shipment_json(table, shipment),
         "scenarios": [_assessment_json(shipment, r) for r in results],
-        "overrides": [f"{m}={percent(rate)}" for m, rate in table.overridden],
+        "overrides": describe_overrides(table),
         "warnings": list(dict.fromkeys(w for r in results for w in r.warnings)),
     }
 
@@ -182,10 +183,12 @@ def _displaced(result: Assessment) -> list[str]:
 
 def footnotes(results: list[Assessment]) -> list[str]:
     lines = []
+    marks = markers(results)
     for r in results:
-        mark = markers(results)[r.scenario].replace(" *", "").strip()
-        if _displaced(r):
-            lines.append(f"{mark} {r.scenario}: not applied: " + "; ".join(_displaced(r)))
+        displaced = _displaced(r)
+        if displaced:
+            mark = marks[r.scenario].replace(" *", "").strip()
+            lines.append(f"{mark} {r.scenario}: not applied: " + "; ".join(displaced))
     changed = [r.scenario for r in results if r.overrides]
     if changed:
         settings = sorted({o for r in results for o in r.overrides})
@@ -201,7 +204,7 @@ def refund_notes(table: RateTable, results: list[Assessment]) -> list[str]:
     notes = []
     for basis in sorted(struck):
         ruling = table.rulings[basis]
-        name = table.legal_bases[basis].split(" (")[0]
+        name = table.basis_name(basis)
         notes.append(
             f"refundable: {name} duties were struck down ({ruling.authority}); the duty shown"
             f" is what was collected, the refundable column what could be claimed back"
