@@ -332,6 +332,14 @@ def test_timeline_of_a_japanese_car(cli: Any) -> None:
         ("2025-04-03", "2025-09-15", ["mfn", "s232-autos"], 8250.0),
         ("2025-09-16", None, ["mfn", "s232-autos-japan"], 4500.0),
     ]
+    assert document["periods"][1]["lines"][1] == {
+        "measure": "s232-autos",
+        "rate": 0.25,
+        "amount": 7500.0,
+    }
+    rates_only = json.loads(cli("timeline", "--sector", "autos", "--json").out)
+    assert rates_only["periods"][1]["lines"][1] == {"measure": "s232-autos", "rate": 0.25}
+    assert rates_only["periods"][1]["duty"] is None and rates_only["customs_value"] is None
     table = cli("timeline", "--sector", "autos", "--value", "30000").out
     assert "│ 2025-04-03 │ 2025-09-15 │ s232-autos        │     27.5% │ $8,250.00 │" in table
 

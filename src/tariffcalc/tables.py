@@ -219,13 +219,9 @@ def timeline_document(
                     {
                         "measure": line.measure,
                         "rate": number(line.rate),
-                        "amount": number(line.amount),
+                        **({"amount": number(line.amount)} if with_duty else {}),
                     }
                     for line in p.result.lines
-                ]
-                if with_duty
-                else [
-                    {"measure": line.measure, "rate": number(line.rate)} for line in p.result.lines
                 ],
                 "effective_rate": number(p.result.effective_rate),
                 "duty": number(p.result.duty) if with_duty else None,
