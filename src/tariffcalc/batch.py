@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
 from tariffcalc.domain import RateTable, Shipment
 from tariffcalc.engine import (
-    RATE_PLACES,
     FeeTerms,
     Plan,
     bases,
+    effective_rate,
     fee_amounts,
     fee_terms,
     in_scope_of,
@@ -373,9 +373,7 @@ class Scorer:
             duty = mfn
             for step in plan.steps:
                 duty += step_amount(step, amounts, ave)[2]
-            figures.append(
-                Figures(duty, (duty / value).quantize(RATE_PLACES), fees, outside + duty)
-            )
+            figures.append(Figures(duty, effective_rate(duty, value), fees, outside + duty))
             if plan.warnings:
                 warnings = [*warnings, *plan.warnings]
         if borrowed is not None and borrowed[1]:
@@ -606,7 +604,7 @@ class Summary:
 
     def document(self) -> dict[str, Any]:
         def rate(duty: Decimal, value: Decimal) -> float | None:
-            return float((duty / value).quantize(RATE_PLACES)) if value else None
+            return float(effective_rate(duty, value)) if value else None
 
         breakdown: dict[str, dict[str, Any]] = {"sector": {}, "origin": {}}
         for (by, key), totals in sorted(self.groups.items()):

@@ -90,6 +90,11 @@ class Priced(NamedTuple):
     fee_warnings: list[str]  # about the fees, which flow totals and timelines leave out
 
 
+def effective_rate(duty: Decimal, value: Decimal) -> Decimal:
+    """Duty as a share of value, to a millionth: the one rounding of every effective rate."""
+    return (duty / value).quantize(RATE_PLACES)
+
+
 def present_parts(amounts: dict[str, Decimal]) -> frozenset[str]:
     """The parts of the value (see `bases`) that are not zero (a metal article is all metal)."""
     return frozenset(part for part in ("metal", "non_metal") if amounts[part])
@@ -162,7 +167,7 @@ def apply(table: RateTable, plan: Plan, shipment: Shipment, priced: Priced) -> A
         lines=tuple(lines),
         not_applied=plan.not_applied,
         duty=duty,
-        effective_rate=(duty / value).quantize(RATE_PLACES),
+        effective_rate=effective_rate(duty, value),
         fees=priced.fees,
         landed_cost=landed,
         notes=tuple([*plan.notes, *_confidence_notes(table, lines, shipment), *priced.notes]),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from tariffcalc.domain import Assessment, RateTable, Shipment
-from tariffcalc.engine import assess_all
+from tariffcalc.engine import assess_all, effective_rate
 from tariffcalc.money import cents
 from tariffcalc.shipment import InputError, amount, make_shipment, rate_percent
 
@@ -115,7 +115,7 @@ def totals(scored: list[Scored], pricing: Pricing) -> list[ScenarioImpact]:
                 label=first.label,
                 value=value,
                 duty=duty,
-                effective_rate=(duty / value).quantize(Decimal("0.000001")),
+                effective_rate=effective_rate(duty, value),
                 change_vs_mfn=change,
                 units=units,
                 per_unit=per_unit,

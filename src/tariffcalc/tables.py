@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from tariffcalc.analysis import TimelinePeriod
 from tariffcalc.domain import Assessment, Measure, RateTable, Shipment
-from tariffcalc.engine import describe_rate, origin_note
+from tariffcalc.engine import describe_rate, effective_rate, origin_note
 from tariffcalc.impact import UPPER_BOUND_NOTE, FlowSet, Pricing, ScenarioImpact, Scored, by_sector
 from tariffcalc.money import percent, usd
 from tariffcalc.render import Cell, Column, Grid, Kind, Row, display
@@ -681,7 +681,7 @@ def _sector_grid(scored: list[Scored], impacts: list[ScenarioImpact]) -> Grid:
                 (
                     sector,
                     value,
-                    *((duty / value).quantize(Decimal("0.000001")) for _, duty in parts),
+                    *(effective_rate(duty, value) for _, duty in parts),
                 )
             )
         )
@@ -720,9 +720,7 @@ def impact_document(
                 sector: {
                     "value": number(parts[index][0]),
                     "duty": number(parts[index][1]),
-                    "effective_rate": number(
-                        (parts[index][1] / parts[index][0]).quantize(Decimal("0.000001"))
-                    ),
+                    "effective_rate": number(effective_rate(parts[index][1], parts[index][0])),
                 }
                 for sector, parts in sectors.items()
             },
