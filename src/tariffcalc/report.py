@@ -50,7 +50,7 @@ def _shipment_json(table: RateTable, shipment: Shipment) -> dict[str, Any]:
     return {
         "sector": shipment.sector,
         "sector_label": table.sectors[shipment.sector].label,
-        "hts": format_hts(shipment.hts) if shipment.hts else None,
+        "hts": dotted_hts(shipment),
         "hts_description": shipment.hts_description,
         "hts_source": shipment.hts_source,
         "origin": shipment.origin,
@@ -126,6 +126,11 @@ def number(value: Decimal | None) -> float | None:
     """A JSON number. Money has at most cents and stays far below 2**53 cents, so the
     float's shortest repr is exactly the decimal written (103.92 -> 103.92)."""
     return None if value is None else float(value)
+
+
+def dotted_hts(shipment: Shipment) -> str | None:
+    """The shipment's HTS code as written (8703.23.01), when it was classified by one."""
+    return format_hts(shipment.hts) if shipment.hts else None
 
 
 # --- grids -------------------------------------------------------------------------

@@ -13,7 +13,13 @@ from tariffcalc.engine import describe_rate, effective_rate, origin_note
 from tariffcalc.impact import UPPER_BOUND_NOTE, FlowSet, Pricing, ScenarioImpact, Scored, by_sector
 from tariffcalc.money import percent, usd
 from tariffcalc.render import Cell, Column, Grid, Kind, Row, display
-from tariffcalc.report import JSON_VERSION, describe_shipment, number, shipment_notes
+from tariffcalc.report import (
+    JSON_VERSION,
+    describe_shipment,
+    dotted_hts,
+    number,
+    shipment_notes,
+)
 from tariffcalc.shipment import format_hts, sector_of
 from tariffcalc.whatif import describe_overrides
 
@@ -96,7 +102,7 @@ def compare_document(table: RateTable, rows: Compared, figure: str) -> dict[str,
         "rows": [
             {
                 "sector": s.sector,
-                "hts": format_hts(s.hts) if s.hts else None,
+                "hts": dotted_hts(s),
                 "origin": s.origin,
                 "entry_date": s.entry_date.isoformat(),
                 "customs_value": number(s.customs_value),
@@ -205,7 +211,7 @@ def timeline_document(
     return {
         "version": JSON_VERSION,
         "sector": shipment.sector,
-        "hts": format_hts(shipment.hts) if shipment.hts else None,
+        "hts": dotted_hts(shipment),
         "origin": shipment.origin,
         "mfn_rate": number(shipment.mfn_rate),
         "customs_value": number(shipment.customs_value) if with_duty else None,
@@ -748,7 +754,7 @@ def impact_document(
                 {
                     "label": s.flow.label,
                     "sector": s.shipment.sector,
-                    "hts": format_hts(s.shipment.hts) if s.shipment.hts else None,
+                    "hts": dotted_hts(s.shipment),
                     "origin": s.shipment.origin,
                     "value": number(s.shipment.customs_value),
                     "units": number(s.flow.units),
@@ -896,7 +902,7 @@ def refund_document(
                 "entry_date": e.shipment.entry_date.isoformat(),
                 "origin": e.shipment.origin,
                 "sector": e.shipment.sector,
-                "hts": format_hts(e.shipment.hts) if e.shipment.hts else None,
+                "hts": dotted_hts(e.shipment),
                 "customs_value": number(e.shipment.customs_value),
                 "duty": number(e.result.duty),
                 "refundable": number(e.refundable),
