@@ -228,6 +228,14 @@ def test_search_finds_lines_by_their_and_their_parents_words(schedule: Schedule)
             "htsno: expected 4 to 10 digits",
         ),
         (b"[]", "no HTS lines found"),
+        (
+            (",".join(CSV_HEADER) + "\n8703,0,Cars,kg,,,,,\n").encode(),
+            r"line 2: units: expected a JSON array",
+        ),
+        (
+            (",".join(CSV_HEADER) + '\n8703,0,Cars,"{""a"": 1}",,,,,\n').encode(),
+            r"line 2: units: expected a JSON array",
+        ),
     ],
 )
 def test_bad_exports_are_refused_and_leave_the_old_index(

@@ -33,7 +33,13 @@ from tariffcalc.engine import (
     step_amount,
 )
 from tariffcalc.money import cents
-from tariffcalc.shipment import InputError, parse_date, shipment_template, with_amounts
+from tariffcalc.shipment import (
+    InputError,
+    hts_digits,
+    parse_date,
+    shipment_template,
+    with_amounts,
+)
 
 if TYPE_CHECKING:
     from tariffcalc.hts import Schedule
@@ -383,7 +389,7 @@ class Scorer:
 
 def check_leading_zero(hts: str) -> None:
     """An HTS code of 3, 5, 7 or 9 digits lost its leading zero in a spreadsheet."""
-    digits = hts.strip().replace(".", "").replace(" ", "")
+    digits = hts_digits(hts)
     if digits.isdigit() and len(digits) in (3, 5, 7, 9):
         restored = "0" + digits
         dotted = ".".join(

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from tariffcalc.errors import TariffcalcError
 from tariffcalc.ratetext import Rate, RateTextError, parse_rate
+from tariffcalc.shipment import hts_digits
 
 DATA_ENV = "TARIFFCALC_DATA_DIR"
 INDEX_NAME = "hts.sqlite3"
@@ -92,10 +93,6 @@ def data_dir() -> Path:
 
 def index_path() -> Path:
     return data_dir() / INDEX_NAME
-
-
-def digits_of(code: str) -> str:
-    return code.replace(".", "").replace(" ", "").strip()
 
 
 # --- reading the export ---------------------------------------------------------------
@@ -172,9 +169,7 @@ def _csv_units(cell: str, number: int, name: str) -> list[str]:
     try:
         units = json.loads(cell)
     except json.JSONDecodeError:
-        raise ScheduleError(
-            f'{name}: line {number}: units: expected a JSON array such as ["No.","kg"]'
-        ) from None
+        units = None
     if not isinstance(units, list):
         raise ScheduleError(
             f'{name}: line {number}: units: expected a JSON array such as ["No.","kg"]'
@@ -193,7 +188,7 @@ def _row(
     other: Any,
     units: Any,
 ) -> RawRow:
-    digits = digits_of(str(code or ""))
+    digits = hts_digits(str(code or ""))
     if digits and (not digits.isdigit() or len(digits) not in (2, 4, 6, 8, 10)):
         raise ScheduleError(f"{name}: row {number}: htsno: expected 4 to 10 digits, got {code!r}")
     try:

@@ -338,8 +338,13 @@ def _from_schedule(table: RateTable, schedule: Schedule, raw: str, digits: str) 
     )
 
 
+def hts_digits(raw: str) -> str:
+    """An HTS code without its dots and spaces: '8703.23.01' -> '87032301'."""
+    return raw.strip().replace(".", "").replace(" ", "")
+
+
 def normalize_hts(raw: str) -> str:
-    digits = raw.strip().replace(".", "").replace(" ", "")
+    digits = hts_digits(raw)
     if not digits.isdigit() or len(digits) not in (4, 6, 8, 10):
         raise InputError(
             "hts", f"expected an HTS code of 4, 6, 8 or 10 digits such as 8703.23.01, got {raw!r}"
