@@ -17,8 +17,9 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No test reads the user's cache or rate-table setting."""
+    """No test reads the user's cache, imported HTS schedule or rate-table setting."""
     monkeypatch.setenv("TARIFFCALC_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("TARIFFCALC_DATA_DIR", str(tmp_path_factory.mktemp("no-schedule")))
     monkeypatch.delenv("TARIFFCALC_RATES", raising=False)
 
 

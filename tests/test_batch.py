@@ -33,7 +33,6 @@ A5,8703.23.01,abc,JP,2025-10-01,+cmd
 
 @pytest.fixture
 def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TARIFFCALC_DATA_DIR", str(tmp_path / "no-schedule"))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "flex.csv").write_text(FLEXPORT)
     return tmp_path

@@ -22,7 +22,6 @@ E6,bad,,general,JP,2025-06-01,abc,2,,,
 
 @pytest.fixture
 def entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("TARIFFCALC_DATA_DIR", str(tmp_path / "no-schedule"))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "entries.csv").write_text(ENTRIES)
     return tmp_path
