@@ -113,9 +113,9 @@ def pandas_script(source: Path, output: Path, totals: Path) -> None:
     np: Any = importlib.import_module("numpy")
     pd: Any = importlib.import_module("pandas")
 
-    from tariffcalc.engine import fee_terms, make_plan
-    from tariffcalc.rates import load_table
-    from tariffcalc.shipment import make_shipment
+    from tariffcalc.inputs.shipment import make_shipment
+    from tariffcalc.law.engine import fee_terms, make_plan
+    from tariffcalc.law.ratetable import load_table
 
     table = load_table()
     frame = pd.read_csv(source, dtype={"sku": str, "metal_value": str}, keep_default_na=False)

@@ -43,7 +43,7 @@ def main() -> None:
     options = parser.parse_args()
     if not options.schedule.is_file():
         sys.exit(f"no schedule at {options.schedule}: pass --schedule PATH")
-    from tariffcalc.hts import Schedule, import_schedule
+    from tariffcalc.inputs.schedule import Schedule, import_schedule
 
     work = Path(tempfile.mkdtemp())
     data = options.schedule.read_bytes()

@@ -8,9 +8,9 @@ from typing import NamedTuple
 
 import pytest
 
-from tariffcalc.cli import main
-from tariffcalc.domain import RateTable
-from tariffcalc.rates import load_table
+from tariffcalc.cli.main import main
+from tariffcalc.law.domain import RateTable
+from tariffcalc.law.ratetable import load_table
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

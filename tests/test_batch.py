@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tariffcalc.batch import Defaults, Row, Scored, Scorer
-from tariffcalc.domain import RateTable
-from tariffcalc.engine import assess_all
-from tariffcalc.shipment import make_shipment
+from tariffcalc.inputs.shipment import make_shipment
+from tariffcalc.law.domain import RateTable
+from tariffcalc.law.engine import assess_all
+from tariffcalc.studies.batch import Defaults, Row, Scored, Scorer
 
 D = Decimal
 
@@ -111,7 +111,7 @@ def test_strict_passes_good_files_through(cli: Any, files: Path) -> None:
 def test_an_interrupted_run_leaves_the_old_output_and_no_temporary(
     cli: Any, files: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tariffcalc import batch
+    from tariffcalc.studies import batch
 
     (files / "out.csv").write_text("precious")
     (files / "many.csv").write_text("sector,value\n" + "autos,100\n" * 50)

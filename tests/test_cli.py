@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tariffcalc.rates import builtin_path
+from tariffcalc.law.ratetable import builtin_path
 
 CAR = ("duty", "--sector", "autos", "--value", "30000", "--date", "2025-10-01")
 
@@ -283,7 +283,7 @@ def test_help_imports_neither_pydantic_nor_yaml_nor_rich_table() -> None:
     probe = (
         "import sys\n"
         "sys.argv = ['tariffcalc', '--help']\n"
-        "from tariffcalc.cli import main\n"
+        "from tariffcalc.cli.main import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print([m for m in ('pydantic', 'yaml', 'rich.table', 'rich.console') if m in sys.modules])"
     )
@@ -297,7 +297,7 @@ def test_json_run_from_the_cache_imports_neither_pydantic_nor_yaml_nor_rich(tmp_
     probe = (
         "import sys\n"
         "sys.argv = ['tariffcalc', 'duty', '--sector', 'autos', '--value', '30000', '--json']\n"
-        "from tariffcalc.cli import main\n"
+        "from tariffcalc.cli.main import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print([m for m in ('pydantic', 'yaml', 'rich') if m in sys.modules], file=sys.stderr)"
     )
@@ -313,7 +313,7 @@ def test_json_run_from_the_cache_imports_neither_pydantic_nor_yaml_nor_rich(tmp_
 
 def test_a_narrow_screen_never_cuts_a_figure(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     wide = cli(*CAR, "--quantity", "3", "--freight", "1500", "--explain").out
-    monkeypatch.setattr("tariffcalc.render.make_console", _narrow_console)
+    monkeypatch.setattr("tariffcalc.output.render.make_console", _narrow_console)
     narrow = cli(*CAR, "--quantity", "3", "--freight", "1500", "--explain").out
     assert "…" not in narrow
     for figure in ("$36,141.42", "$12,047.14", "$1,500.00", "12.5% (15% incl. MFN)"):

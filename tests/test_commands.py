@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from tariffcalc.analysis import boundaries, timeline
-from tariffcalc.domain import RateTable
-from tariffcalc.engine import assess
-from tariffcalc.shipment import make_shipment
-from tariffcalc.whatif import with_overrides, with_scenario
+from tariffcalc.inputs.shipment import make_shipment
+from tariffcalc.inputs.whatif import with_overrides, with_scenario
+from tariffcalc.law.domain import RateTable
+from tariffcalc.law.engine import assess
+from tariffcalc.studies.timeline import boundaries, timeline
 
 D = Decimal
 
@@ -414,7 +414,7 @@ def test_rates_show(cli: Any) -> None:
 
 
 def test_rates_validate(cli: Any, tmp_path: Path) -> None:
-    from tariffcalc.rates import builtin_path
+    from tariffcalc.law.ratetable import builtin_path
 
     ok = cli("rates", "validate", str(builtin_path()))
     assert ok.code == 0 and "ok: 24 measures, 5 scenarios" in ok.out

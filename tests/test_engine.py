@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from tariffcalc.domain import Assessment, RateTable
-from tariffcalc.engine import assess, assess_all
-from tariffcalc.shipment import make_shipment
+from tariffcalc.inputs.shipment import make_shipment
+from tariffcalc.law.domain import Assessment, RateTable
+from tariffcalc.law.engine import assess, assess_all
 
 
 def run(table: RateTable, scenario: str = "in-force", **inputs: object) -> Assessment:

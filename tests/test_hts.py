@@ -11,11 +11,18 @@ from typing import Any
 import pytest
 
 from conftest import SHARED
-from tariffcalc.domain import RateTable
-from tariffcalc.engine import assess
-from tariffcalc.hts import CSV_HEADER, Schedule, ScheduleError, import_schedule, open_schedule
-from tariffcalc.ratetext import RateTextError, parse_rate
-from tariffcalc.shipment import InputError, make_shipment
+from tariffcalc.errors import InputError
+from tariffcalc.inputs.schedule import (
+    CSV_HEADER,
+    Schedule,
+    ScheduleError,
+    import_schedule,
+    open_schedule,
+)
+from tariffcalc.inputs.shipment import make_shipment
+from tariffcalc.law.domain import RateTable
+from tariffcalc.law.engine import assess
+from tariffcalc.law.ratetext import RateTextError, parse_rate
 
 D = Decimal
 REAL = SHARED / "data" / "hts_2026_rev_10.json.gz"
@@ -390,7 +397,7 @@ def test_real_auto_parts_of_heading_8708_classify_as_auto_parts(table: RateTable
     parts = SHARED / "data" / "s232_auto_parts.txt"
     if not parts.is_file():
         pytest.skip(f"{parts} is not here")
-    from tariffcalc.shipment import sector_of
+    from tariffcalc.law.hts import sector_of
 
     codes = [c.strip() for c in parts.read_text().split() if c.strip()]
     in_8708 = [c for c in codes if c.startswith("8708")]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tariffcalc.impact import Pricing, load_flows, price_change
+from tariffcalc.studies.impact import Pricing, load_flows, price_change
 
 D = Decimal
 CARS = (

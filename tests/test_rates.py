@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tariffcalc.domain import RateTable
 from tariffcalc.errors import RatesError
-from tariffcalc.rates import builtin_path, load_table, parse_table
+from tariffcalc.law.domain import RateTable
+from tariffcalc.law.ratetable import builtin_path, load_table, parse_table
 
 BUILTIN = builtin_path().read_text(encoding="utf-8")
 

@@ -153,7 +153,7 @@ def test_csv_output_and_the_disclaimer(cli: Any, entries: Path) -> None:
 def test_a_table_without_the_law_on_a_date_is_refused(
     cli: Any, entries: Path, command: list[str]
 ) -> None:
-    from tariffcalc.rates import builtin_path
+    from tariffcalc.law.ratetable import builtin_path
 
     fixed = (
         builtin_path().read_text().replace("    by_date: true\n", "    measures: [s232-autos]\n")

@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _API = {
-    "load_table": "tariffcalc.rates",
-    "parse_table": "tariffcalc.rates",
-    "builtin_path": "tariffcalc.rates",
-    "make_shipment": "tariffcalc.shipment",
-    "assess": "tariffcalc.engine",
-    "assess_all": "tariffcalc.engine",
-    "to_json": "tariffcalc.report",
-    "Assessment": "tariffcalc.domain",
-    "DutyLine": "tariffcalc.domain",
-    "RateTable": "tariffcalc.domain",
-    "Shipment": "tariffcalc.domain",
+    "load_table": "tariffcalc.law.ratetable",
+    "parse_table": "tariffcalc.law.ratetable",
+    "builtin_path": "tariffcalc.law.ratetable",
+    "make_shipment": "tariffcalc.inputs.shipment",
+    "assess": "tariffcalc.law.engine",
+    "assess_all": "tariffcalc.law.engine",
+    "to_json": "tariffcalc.output.views.duty",
+    "Assessment": "tariffcalc.law.domain",
+    "DutyLine": "tariffcalc.law.domain",
+    "RateTable": "tariffcalc.law.domain",
+    "Shipment": "tariffcalc.law.domain",
     "TariffcalcError": "tariffcalc.errors",
     "RatesError": "tariffcalc.errors",
 }
@@ -49,12 +49,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from tariffcalc.domain import Assessment, DutyLine, RateTable, Shipment
-    from tariffcalc.engine import assess, assess_all
     from tariffcalc.errors import RatesError, TariffcalcError
-    from tariffcalc.rates import builtin_path, load_table, parse_table
-    from tariffcalc.report import to_json
-    from tariffcalc.shipment import make_shipment
+    from tariffcalc.inputs.shipment import make_shipment
+    from tariffcalc.law.domain import Assessment, DutyLine, RateTable, Shipment
+    from tariffcalc.law.engine import assess, assess_all
+    from tariffcalc.law.ratetable import builtin_path, load_table, parse_table
+    from tariffcalc.output.views.duty import to_json
 
 
 def __getattr__(name: str) -> Any:

@@ -1,3 +1,3 @@
-from tariffcalc.cli import main
+from tariffcalc.cli.main import main
 
 main()

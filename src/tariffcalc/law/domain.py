@@ -1,7 +1,7 @@
 """The domain as plain, immutable data: a compiled rate table, a shipment, an assessment.
 
 These types are what the engine computes with. They carry no validation of
-their own: a rate table reaches them only through `tariffcalc.rates`, which
+their own: a rate table reaches them only through `tariffcalc.law.ratetable`, which
 validates it first. NamedTuples, not dataclasses: immutable, and about ten
 times cheaper to define, which matters to a command's start-up.
 """
@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
-    from tariffcalc.ratetext import Shape, Term
+    from tariffcalc.law.ratetext import Shape, Term
 
 Kind = Literal["additional", "inclusive"]
 Base = Literal["value", "metal", "non_metal"]

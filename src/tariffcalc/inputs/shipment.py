@@ -10,25 +10,19 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from tariffcalc.countries import CURRENCIES, NAMES, country_suggestions, resolve_country
-from tariffcalc.domain import MODES, Mode, RateTable, Shipment
-from tariffcalc.errors import TariffcalcError, close_matches
+from tariffcalc.errors import InputError, suggest
+from tariffcalc.inputs.countries import CURRENCIES, country_suggestions, resolve_country
+from tariffcalc.law.domain import MODES, Mode, RateTable, Shipment
+from tariffcalc.law.hts import format_hts, normalize_hts, sector_of
 from tariffcalc.money import HUNDRED, MAX_AMOUNT, cents, parse_decimal, percent
 
 if TYPE_CHECKING:
-    from tariffcalc.hts import Schedule
-    from tariffcalc.ratetext import Shape, Term
+    from tariffcalc.inputs.schedule import Schedule
+    from tariffcalc.law.ratetext import Shape, Term
 
 Number = Decimal | int | str
 # Entry dates outside these are typos (0025-10-01), not shipments.
 EARLIEST_DATE, LATEST_DATE = date(1980, 1, 1), date(2100, 12, 31)
-
-
-class InputError(TariffcalcError):
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
 
 
 def make_shipment(
@@ -207,11 +201,6 @@ def origin_code(raw: str) -> str:
     return code
 
 
-def suggest(name: str, choices: list[str]) -> str:
-    close = close_matches(name, choices)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _currency(code: str, fx: Number | None) -> tuple[str, Decimal | None]:
     code = code.strip().upper()
     if code not in CURRENCIES:
@@ -230,7 +219,7 @@ def _to_usd(value: Decimal, fx: Decimal | None) -> Decimal:
 
 
 def _unit(raw: str) -> str:
-    from tariffcalc.ratetext import UNITS, normalize_unit
+    from tariffcalc.law.ratetext import UNITS, normalize_unit
 
     unit = normalize_unit(raw)
     if unit is None:
@@ -338,35 +327,6 @@ def _from_schedule(table: RateTable, schedule: Schedule, raw: str, digits: str) 
     )
 
 
-def hts_digits(raw: str) -> str:
-    """An HTS code without its dots and spaces: '8703.23.01' -> '87032301'."""
-    return raw.strip().replace(".", "").replace(" ", "")
-
-
-def normalize_hts(raw: str) -> str:
-    digits = hts_digits(raw)
-    if not digits.isdigit() or len(digits) not in (4, 6, 8, 10):
-        raise InputError(
-            "hts", f"expected an HTS code of 4, 6, 8 or 10 digits such as 8703.23.01, got {raw!r}"
-        )
-    return digits
-
-
-def format_hts(digits: str) -> str:
-    parts = [digits[:4], *(digits[i : i + 2] for i in range(4, len(digits), 2))]
-    return ".".join(parts)
-
-
-def sector_of(table: RateTable, digits: str) -> str:
-    """The sector whose HTS prefix is the longest match; 'general' when none matches."""
-    best, length = "general", 0
-    for sector in table.sectors.values():
-        for prefix in sector.hts:
-            if digits.startswith(prefix) and len(prefix) > length:
-                best, length = sector.id, len(prefix)
-    return best
-
-
 def _unknown_hts(table: RateTable, raw: str, digits: str) -> str:
     from difflib import get_close_matches
 
@@ -380,7 +340,3 @@ def _unknown_hts(table: RateTable, raw: str, digits: str) -> str:
         f"{raw!r} is not a line of the curated HTS table{hint}"
         f" (or give --sector {sector} with --mfn for this line's rate)"
     )
-
-
-def country_name(code: str) -> str:
-    return NAMES.get(code, code)

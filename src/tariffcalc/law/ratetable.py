@@ -16,8 +16,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tariffcalc import domain
-from tariffcalc.domain import (
+from tariffcalc.errors import RatesError, close_matches
+from tariffcalc.law import domain
+from tariffcalc.law.domain import (
     Fees,
     HtsLine,
     Measure,
@@ -28,12 +29,11 @@ from tariffcalc.domain import (
     Scenario,
     Sector,
 )
-from tariffcalc.errors import RatesError, close_matches
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
-    from tariffcalc.models import MeasureModel, PeriodModel, RateTableModel
+    from tariffcalc.law.schema import MeasureModel, PeriodModel, RateTableModel
 
 CACHE_ENV = "TARIFFCALC_CACHE_DIR"
 MAX_TABLE_BYTES = 10 * 1024 * 1024
@@ -47,10 +47,11 @@ def builtin_path() -> Path:
 
 def shipped_data(name: str) -> Path:
     """A file or folder of data/, as packaged in the wheel or in a source checkout."""
-    packaged = Path(__file__).with_name("data") / name
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "data" / name
     if packaged.exists():
         return packaged
-    return Path(__file__).resolve().parents[2] / "data" / name
+    return package.parents[1] / "data" / name
 
 
 def load_table(path: str | Path | None = None, *, use_cache: bool = True) -> RateTable:
@@ -87,7 +88,7 @@ def parse_table(data: bytes, source: str) -> RateTable:
 
 
 def _validate(data: bytes, source: str) -> RateTableModel:
-    from tariffcalc.models import RateTableModel
+    from tariffcalc.law.schema import RateTableModel
 
     raw = yaml_mapping(data, source, "schema, sectors, measures, ...")
     if "extends" in raw:
@@ -193,7 +194,7 @@ def _path(loc: tuple[int | str, ...], raw: Any) -> str:
 
 def cross_check(model: RateTableModel) -> list[str]:
     """Problems that need the whole table: duplicates, references, overlaps, cycles."""
-    from tariffcalc.countries import NAMES
+    from tariffcalc.inputs.countries import NAMES
 
     problems: list[str] = []
     ids = [measure.id for measure in model.measures]

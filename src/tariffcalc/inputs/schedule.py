@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tariffcalc.errors import TariffcalcError
-from tariffcalc.ratetext import Rate, RateTextError, parse_rate
-from tariffcalc.shipment import hts_digits
+from tariffcalc.law.hts import hts_digits
+from tariffcalc.law.ratetext import Rate, RateTextError, parse_rate
 
 DATA_ENV = "TARIFFCALC_DATA_DIR"
 INDEX_NAME = "hts.sqlite3"

@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from tariffcalc.domain import RateTable, Scenario
+from tariffcalc.errors import InputError, suggest
+from tariffcalc.inputs.shipment import rate_percent
+from tariffcalc.law.domain import RateTable, Scenario
 from tariffcalc.money import percent
-from tariffcalc.shipment import InputError, rate_percent, suggest
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 

@@ -14,10 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from tariffcalc.domain import Assessment, RateTable, Shipment
-from tariffcalc.engine import assess_all, effective_rate
+from tariffcalc.errors import InputError
+from tariffcalc.inputs.shipment import amount, make_shipment, rate_percent
+from tariffcalc.law.domain import Assessment, RateTable, Shipment
+from tariffcalc.law.engine import assess_all, effective_rate
 from tariffcalc.money import cents
-from tariffcalc.shipment import InputError, amount, make_shipment, rate_percent
 
 MarkupMode = Literal["percent", "dollars"]
 UPPER_BOUND_NOTE = (
@@ -210,7 +211,7 @@ def pricing(pass_through: str, margin: str, mode: str) -> Pricing:
 
 def load_flows(name_or_path: str) -> FlowSet:
     """A flows file (YAML or CSV), or the name of a shipped one (`japan-2024`)."""
-    from tariffcalc.rates import shipped_data
+    from tariffcalc.law.ratetable import shipped_data
 
     path = Path(name_or_path)
     if not path.exists() and "/" not in name_or_path and not path.suffix:
@@ -231,8 +232,8 @@ def load_flows(name_or_path: str) -> FlowSet:
 
 
 def _yaml_flows(data: bytes, source: str) -> FlowSet:
-    from tariffcalc.models import FlowsModel
-    from tariffcalc.rates import validated, yaml_mapping
+    from tariffcalc.law.ratetable import validated, yaml_mapping
+    from tariffcalc.law.schema import FlowsModel
 
     model = validated(FlowsModel, yaml_mapping(data, source, "name, title and flows"), source)
     flows = tuple(

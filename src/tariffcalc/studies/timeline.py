@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from tariffcalc.domain import Assessment, DutyLine, RateTable, Shipment
-from tariffcalc.engine import assess, in_scope_of
-from tariffcalc.shipment import InputError
+from tariffcalc.errors import InputError
+from tariffcalc.law.domain import Assessment, DutyLine, RateTable, Shipment
+from tariffcalc.law.engine import assess, in_scope_of
 
 MAX_STEPS = 1000
 ONE_DAY = timedelta(days=1)

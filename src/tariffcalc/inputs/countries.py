@@ -740,3 +740,7 @@ def country_suggestions(text: str) -> list[str]:
     candidates = {name.casefold(): name for name in names}
     close = close_matches(text.strip().casefold(), list(candidates), n=3)
     return [candidates[c] for c in close]
+
+
+def country_name(code: str) -> str:
+    return NAMES.get(code, code)

@@ -17,8 +17,10 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
-from tariffcalc.domain import RateTable, Shipment
-from tariffcalc.engine import (
+from tariffcalc.errors import InputError
+from tariffcalc.inputs.shipment import parse_date, shipment_template, with_amounts
+from tariffcalc.law.domain import RateTable, Shipment
+from tariffcalc.law.engine import (
     FeeTerms,
     Plan,
     bases,
@@ -32,17 +34,11 @@ from tariffcalc.engine import (
     present_parts,
     step_amount,
 )
+from tariffcalc.law.hts import check_leading_zero
 from tariffcalc.money import cents
-from tariffcalc.shipment import (
-    InputError,
-    hts_digits,
-    parse_date,
-    shipment_template,
-    with_amounts,
-)
 
 if TYPE_CHECKING:
-    from tariffcalc.hts import Schedule
+    from tariffcalc.inputs.schedule import Schedule
 
 # Canonical field -> the header names it goes by (compared lower-case, with spaces,
 # underscores and hyphens folded). Flexport's bulk-upload layout is among them.
@@ -387,21 +383,6 @@ class Scorer:
         return figures, list(dict.fromkeys(warnings))
 
 
-def check_leading_zero(hts: str) -> None:
-    """An HTS code of 3, 5, 7 or 9 digits lost its leading zero in a spreadsheet."""
-    digits = hts_digits(hts)
-    if digits.isdigit() and len(digits) in (3, 5, 7, 9):
-        restored = "0" + digits
-        dotted = ".".join(
-            [restored[:4], *(restored[i : i + 2] for i in range(4, len(restored), 2))]
-        )
-        raise InputError(
-            "hts",
-            f"{hts!r} has {len(digits)} digits: a leading zero was probably lost (did you mean"
-            f" {dotted}?); store HTS codes as text",
-        )
-
-
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -728,7 +709,7 @@ def _start_worker(
     """A worker's own scorer: a database connection does not cross processes."""
     schedule = None
     if with_schedule:
-        from tariffcalc.hts import open_schedule
+        from tariffcalc.inputs.schedule import open_schedule
 
         schedule = open_schedule()
     scorer = Scorer(table, scenarios, defaults, schedule)

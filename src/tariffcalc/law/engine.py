@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from tariffcalc.domain import (
+from tariffcalc.law.domain import (
     Assessment,
     Base,
     DutyLine,
@@ -297,7 +297,7 @@ def mfn_line(shipment: Shipment) -> tuple[DutyLine, Decimal, list[str], list[str
     """The MFN duty (ad valorem, plus specific parts when the quantity is known) and its
     ad valorem equivalent, which inclusive measures use: the rate itself when the duty
     is ad valorem, the unrounded duty / value when a specific part was computed."""
-    from tariffcalc.ratetext import quantity_in
+    from tariffcalc.law.ratetext import quantity_in
 
     value = shipment.customs_value
     exact = shipment.mfn_rate * value

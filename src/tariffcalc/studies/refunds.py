@@ -14,12 +14,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from tariffcalc.analysis import law_on_date
-from tariffcalc.batch import Rejected, Row, Scorer, fold, text_of
-from tariffcalc.domain import Assessment, RateTable, Shipment
-from tariffcalc.engine import assess
+from tariffcalc.errors import InputError
+from tariffcalc.inputs.shipment import amount
+from tariffcalc.law.domain import Assessment, RateTable, Shipment
+from tariffcalc.law.engine import assess
 from tariffcalc.money import usd
-from tariffcalc.shipment import InputError, amount
+from tariffcalc.studies.batch import Rejected, Row, Scorer, fold, text_of
+from tariffcalc.studies.timeline import law_on_date
 
 DISCLAIMER = (
     "An estimate of the duties paid under a legal basis since struck down, from the rate table"

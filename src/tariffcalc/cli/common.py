@@ -1,0 +1,224 @@
+"""What the command modules share: the rate table with its what-ifs, scenario ids,
+the output format, warnings, and the readers of files and standard input."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from tariffcalc.inputs.schedule import Schedule
+    from tariffcalc.law.domain import RateTable
+    from tariffcalc.output.render import Grid
+    from tariffcalc.studies.batch import Defaults, Layout, Record, Scorer
+
+
+def say_rejected(item: Any) -> None:
+    """A rejected row on stderr: its line, its id when it has one, the field and why."""
+    fields = item.row.fields
+    where = f"line {item.row.line}" + (f" ({fields['id']})" if fields.get("id") else "")
+    print(f"tariffcalc: {where}: {item.field}: {item.reason}", file=sys.stderr)
+
+
+def auto_jobs(file: str) -> int:
+    """Worker processes pay for themselves on large files only."""
+    if file == "-" or os.path.getsize(file) < 8 * 1024 * 1024:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+@contextmanager
+def scratch_file() -> Iterator[Path]:
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix="tariffcalc-", suffix=".out")
+    os.close(handle)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def row_defaults(
+    origin: str,
+    entry_date: str | None,
+    currency: str,
+    fx: str | None,
+    mode: str,
+    sector: str | None,
+    mfn: str | None,
+) -> Defaults:
+    """The command's options, for the columns a file of rows does not have."""
+    from tariffcalc.inputs.shipment import parse_date
+    from tariffcalc.studies.batch import Defaults
+
+    day = parse_date("date", entry_date) if entry_date else date.today()
+    return Defaults(
+        origin=origin, entry_date=day, currency=currency, fx=fx, mode=mode, sector=sector, mfn=mfn
+    )
+
+
+def make_scorer(table: RateTable, scenarios: list[str], defaults: Defaults) -> Scorer:
+    """A row scorer that looks HTS codes up in the imported schedule, when there is one."""
+    from tariffcalc.inputs.schedule import open_schedule
+    from tariffcalc.studies.batch import Scorer
+
+    return Scorer(table, scenarios, defaults, open_schedule())
+
+
+def records_of(file: str) -> tuple[Layout, Iterator[Record]]:
+    from tariffcalc.studies.batch import read_records
+
+    return read_records(open_text(file), "<stdin>" if file == "-" else file)
+
+
+def open_text(file: str) -> Any:
+    from tariffcalc.errors import InputError
+
+    if file == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+    try:
+        return open(file, encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise InputError("file", f"no such file: {file}") from None
+    except OSError as error:
+        raise InputError("file", f"{file}: {error.strerror or error}") from None
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A Rich progress display on stderr when it is a terminal; nothing when piped."""
+    if not (enabled and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("scoring {task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("rows", total=None)
+        yield lambda count: bar.update(task, completed=count)
+
+
+def write_summary(summary: Any, path: str | None) -> None:
+    if path is None:
+        for line in summary.lines():
+            print(f"tariffcalc: {line}", file=sys.stderr)
+        return
+    from tariffcalc.inputs.files import atomic_text
+    from tariffcalc.output.render import write_json
+
+    with atomic_text(Path(path)) as out:
+        write_json(out, summary.document())
+
+
+def require_schedule() -> Schedule:
+    from tariffcalc.errors import InputError
+    from tariffcalc.inputs.schedule import index_path, open_schedule
+
+    schedule = open_schedule()
+    if schedule is None:
+        raise InputError(
+            "hts", f"no schedule imported yet ({index_path()}); run `tariffcalc hts import FILE`"
+        )
+    return schedule
+
+
+def read_input(path: str, field: str) -> bytes:
+    from tariffcalc.errors import InputError
+
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(field, f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(field, f"{path} is a directory, expected a file") from None
+    except OSError as error:
+        raise InputError(field, f"{path}: {error.strerror or error}") from None
+
+
+def chosen_format(output_format: str, as_json: bool) -> str:
+    from tariffcalc.errors import suggest
+    from tariffcalc.output.render import FORMATS
+
+    chosen = "json" if as_json else output_format.strip().lower()
+    if chosen not in FORMATS:
+        raise typer.BadParameter(
+            f"expected one of {', '.join(FORMATS)}{suggest(chosen, list(FORMATS))}",
+            param_hint="'--format'",
+        )
+    return chosen
+
+
+def emit(chosen: str, grids: Callable[[], list[Grid]], document: Callable[[], Any]) -> None:
+    """Build only what the chosen format needs, then write it in one go."""
+    from tariffcalc.output.render import write, write_json
+
+    if chosen == "json":
+        write_json(sys.stdout, document())
+    else:
+        write(sys.stdout, grids(), chosen)
+
+
+def schedule_for(hts: str | None) -> Schedule | None:
+    """The imported HTS schedule, when an HTS code is asked for and one was imported."""
+    if hts is None:
+        return None
+    from tariffcalc.inputs.schedule import open_schedule
+
+    return open_schedule()
+
+
+def warn(warnings: Any) -> None:
+    for warning in dict.fromkeys(warnings):
+        print(f"tariffcalc: warning: {warning}", file=sys.stderr)
+
+
+def scenario_ids(known: Mapping[str, object], wanted: list[str] | None) -> list[str]:
+    from tariffcalc.errors import InputError, suggest
+
+    for name in wanted or []:
+        if name not in known:
+            raise InputError(
+                "scenario",
+                f"unknown scenario {name!r}: expected one of {', '.join(known)}"
+                + suggest(name, list(known)),
+            )
+    return list(dict.fromkeys(wanted)) if wanted else list(known)
+
+
+def rate_table(
+    rates: str | None, settings: list[str] | None, additions: list[str] | None
+) -> RateTable:
+    table = load_rates(rates)
+    if settings:
+        from tariffcalc.inputs.whatif import with_overrides
+
+        table = with_overrides(table, settings)
+    for definition in additions or []:
+        from tariffcalc.inputs.whatif import with_scenario
+
+        table = with_scenario(table, definition)
+    return table
+
+
+def load_rates(rates: str | None) -> RateTable:
+    from tariffcalc.law.ratetable import load_table, parse_table
+
+    if rates == "-":
+        return parse_table(sys.stdin.buffer.read(), "<stdin>")
+    return load_table(rates or None)

@@ -1,0 +1,117 @@
+"""`tariffcalc duty`: the main job, one shipment under every scenario."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from tariffcalc.cli.common import (
+    chosen_format,
+    emit,
+    rate_table,
+    scenario_ids,
+    schedule_for,
+    warn,
+)
+from tariffcalc.cli.main import app
+from tariffcalc.cli.options import (
+    ADD_SCENARIO,
+    CURRENCY,
+    DATE,
+    EPILOG,
+    FORMAT,
+    FREIGHT,
+    FX,
+    HTS,
+    INSURANCE,
+    JSON,
+    METAL,
+    MFN,
+    MODE,
+    ORIGIN,
+    QUANTITY,
+    RATES,
+    SCENARIOS,
+    SECTOR,
+    SET,
+    UNIT,
+    VALUE,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+@app.command(epilog=EPILOG)
+def duty(
+    value: str = VALUE,
+    sector: str = SECTOR,
+    hts: str = HTS,
+    mfn: str = MFN,
+    origin: str = ORIGIN,
+    entry_date: str = DATE,
+    scenario: list[str] = SCENARIOS,
+    currency: str = CURRENCY,
+    fx: str = FX,
+    metal_value: str = METAL,
+    freight: str = FREIGHT,
+    insurance: str = INSURANCE,
+    mode: str = MODE,
+    quantity: str = QUANTITY,
+    unit: str = UNIT,
+    set_: list[str] = SET,
+    add_scenario: list[str] = ADD_SCENARIO,
+    rates: str = RATES,
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
+    explain: bool = typer.Option(
+        False, "--explain", help="Every duty line with its authority, and what was not applied."
+    ),
+) -> None:
+    """Duty, fees and landed cost of one shipment under every scenario.
+
+    Examples:
+
+      tariffcalc duty --sector autos --value 30000
+
+      tariffcalc duty --hts 8703.23.01 --value 30000 --date 2025-10-01 --json
+
+      tariffcalc duty --sector autos --value 30000 --set s232-autos=15 --explain
+
+      tariffcalc duty --sector general --mfn 3.7 --value 4350000 --currency JPY --fx 145
+    """
+    from tariffcalc.inputs.shipment import make_shipment
+    from tariffcalc.law.engine import assess_all
+    from tariffcalc.output.views.duty import duty_grids, duty_lines_grid, to_json
+
+    chosen = chosen_format(output_format, as_json)
+    table = rate_table(rates, set_, add_scenario)
+    shipment = make_shipment(
+        table,
+        value=value,
+        sector=sector,
+        hts=hts,
+        mfn=mfn,
+        origin=origin,
+        entry_date=entry_date,
+        currency=currency,
+        fx=fx,
+        metal_value=metal_value,
+        freight=freight,
+        insurance=insurance,
+        mode=mode,
+        quantity=quantity,
+        unit=unit,
+        schedule=schedule_for(hts),
+    )
+    results = assess_all(table, shipment, scenario_ids(table.scenarios, scenario))
+    warn(w for r in results for w in r.warnings)
+    if chosen == "csv" and explain:
+        emit(chosen, lambda: [duty_lines_grid(results)], dict)
+    else:
+        emit(
+            chosen,
+            lambda: duty_grids(table, shipment, results, explain),
+            lambda: to_json(table, shipment, results),
+        )

@@ -1,0 +1,174 @@
+"""`tariffcalc hts import|status|lookup|search`: the full USITC schedule."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from tariffcalc.cli.common import (
+    chosen_format,
+    emit,
+    rate_table,
+    read_input,
+    require_schedule,
+)
+from tariffcalc.cli.main import app
+from tariffcalc.cli.options import (
+    DATE,
+    FORMAT,
+    JSON,
+    ORIGIN,
+    RATES,
+    SETTINGS,
+)
+
+if TYPE_CHECKING:
+    from tariffcalc.inputs.schedule import Schedule
+    from tariffcalc.law.domain import RateTable
+
+
+hts_app = typer.Typer(
+    help="The full HTS schedule: import the USITC export, look lines up, search them.",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    context_settings=SETTINGS,
+)
+app.add_typer(hts_app, name="hts")
+
+
+@hts_app.command("import")
+def hts_import(
+    file: str = typer.Argument(
+        ..., metavar="FILE", help="USITC JSON export (.json or .json.gz) or CSV; '-': stdin."
+    ),
+    revision: str = typer.Option(
+        None,
+        "--revision",
+        metavar="TEXT",
+        help="Name of the revision (default: from the file name).",
+    ),
+) -> None:
+    """Import the whole schedule into the user's data directory.
+
+    Example:
+
+      tariffcalc hts import hts_2026_rev_10.json.gz
+    """
+    from tariffcalc.inputs.schedule import import_schedule
+
+    data = read_input(file, "file")
+    report = import_schedule(data, "<stdin>" if file == "-" else file, revision=revision)
+    print(
+        f"imported {report.lines:,} HTS lines ({report.rows:,} rows, {report.rated:,} with a rate)"
+        f" of {report.revision} into {report.path} in {report.seconds:.1f} s"
+    )
+    for code, text in report.unparsed:
+        print(f"tariffcalc: warning: {code}: rate text not understood: {text!r}", file=sys.stderr)
+
+
+@hts_app.command("status")
+def hts_status(output_format: str = FORMAT, as_json: bool = JSON) -> None:
+    """Which schedule is active: the imported one, or the rate table's curated lines."""
+    from tariffcalc.inputs.schedule import index_path, open_schedule
+    from tariffcalc.output.views.hts import status_document, status_grid
+
+    chosen = chosen_format(output_format, as_json)
+    schedule = open_schedule()
+    table = rate_table(None, [], [])
+    emit(
+        chosen,
+        lambda: [status_grid(table, schedule, index_path())],
+        lambda: status_document(table, schedule, index_path()),
+    )
+
+
+@hts_app.command("lookup")
+def hts_lookup(
+    code: str = typer.Argument(..., metavar="CODE", help="4 to 10 digits, with or without dots."),
+    origin: str = ORIGIN,
+    entry_date: str = DATE,
+    rates: str = RATES,
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
+) -> None:
+    """A line: its description and parents, rates, sector, and the measures that apply.
+
+    Examples:
+
+      tariffcalc hts lookup 8703.23.01
+
+      tariffcalc hts lookup 0901.21.00.20 --origin BR --date 2026-03-15
+    """
+    from tariffcalc.law.hts import normalize_hts
+    from tariffcalc.output.views.hts import (
+        lookup_document,
+        lookup_grids,
+        search_document,
+        search_grid,
+    )
+
+    chosen = chosen_format(output_format, as_json)
+    table = rate_table(rates, [], [])
+    schedule = require_schedule()
+    digits = normalize_hts(code)
+    line = schedule.line(digits) or schedule.rate_line(digits)
+    if line is None and (below := schedule.under(digits, 200)):
+        # No row of its own (the schedule skips some 6-digit levels): list the lines under it.
+        emit(
+            chosen, lambda: [search_grid(schedule, below)], lambda: search_document(schedule, below)
+        )
+        return
+    if line is None:
+        from tariffcalc.errors import InputError
+        from tariffcalc.law.hts import format_hts
+
+        close = ", ".join(format_hts(c) for c in schedule.closest(digits))
+        raise InputError(
+            "code",
+            f"{code!r} is not in the schedule ({schedule.revision}); close: {close or 'none'}",
+        )
+    results = _lookup_results(table, schedule, digits, origin, entry_date)
+    emit(
+        chosen,
+        lambda: lookup_grids(table, schedule, line, results),
+        lambda: lookup_document(table, schedule, line, results),
+    )
+
+
+@hts_app.command("search")
+def hts_search(
+    words: list[str] = typer.Argument(..., metavar="WORDS...", help="Words of the description."),
+    limit: int = typer.Option(20, "--limit", min=1, max=500, help="At most this many lines."),
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
+) -> None:
+    """Find lines by description (the words of the line and of its parents).
+
+    Example:
+
+      tariffcalc hts search electric motors
+    """
+    from tariffcalc.output.views.hts import search_document, search_grid
+
+    chosen = chosen_format(output_format, as_json)
+    schedule = require_schedule()
+    found = schedule.search(" ".join(words), limit)
+    emit(chosen, lambda: [search_grid(schedule, found)], lambda: search_document(schedule, found))
+
+
+def _lookup_results(
+    table: RateTable, schedule: Schedule, digits: str, origin: str, day: str | None
+) -> list[Any]:
+    """The in-force assessment of a nominal $10,000 of this line, when it has a rate."""
+    from tariffcalc.inputs.shipment import make_shipment
+    from tariffcalc.law.engine import assess_all
+
+    if schedule.rate_line(digits) is None:
+        return []
+    shipment = make_shipment(
+        table, value="10000", hts=digits, origin=origin, entry_date=day, schedule=schedule
+    )
+    by_date = [s.id for s in table.scenarios.values() if s.by_date]
+    return [shipment, *assess_all(table, shipment, by_date)]

@@ -1,0 +1,86 @@
+"""`tariffcalc rates list|show|validate|export`: the rate table the numbers come from."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import typer
+
+from tariffcalc.cli.common import (
+    chosen_format,
+    emit,
+    load_rates,
+    rate_table,
+)
+from tariffcalc.cli.main import app
+from tariffcalc.cli.options import (
+    FORMAT,
+    JSON,
+    RATES,
+    SETTINGS,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+rates_app = typer.Typer(
+    help="See and check the rate table the numbers come from.",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    context_settings=SETTINGS,
+)
+app.add_typer(rates_app, name="rates")
+
+
+@rates_app.command("list")
+def rates_list(rates: str = RATES, output_format: str = FORMAT, as_json: bool = JSON) -> None:
+    """Measures (id, rate, kind, dates, authority, confidence) and scenarios."""
+    from tariffcalc.output.views.rates import measures_grid, scenarios_grid, table_document
+
+    chosen = chosen_format(output_format, as_json)
+    table = rate_table(rates, [], [])
+    emit(
+        chosen, lambda: [measures_grid(table), scenarios_grid(table)], lambda: table_document(table)
+    )
+
+
+@rates_app.command("show")
+def rates_show(
+    item: str = typer.Argument(..., metavar="ID", help="A measure, scenario or sector id."),
+    rates: str = RATES,
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
+) -> None:
+    """One measure, scenario or sector in full, with its source."""
+    from tariffcalc.errors import InputError, suggest
+    from tariffcalc.output.views.rates import item_document, item_grid
+
+    chosen = chosen_format(output_format, as_json)
+    table = rate_table(rates, [], [])
+    known = [*table.measures, *table.scenarios, *table.sectors]
+    if item not in known:
+        raise InputError("id", f"no measure, scenario or sector {item!r}{suggest(item, known)}")
+    emit(chosen, lambda: [item_grid(table, item)], lambda: item_document(table, item))
+
+
+@rates_app.command("validate")
+def rates_validate(
+    file: str = typer.Argument(..., metavar="FILE", help="The rate table to check ('-': stdin)."),
+) -> None:
+    """Check a rate table: every problem with its path in the file; exit 1 if any."""
+    table = load_rates(file)
+    print(
+        f"{file}: ok: {len(table.measures)} measures, {len(table.scenarios)} scenarios,"
+        f" {len(table.sectors)} sectors, {len(table.hts)} HTS lines"
+    )
+
+
+@rates_app.command("export")
+def rates_export(rates: str = RATES) -> None:
+    """The whole table as JSON, for other tools."""
+    from tariffcalc.output.render import write_json
+    from tariffcalc.output.views.rates import table_document
+
+    write_json(sys.stdout, table_document(rate_table(rates, [], [])))

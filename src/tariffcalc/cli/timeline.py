@@ -1,0 +1,91 @@
+"""`tariffcalc timeline`: the dated history of what applied to a shipment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from tariffcalc.cli.common import (
+    chosen_format,
+    emit,
+    rate_table,
+    schedule_for,
+    warn,
+)
+from tariffcalc.cli.main import app
+from tariffcalc.cli.options import (
+    CURRENCY,
+    EPILOG,
+    FORMAT,
+    FX,
+    HTS,
+    JSON,
+    METAL,
+    MFN,
+    ORIGIN,
+    RATES,
+    SECTOR,
+    SET,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+@app.command(epilog=EPILOG)
+def timeline(
+    value: str = typer.Option(
+        None, "--value", metavar="AMOUNT", help="Customs value: adds the duty of each period."
+    ),
+    sector: str = SECTOR,
+    hts: str = HTS,
+    mfn: str = MFN,
+    origin: str = ORIGIN,
+    metal_value: str = METAL,
+    currency: str = CURRENCY,
+    fx: str = FX,
+    set_: list[str] = SET,
+    rates: str = RATES,
+    output_format: str = FORMAT,
+    as_json: bool = JSON,
+) -> None:
+    """The dated history of what applied to a sector or HTS code from an origin.
+
+    Each period: its first and last day, the measures in force, the effective
+    rate and, with --value, the duty. It agrees with
+    `duty --scenario in-force --date D` for every day D.
+
+    Examples:
+
+      tariffcalc timeline --sector autos --value 30000
+
+      tariffcalc timeline --sector steel --origin GB --format csv
+    """
+    from tariffcalc.inputs.shipment import make_shipment
+    from tariffcalc.output.views.timeline import timeline_document, timeline_grid
+    from tariffcalc.studies.timeline import law_on_date
+    from tariffcalc.studies.timeline import timeline as history
+
+    chosen = chosen_format(output_format, as_json)
+    table = rate_table(rates, set_, [])
+    # Without a value, rates come from a large nominal one (rounding below a millionth).
+    shipment = make_shipment(
+        table,
+        value=value or "1000000",
+        sector=sector,
+        hts=hts,
+        mfn=mfn,
+        origin=origin,
+        metal_value=metal_value,
+        currency=currency,
+        fx=fx,
+        schedule=schedule_for(hts),
+    )
+    periods = history(table, shipment, law_on_date(table))
+    warn(w for p in periods for w in p.result.duty_warnings)
+    emit(
+        chosen,
+        lambda: [timeline_grid(table, shipment, periods, value is not None)],
+        lambda: timeline_document(table, shipment, periods, value is not None),
+    )

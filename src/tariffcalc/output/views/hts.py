@@ -1,0 +1,162 @@
+"""The views of `hts status`, `hts lookup` and `hts search`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tariffcalc.law.domain import RateTable
+from tariffcalc.law.engine import describe_rate
+from tariffcalc.law.hts import format_hts, sector_of
+from tariffcalc.money import percent
+from tariffcalc.output.render import Column, Grid, Row
+from tariffcalc.output.views.common import (
+    number,
+)
+
+if TYPE_CHECKING:
+    from tariffcalc.inputs.schedule import Schedule, ScheduleLine
+
+
+def status_document(table: RateTable, schedule: Schedule | None, path: Path) -> dict[str, Any]:
+    if schedule is None:
+        return {
+            "active": "curated",
+            "index": str(path),
+            "curated_lines": len(table.hts),
+            "curated_source": table.hts_source,
+        }
+    return {
+        "active": "imported",
+        "index": str(schedule.path),
+        "revision": schedule.revision,
+        "source": schedule.meta.get("source"),
+        "imported_at": schedule.meta.get("imported_at"),
+        "lines": schedule.count(),
+        "search": schedule.meta.get("search"),
+    }
+
+
+def status_grid(table: RateTable, schedule: Schedule | None, path: Path) -> Grid:
+    document = status_document(table, schedule, path)
+    rows = tuple(Row((key, str(value))) for key, value in document.items())
+    heading = (
+        f"--hts uses the imported schedule ({schedule.revision})"
+        if schedule
+        else f"no schedule imported: --hts uses the {len(table.hts)} curated lines of the rate"
+        " table (import one with `tariffcalc hts import FILE`)"
+    )
+    return Grid((Column("field", "Field"), Column("value", "Value")), rows, heading=heading)
+
+
+def lookup_document(
+    table: RateTable, schedule: Schedule, line: ScheduleLine, results: list[Any]
+) -> dict[str, Any]:
+    rate = line.rate
+    document: dict[str, Any] = {
+        "hts": format_hts(line.code),
+        "description": line.description,
+        "parents": list(line.parents),
+        "general": line.general or None,
+        "general_from": format_hts(line.rate_from) if line.rate_from else None,
+        "rate_shape": rate.shape if rate else None,
+        "rate_terms": [t.describe() for t in rate.terms] if rate else [],
+        "special": line.special or None,
+        "column_2": line.other or None,
+        "units": list(line.units),
+        "sector": sector_of(table, line.code),
+        "revision": schedule.revision,
+        "children": [format_hts(c.code) for c in schedule.under(line.code, 100) if c.code],
+    }
+    if results:
+        shipment, assessment = results
+        document["measures"] = {
+            "origin": shipment.origin,
+            "entry_date": shipment.entry_date.isoformat(),
+            "applied": [
+                {"measure": x.measure, "rate": number(x.rate), "authority": x.authority}
+                for x in assessment.lines[1:]
+            ],
+            "not_applied": [
+                {"measure": n.measure, "reason": n.reason, "detail": n.detail}
+                for n in assessment.not_applied
+                if n.reason != "not-in-force"
+            ],
+            "effective_rate": number(assessment.effective_rate),
+        }
+    return document
+
+
+def lookup_grids(
+    table: RateTable, schedule: Schedule, line: ScheduleLine, results: list[Any]
+) -> list[Grid]:
+    document = lookup_document(table, schedule, line, results)
+    fields = ["description", "general", "general_from", "special", "column_2", "units", "sector"]
+    rows = [Row(("within", " > ".join(line.parents)))] if line.parents else []
+    for key in fields:
+        value = document[key]
+        shown = ", ".join(value) if isinstance(value, list) else value
+        rows.append(Row((key.replace("_", " "), shown or "")))
+    if document["children"]:
+        rows.append(Row(("lines below", ", ".join(document["children"][:12]))))
+    grids = [
+        Grid(
+            (Column("field", "Field"), Column("value", "Value")),
+            tuple(rows),
+            heading=f"HTS {document['hts']} ({schedule.revision})",
+        )
+    ]
+    if results:
+        shipment, assessment = results
+        measures = tuple(
+            Row((x.measure, describe_rate(x), x.authority)) for x in assessment.lines
+        ) + tuple(
+            Row((n.measure, "not applied", n.detail))
+            for n in assessment.not_applied
+            if n.reason != "not-in-force"
+        )
+        grids.append(
+            Grid(
+                (
+                    Column("measure", "Measure"),
+                    Column("rate", "Rate"),
+                    Column("authority", "Authority"),
+                ),
+                measures,
+                title=f"In force for origin {shipment.origin} on {shipment.entry_date}"
+                f" (effective rate {percent(assessment.effective_rate)})",
+                notes=tuple(assessment.warnings),
+            )
+        )
+    return grids
+
+
+def search_document(schedule: Schedule, found: list[ScheduleLine]) -> dict[str, Any]:
+    return {
+        "revision": schedule.revision,
+        "lines": [
+            {
+                "hts": format_hts(line.code),
+                "description": line.description,
+                "within": " > ".join(line.parents),
+                "general": line.general or None,
+            }
+            for line in found
+        ],
+    }
+
+
+def search_grid(schedule: Schedule, found: list[ScheduleLine]) -> Grid:
+    rows = tuple(
+        Row(
+            (
+                format_hts(line.code),
+                " > ".join([*line.parents[-2:], line.description]),
+                line.general,
+            )
+        )
+        for line in found
+    )
+    columns = (Column("hts", "HTS"), Column("label", "Description"), Column("general", "General"))
+    heading = f"{len(found)} line(s) ({schedule.revision})"
+    return Grid(columns, rows, heading=heading)

@@ -1,0 +1,197 @@
+"""The views of `rates list`, `rates show` and `rates export`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from tariffcalc.inputs.whatif import describe_overrides
+from tariffcalc.law.domain import Measure, RateTable
+from tariffcalc.law.hts import format_hts
+from tariffcalc.money import percent
+from tariffcalc.output.render import Column, Grid, Row
+from tariffcalc.output.views.common import (
+    JSON_VERSION,
+    number,
+    overrides_note,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+def _dates(measure: Measure) -> str:
+    return ", ".join(p.describe() for p in measure.in_force) or "never (scenarios only)"
+
+
+def _scope(values: frozenset[str] | None) -> str:
+    return "all" if values is None else ", ".join(sorted(values))
+
+
+def measures_grid(table: RateTable) -> Grid:
+    columns = (
+        Column("id", "Measure"),
+        Column("label", "Label", in_table=False),
+        Column("rate", "Rate", "rate"),
+        Column("kind", "Kind"),
+        Column("base", "Base"),
+        Column("origins", "Origins"),
+        Column("sectors", "Sectors", in_table=False),
+        Column("in_force", "In force"),
+        Column("authority", "Authority"),
+        Column("confidence", "Conf."),
+    )
+    rows = tuple(
+        Row(
+            (
+                m.id,
+                m.label,
+                m.rate,
+                m.kind,
+                m.base,
+                _scope(m.origins),
+                _scope(m.sectors),
+                _dates(m),
+                m.authority,
+                m.confidence,
+            )
+        )
+        for m in table.measures.values()
+    )
+    return Grid(
+        columns, rows, heading=f"{table.title} ({table.source})", notes=overrides_note(table)
+    )
+
+
+def scenarios_grid(table: RateTable) -> Grid:
+    columns = (Column("id", "Scenario"), Column("label", "Label"), Column("measures", "Measures"))
+    rows = tuple(
+        Row(
+            (
+                s.id,
+                s.label,
+                "every measure in force on the entry date"
+                if s.by_date
+                else ", ".join(s.measures) or "none",
+            )
+        )
+        for s in table.scenarios.values()
+    )
+    return Grid(columns, rows)
+
+
+def item_document(table: RateTable, item: str) -> dict[str, Any]:
+    if item in table.measures:
+        m = table.measures[item]
+        return {
+            "type": "measure",
+            **{key: value for key, value in m._asdict().items() if key not in ("in_force", "rate")},
+            "rate": number(m.rate),
+            "origins": "all" if m.origins is None else sorted(m.origins),
+            "sectors": "all" if m.sectors is None else sorted(m.sectors),
+            "groups": sorted(m.groups),
+            "yields_to": sorted(m.yields_to),
+            "supersedes": list(m.supersedes),
+            "in_force": [
+                {"from": p.start.isoformat(), "to": p.end.isoformat() if p.end else None}
+                for p in m.in_force
+            ],
+            "scenarios": [s.id for s in table.scenarios.values() if item in s.measures],
+        }
+    if item in table.scenarios:
+        s = table.scenarios[item]
+        return {
+            "type": "scenario",
+            "id": s.id,
+            "label": s.label,
+            "measures": list(s.measures),
+            "by_date": s.by_date,
+        }
+    sector = table.sectors[item]
+    return {
+        "type": "sector",
+        "id": sector.id,
+        "label": sector.label,
+        "mfn": number(sector.mfn),
+        "hts": list(sector.hts),
+        "metal_content": sector.metal_content,
+        "note": sector.note,
+        "mfn_note": sector.mfn_note,
+        "measures": [
+            m.id for m in table.measures.values() if m.sectors is None or item in m.sectors
+        ],
+    }
+
+
+def item_grid(table: RateTable, item: str) -> Grid:
+    document = item_document(table, item)
+    rows = []
+    for key, value in document.items():
+        if isinstance(value, list):
+            shown = (
+                ", ".join(
+                    v if isinstance(v, str) else f"{v['from']} → {v['to'] or 'open'}" for v in value
+                )
+                or "none"
+            )
+        elif key in ("rate", "mfn") and isinstance(value, float):
+            shown = percent(Decimal(str(value)))
+        else:
+            shown = "" if value is None else str(value)
+        rows.append(Row((key, shown)))
+    columns = (Column("field", "Field"), Column("value", "Value"))
+    return Grid(columns, tuple(rows), heading=f"{document['type']} {item} ({table.source})")
+
+
+def table_document(table: RateTable) -> dict[str, Any]:
+    """The whole table as JSON: rates as fractions, dates as ISO strings."""
+    fees = table.fees
+    return {
+        "version": JSON_VERSION,
+        "title": table.title,
+        "source": table.source,
+        "legal_bases": table.legal_bases,
+        "overrides": describe_overrides(table),
+        "sectors": {
+            key: {k: v for k, v in item_document(table, key).items() if k not in ("type", "id")}
+            for key in table.sectors
+        },
+        "hts": {
+            format_hts(c): {"mfn": number(line.mfn), "description": line.description}
+            for c, line in table.hts.items()
+        },
+        "measures": [
+            {k: v for k, v in item_document(table, m).items() if k != "type"}
+            for m in table.measures
+        ],
+        "scenarios": [
+            {k: v for k, v in item_document(table, s).items() if k != "type"}
+            for s in table.scenarios
+        ],
+        "fees": {
+            "mpf": {
+                "rate": number(fees.mpf_rate),
+                "authority": fees.mpf_authority,
+                "informal_max_value": number(fees.informal_max_value),
+                "years": [
+                    {
+                        "fiscal_year": y.fiscal_year,
+                        "from": y.period.start.isoformat(),
+                        "to": y.period.end.isoformat() if y.period.end else None,
+                        "min": number(y.minimum),
+                        "max": number(y.maximum),
+                        "informal": number(y.informal),
+                        "confidence": y.confidence,
+                        "note": y.note,
+                    }
+                    for y in fees.mpf_years
+                ],
+            },
+            "hmf": {
+                "rate": number(fees.hmf_rate),
+                "authority": fees.hmf_authority,
+                "modes": sorted(fees.hmf_modes),
+                "confidence": fees.hmf_confidence,
+            },
+        },
+    }
