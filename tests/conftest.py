@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import pytest
 
@@ -34,10 +34,14 @@ class Result(NamedTuple):
     err: str
 
 
+class Cli(Protocol):
+    """The `cli` fixture: runs `tariffcalc ARGS...` in-process, with bytes on standard input."""
+
+    def __call__(self, *args: str, stdin: bytes = b"") -> Result: ...
+
+
 @pytest.fixture
-def cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., Result]:
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
     def run(*args: str, stdin: bytes = b"") -> Result:
         monkeypatch.setattr(sys, "argv", ["tariffcalc", *args])
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))

@@ -8,16 +8,20 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TextIO
 
 import pytest
 
+from conftest import Cli
 from tariffcalc.law.ratetable import builtin_path
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 CAR = ("duty", "--sector", "autos", "--value", "30000", "--date", "2025-10-01")
 
 
-def test_main_job_prints_one_row_per_scenario(cli: Any) -> None:
+def test_main_job_prints_one_row_per_scenario(cli: Cli) -> None:
     result = cli(*CAR)
     assert result.code == 0, result.err
     assert "sector autos" in result.out and "origin JP (Japan)" in result.out
@@ -39,7 +43,7 @@ def test_main_job_prints_one_row_per_scenario(cli: Any) -> None:
     )
 
 
-def test_json_contract(cli: Any) -> None:
+def test_json_contract(cli: Cli) -> None:
     result = cli(*CAR, "--json")
     assert result.code == 0 and result.err == ""
     document = json.loads(result.out)
@@ -77,7 +81,7 @@ def test_json_contract(cli: Any) -> None:
     assert second["authority"].startswith("EO 14345")
 
 
-def test_csv_and_markdown_carry_the_figures_of_the_json(cli: Any) -> None:
+def test_csv_and_markdown_carry_the_figures_of_the_json(cli: Cli) -> None:
     document = json.loads(cli(*CAR, "--json").out)
     rows = list(csv.DictReader(io.StringIO(cli(*CAR, "--format", "csv").out)))
     assert [r["scenario"] for r in rows] == [s["id"] for s in document["scenarios"]]
@@ -90,7 +94,7 @@ def test_csv_and_markdown_carry_the_figures_of_the_json(cli: Any) -> None:
     assert "| deal [3] | 15% | $4,500.00 | $141.42 | $34,641.42 | +$3,750.00 |" in markdown
 
 
-def test_explain_shows_the_working(cli: Any) -> None:
+def test_explain_shows_the_working(cli: Cli) -> None:
     result = cli(*CAR, "--explain", "--scenario", "in-force")
     assert result.code == 0
     assert "Proclamation 10908" not in result.out  # s232-autos was superseded, not charged
@@ -99,20 +103,20 @@ def test_explain_shows_the_working(cli: Any) -> None:
     assert "not applied: s122-surcharge: not in force on 2025-10-01" in result.out
 
 
-def test_explain_csv_lists_every_line(cli: Any) -> None:
+def test_explain_csv_lists_every_line(cli: Cli) -> None:
     rows = list(csv.DictReader(io.StringIO(cli(*CAR, "--format", "csv", "--explain").out)))
     assert [
         (r["scenario"], r["measure"], r["amount"]) for r in rows if r["scenario"] == "in-force"
     ] == [("in-force", "mfn", "750.00"), ("in-force", "s232-autos-japan", "3750.00")]
 
 
-def test_scenario_filter_and_per_unit_figures(cli: Any) -> None:
+def test_scenario_filter_and_per_unit_figures(cli: Cli) -> None:
     result = cli(*CAR, "--scenario", "deal", "--quantity", "4", "--json")
     [deal] = json.loads(result.out)["scenarios"]
     assert deal["per_unit"] == {"duty": 1125.0, "landed_cost": 8660.36}
 
 
-def test_hts_code_is_looked_up_in_the_curated_table(cli: Any) -> None:
+def test_hts_code_is_looked_up_in_the_curated_table(cli: Cli) -> None:
     args = ("duty", "--hts", "8703230100", "--value", "30000", "--date", "2025-10-01", "--json")
     document = json.loads(cli(*args).out)
     assert document["shipment"]["hts"] == "8703.23.01.00"
@@ -120,7 +124,7 @@ def test_hts_code_is_looked_up_in_the_curated_table(cli: Any) -> None:
     assert document["scenarios"][-1]["duty"] == 4500.0
 
 
-def test_yen_shipment(cli: Any) -> None:
+def test_yen_shipment(cli: Cli) -> None:
     result = cli(
         "duty",
         "--sector",
@@ -141,7 +145,7 @@ def test_yen_shipment(cli: Any) -> None:
     assert "$4,500.00" in result.out
 
 
-def test_warning_goes_to_stderr_not_stdout(cli: Any) -> None:
+def test_warning_goes_to_stderr_not_stdout(cli: Cli) -> None:
     result = cli(
         "duty", "--sector", "general", "--value", "1000000", "--date", "2026-11-21", "--json"
     )
@@ -181,7 +185,7 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize(("args", "message"), BAD_INPUT)
-def test_bad_input_is_one_line_and_exit_1(cli: Any, args: list[str], message: str) -> None:
+def test_bad_input_is_one_line_and_exit_1(cli: Cli, args: list[str], message: str) -> None:
     if "--sector" not in args:
         args = ["--sector", "autos", *args]
     result = cli("duty", *args)
@@ -194,14 +198,14 @@ def test_bad_input_is_one_line_and_exit_1(cli: Any, args: list[str], message: st
     ("option", "word"), [("--sector", "nope"), ("--origin", "Atlantis"), ("--scenario", "xyz")]
 )
 def test_no_suggestion_for_words_that_merely_share_letters(
-    cli: Any, option: str, word: str
+    cli: Cli, option: str, word: str
 ) -> None:
     args = ["--sector", "autos", "--value", "100", option, word]
     result = cli("duty", *args[2:] if option == "--sector" else args)
     assert result.code == 1 and f"{word!r}" in result.err and "did you mean" not in result.err
 
 
-def test_unknown_hts_suggests_close_codes(cli: Any) -> None:
+def test_unknown_hts_suggests_close_codes(cli: Cli) -> None:
     result = cli("duty", "--hts", "8703.99.99", "--value", "100")
     assert result.code == 1 and result.out == ""
     assert "close: 8703.22.01, 8703.23.01" in result.err and "--sector autos" in result.err
@@ -215,13 +219,13 @@ def test_unknown_hts_suggests_close_codes(cli: Any) -> None:
         ["duty", "--value", "1", "--bogus"],
     ],
 )
-def test_usage_errors_exit_2(cli: Any, args: list[str]) -> None:
+def test_usage_errors_exit_2(cli: Cli, args: list[str]) -> None:
     result = cli(*args)
     assert result.code == 2 and result.out == ""
 
 
 def test_rates_from_stdin_and_from_the_environment(
-    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     table = builtin_path().read_bytes()
     assert (
@@ -236,7 +240,7 @@ def test_rates_from_stdin_and_from_the_environment(
     assert result.err.startswith(f"tariffcalc: error: {bad}: not valid YAML")
 
 
-def test_many_table_problems_are_listed_each_on_a_line(cli: Any, tmp_path: Path) -> None:
+def test_many_table_problems_are_listed_each_on_a_line(cli: Cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         builtin_path()
@@ -250,7 +254,7 @@ def test_many_table_problems_are_listed_each_on_a_line(cli: Any, tmp_path: Path)
     assert "  measures[0](ieepa-baseline).rate:" in result.err
 
 
-def test_version(cli: Any) -> None:
+def test_version(cli: Cli) -> None:
     result = cli("--version")
     assert result.code == 0 and result.out.startswith("tariffcalc 0.")
 
@@ -258,7 +262,7 @@ def test_version(cli: Any) -> None:
 COMMANDS = ["duty", "compare", "sweep", "timeline", "impact", "batch", "refunds"]
 
 
-def test_every_command_has_help_with_examples(cli: Any) -> None:
+def test_every_command_has_help_with_examples(cli: Cli) -> None:
     listing = cli("--help").out
     for name in [*COMMANDS, "rates", "hts"]:
         assert f"  {name} " in listing, name
@@ -274,7 +278,7 @@ def test_every_command_has_help_with_examples(cli: Any) -> None:
     assert "--metal-value" in cli("duty", "--help").out
 
 
-def test_a_mistyped_command_is_a_usage_error_with_a_suggestion(cli: Any) -> None:
+def test_a_mistyped_command_is_a_usage_error_with_a_suggestion(cli: Cli) -> None:
     result = cli("dutty", "--value", "1")
     assert result.code == 2 and "duty" in result.err
 
@@ -311,7 +315,7 @@ def test_json_run_from_the_cache_imports_neither_pydantic_nor_yaml_nor_rich(tmp_
     assert err.strip().splitlines()[-1] == "[]"
 
 
-def test_a_narrow_screen_never_cuts_a_figure(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_narrow_screen_never_cuts_a_figure(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     wide = cli(*CAR, "--quantity", "3", "--freight", "1500", "--explain").out
     monkeypatch.setattr("tariffcalc.output.render.make_console", _narrow_console)
     narrow = cli(*CAR, "--quantity", "3", "--freight", "1500", "--explain").out
@@ -320,7 +324,7 @@ def test_a_narrow_screen_never_cuts_a_figure(cli: Any, monkeypatch: pytest.Monke
         assert figure in wide and figure in narrow
 
 
-def _narrow_console(out: Any) -> Any:
+def _narrow_console(out: TextIO) -> Console:
     from rich.console import Console
 
     return Console(file=out, width=50)

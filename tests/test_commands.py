@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from conftest import Cli
 from tariffcalc.inputs.shipment import make_shipment
 from tariffcalc.inputs.whatif import with_overrides, with_scenario
 from tariffcalc.law.domain import RateTable
@@ -32,7 +33,7 @@ CAR_AT_15 = ("duty", "--sector", "autos", "--value", "30000", "--date", "2025-06
              "--set", "s232-autos=15")  # fmt: skip
 
 
-def test_set_overrides_a_measure_and_marks_what_changed(cli: Any) -> None:
+def test_set_overrides_a_measure_and_marks_what_changed(cli: Cli) -> None:
     result = cli(*CAR_AT_15, "--json")
     scenarios = scenarios_of(result.out)
     assert scenarios["baseline"]["duty"] == 750.0 + 4500.0
@@ -46,7 +47,7 @@ def test_set_overrides_a_measure_and_marks_what_changed(cli: Any) -> None:
     assert "* changed by --set s232-autos=15%: baseline, reciprocal, in-force" in table
 
 
-def test_overrides_never_leak(cli: Any, table: RateTable) -> None:
+def test_overrides_never_leak(cli: Cli, table: RateTable) -> None:
     changed = with_overrides(table, ["s232-autos=15"])
     assert table.measures["s232-autos"].rate == D("0.25") and table.overridden == ()
     assert changed.measures["s232-autos"].rate == D("0.15")
@@ -71,12 +72,12 @@ def test_overrides_never_leak(cli: Any, table: RateTable) -> None:
         (["--add-scenario", "no measures"], "--add-scenario: expected NAME=MEASURE"),
     ],
 )
-def test_bad_what_ifs(cli: Any, args: list[str], message: str) -> None:
+def test_bad_what_ifs(cli: Cli, args: list[str], message: str) -> None:
     result = cli("duty", "--sector", "autos", "--value", "100", *args)
     assert result.code == 1 and result.out == "" and message in result.err
 
 
-def test_add_scenario_is_shown_beside_the_others(cli: Any, table: RateTable) -> None:
+def test_add_scenario_is_shown_beside_the_others(cli: Cli, table: RateTable) -> None:
     result = cli(
         "duty",
         "--sector",
@@ -96,7 +97,7 @@ def test_add_scenario_is_shown_beside_the_others(cli: Any, table: RateTable) -> 
     assert "s122-only" in with_scenario(table, "s122-only=s122-surcharge").scenarios
 
 
-def test_a_users_table_extends_the_shipped_one(cli: Any, tmp_path: Path) -> None:
+def test_a_users_table_extends_the_shipped_one(cli: Cli, tmp_path: Path) -> None:
     mine = tmp_path / "mine.yaml"
     mine.write_text(
         "extends: builtin\n"
@@ -119,7 +120,7 @@ def test_a_users_table_extends_the_shipped_one(cli: Any, tmp_path: Path) -> None
 # --- compare ----------------------------------------------------------------------------------
 
 
-def test_compare_sectors(cli: Any) -> None:
+def test_compare_sectors(cli: Cli) -> None:
     args = (
         "compare",
         "--sector",
@@ -173,7 +174,7 @@ def test_compare_sectors(cli: Any) -> None:
     ]
 
 
-def test_compare_origins_shows_effective_rates(cli: Any) -> None:
+def test_compare_origins_shows_effective_rates(cli: Cli) -> None:
     result = cli(
         "compare",
         "--origin",
@@ -197,7 +198,7 @@ def test_compare_origins_shows_effective_rates(cli: Any) -> None:
     assert rows["KR"]["in-force"] == 0.10 and rows["JP"]["in-force"] == 0.15
 
 
-def test_compare_the_law_through_time(cli: Any) -> None:
+def test_compare_the_law_through_time(cli: Cli) -> None:
     dates = ["2025-03-01", "2025-05-01", "2025-10-01", "2026-03-15", "2026-08-01"]
     args = [arg for day in dates for arg in ("--date", day)]
     result = cli(
@@ -215,7 +216,7 @@ def test_compare_the_law_through_time(cli: Any) -> None:
     assert duties == [750.0, 8250.0, 4500.0, 4500.0, 4500.0]
 
 
-def test_compare_needs_something_to_compare(cli: Any) -> None:
+def test_compare_needs_something_to_compare(cli: Cli) -> None:
     result = cli("compare", "--value", "100")
     assert result.code == 1 and "--sector: expected at least one --sector or --hts" in result.err
     bad = cli("compare", "--sector", "autos", "--value", "100", "--show", "dutty")
@@ -229,7 +230,7 @@ SWEEP_CAR_TARIFF = ("sweep", "--sector", "autos", "--value", "30000", "--measure
                     "--from", "0", "--to", "50", "--step", "5")  # fmt: skip
 
 
-def test_sweep_a_measure_rate(cli: Any) -> None:
+def test_sweep_a_measure_rate(cli: Cli) -> None:
     document = json.loads(cli(*SWEEP_CAR_TARIFF, "--json").out)
     assert document["scenario"] == "baseline"  # the first scenario where s232-autos applies
     points = document["points"]
@@ -240,7 +241,7 @@ def test_sweep_a_measure_rate(cli: Any) -> None:
     assert "$15,750.00" in table
 
 
-def test_sweep_of_the_value_bends_at_the_fee_limits(cli: Any) -> None:
+def test_sweep_of_the_value_bends_at_the_fee_limits(cli: Cli) -> None:
     result = cli(
         "sweep",
         "--sector",
@@ -278,7 +279,7 @@ def test_sweep_of_the_value_bends_at_the_fee_limits(cli: Any) -> None:
     assert [r["duty"] for r in rows] == ["750.00", "8250.00", "15750.00", "23250.00", "30750.00"]
 
 
-def test_sweep_warns_when_the_measure_does_not_apply(cli: Any) -> None:
+def test_sweep_warns_when_the_measure_does_not_apply(cli: Cli) -> None:
     result = cli(
         "sweep",
         "--sector",
@@ -316,7 +317,7 @@ def test_sweep_warns_when_the_measure_does_not_apply(cli: Any) -> None:
         (["--step", "1"], "--value-from: give --measure"),
     ],
 )
-def test_bad_sweeps(cli: Any, args: list[str], message: str) -> None:
+def test_bad_sweeps(cli: Cli, args: list[str], message: str) -> None:
     result = cli("sweep", "--sector", "autos", *args)
     assert result.code == 1 and result.out == "" and message in result.err
 
@@ -324,7 +325,7 @@ def test_bad_sweeps(cli: Any, args: list[str], message: str) -> None:
 # --- timeline -------------------------------------------------------------------------------------
 
 
-def test_timeline_of_a_japanese_car(cli: Any) -> None:
+def test_timeline_of_a_japanese_car(cli: Cli) -> None:
     document = json.loads(cli("timeline", "--sector", "autos", "--value", "30000", "--json").out)
     periods = [(p["from"], p["to"], p["measures"], p["duty"]) for p in document["periods"]]
     assert periods == [
@@ -386,7 +387,7 @@ def test_timeline_agrees_with_duty_on_every_boundary_date(
 # --- rates ---------------------------------------------------------------------------------------
 
 
-def test_rates_list(cli: Any) -> None:
+def test_rates_list(cli: Cli) -> None:
     result = cli("rates", "list")
     assert result.code == 0
     assert "ieepa-japan-15" in result.out and "2025-08-07 → 2026-02-23" in result.out
@@ -400,7 +401,7 @@ def test_rates_list(cli: Any) -> None:
     assert (s301["rate"], s301["kind"], s301["confidence"]) == ("0.125", "inclusive", "M")
 
 
-def test_rates_show(cli: Any) -> None:
+def test_rates_show(cli: Cli) -> None:
     document = json.loads(cli("rates", "show", "s232-autos-japan", "--json").out)
     assert document["supersedes"] == ["s232-autos", "s232-auto-parts"]
     assert document["in_force"] == [{"from": "2025-09-16", "to": None}]
@@ -413,7 +414,7 @@ def test_rates_show(cli: Any) -> None:
     assert missing.code == 1 and "did you mean 's232-autos'" in missing.err
 
 
-def test_rates_validate(cli: Any, tmp_path: Path) -> None:
+def test_rates_validate(cli: Cli, tmp_path: Path) -> None:
     from tariffcalc.law.ratetable import builtin_path
 
     ok = cli("rates", "validate", str(builtin_path()))
@@ -434,7 +435,7 @@ def test_rates_validate(cli: Any, tmp_path: Path) -> None:
     )
 
 
-def test_rates_export_is_the_whole_table(cli: Any, table: RateTable) -> None:
+def test_rates_export_is_the_whole_table(cli: Cli, table: RateTable) -> None:
     document = json.loads(cli("rates", "export").out)
     assert [m["id"] for m in document["measures"]] == list(table.measures)
     assert [s["id"] for s in document["scenarios"]] == list(table.scenarios)
@@ -445,7 +446,7 @@ def test_rates_export_is_the_whole_table(cli: Any, table: RateTable) -> None:
     }
 
 
-def test_timeline_reports_no_fee_warnings_for_the_fees_it_leaves_out(cli: Any) -> None:
+def test_timeline_reports_no_fee_warnings_for_the_fees_it_leaves_out(cli: Cli) -> None:
     # $1,000,000 today is at the unconfirmed FY2027 MPF maximum: duty warns, timeline need not.
     assert "MPF" in cli("duty", "--sector", "general", "--value", "1000000").err
     assert cli("timeline", "--sector", "general", "--value", "1000000").err == ""

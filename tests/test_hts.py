@@ -6,14 +6,14 @@ import gzip
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import SHARED
+from conftest import SHARED, Cli
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.schedule import (
     CSV_HEADER,
+    ImportReport,
     Schedule,
     ScheduleError,
     import_schedule,
@@ -257,7 +257,7 @@ def test_bad_exports_are_refused_and_leave_the_old_index(
 # --- duty with the schedule -------------------------------------------------------------------
 
 
-def test_duty_uses_the_imported_schedule_and_says_so(cli: Any, schedule: Schedule) -> None:
+def test_duty_uses_the_imported_schedule_and_says_so(cli: Cli, schedule: Schedule) -> None:
     document = json.loads(
         cli(
             "duty", "--hts", "8703.23.01.10", "--value", "30000", "--date", "2025-10-01", "--json"
@@ -268,7 +268,7 @@ def test_duty_uses_the_imported_schedule_and_says_so(cli: Any, schedule: Schedul
     assert document["scenarios"][-1]["duty"] == 4500.0
 
 
-def test_duty_uses_the_curated_lines_without_a_schedule(cli: Any, data_dir: Path) -> None:
+def test_duty_uses_the_curated_lines_without_a_schedule(cli: Cli, data_dir: Path) -> None:
     document = json.loads(cli("duty", "--hts", "8703.23.01", "--value", "30000", "--json").out)
     assert document["shipment"]["hts_source"].startswith("the rate table's curated lines")
 
@@ -328,7 +328,7 @@ def test_unknown_unit(table: RateTable) -> None:
         make_shipment(table, sector="general", value="1", quantity="1", unit="bushel")
 
 
-def test_hts_commands(cli: Any, schedule: Schedule) -> None:
+def test_hts_commands(cli: Cli, schedule: Schedule) -> None:
     heading = json.loads(cli("hts", "lookup", "8703", "--json").out)
     assert heading["children"] == ["8703.23.01", "8703.23.01.10"]
     no_row = json.loads(cli("hts", "lookup", "870323", "--json").out)  # listed, though not a row
@@ -349,7 +349,7 @@ def test_hts_commands(cli: Any, schedule: Schedule) -> None:
     assert missing.code == 1 and "not in the schedule" in missing.err
 
 
-def test_hts_commands_without_a_schedule(cli: Any, data_dir: Path) -> None:
+def test_hts_commands_without_a_schedule(cli: Cli, data_dir: Path) -> None:
     result = cli("hts", "lookup", "8703.23.01")
     assert result.code == 1 and "no schedule imported yet" in result.err
     assert json.loads(cli("hts", "status", "--json").out)["active"] == "curated"
@@ -360,7 +360,7 @@ def test_hts_commands_without_a_schedule(cli: Any, data_dir: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Schedule]:
+def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[ImportReport, Schedule]:
     if not REAL.is_file():
         pytest.skip(f"{REAL} is not here")
     destination = tmp_path_factory.mktemp("real") / "hts.sqlite3"
@@ -368,7 +368,7 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Schedule]:
     return report, Schedule(destination)
 
 
-def test_every_rate_text_of_the_real_schedule_parses(real: tuple[Any, Schedule]) -> None:
+def test_every_rate_text_of_the_real_schedule_parses(real: tuple[ImportReport, Schedule]) -> None:
     report, _ = real
     assert report.rows == 35509
     assert report.unparsed == [], (
@@ -387,7 +387,7 @@ def test_every_rate_text_of_the_real_schedule_parses(real: tuple[Any, Schedule])
         ("0901.21.00.20", "Free"),
     ],
 )
-def test_real_spot_checks(real: tuple[Any, Schedule], code: str, general: str) -> None:
+def test_real_spot_checks(real: tuple[ImportReport, Schedule], code: str, general: str) -> None:
     _, schedule = real
     line = schedule.rate_line(code.replace(".", ""))
     assert line is not None and line.general == general

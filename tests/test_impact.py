@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from conftest import Cli
 from tariffcalc.studies.impact import Pricing, load_flows, price_change
 
 D = Decimal
@@ -29,7 +30,7 @@ def scenarios(out: str) -> dict[str, Any]:
     return {s["id"]: s for s in json.loads(out)["scenarios"]}
 
 
-def test_units_times_unit_value_times_rate(cli: Any) -> None:
+def test_units_times_unit_value_times_rate(cli: Cli) -> None:
     result = scenarios(cli(*CARS, "--json").out)
     value = 1_370_000 * 30_000
     assert {k: v["duty"] for k, v in result.items()} == {
@@ -48,7 +49,7 @@ def test_units_times_unit_value_times_rate(cli: Any) -> None:
     assert result["baseline"]["effective_rate"] == 0.275
 
 
-def test_pass_through_and_markup_in_percent(cli: Any) -> None:
+def test_pass_through_and_markup_in_percent(cli: Cli) -> None:
     result = scenarios(cli(*CARS, "--pass-through", "50", "--margin", "10", "--json").out)
     baseline = result["baseline"]
     # Half of the $7,500 duty increase, marked up 10%: $4,125 a car.
@@ -60,7 +61,7 @@ def test_pass_through_and_markup_in_percent(cli: Any) -> None:
     assert baseline["buyer_price_total"] == 4125.0 * 1_370_000
 
 
-def test_markup_kept_in_dollars(cli: Any) -> None:
+def test_markup_kept_in_dollars(cli: Cli) -> None:
     result = scenarios(
         cli(
             *CARS, "--pass-through", "50", "--margin", "10", "--markup-mode", "dollars", "--json"
@@ -75,7 +76,7 @@ def test_price_change_rounds_each_figure_to_the_cent() -> None:
     assert change == (D("3.33"), D("3.67"), D("375.83"))
 
 
-def test_the_shipped_japan_flows(cli: Any) -> None:
+def test_the_shipped_japan_flows(cli: Cli) -> None:
     flows = load_flows("japan-2024")
     assert sum(f.value for f in flows.flows) == D("143.6e9")
     assert all(f.source and f.confidence for f in flows.flows)
@@ -97,7 +98,7 @@ def test_the_shipped_japan_flows(cli: Any) -> None:
     assert any("12.2%" in note for note in document["notes"])
 
 
-def test_amounts_in_yen(cli: Any) -> None:
+def test_amounts_in_yen(cli: Cli) -> None:
     result = scenarios(cli(*CARS, "--currency", "JPY", "--fx", "145", "--json").out)
     assert result["deal"]["in_currency"] == {
         "currency": "JPY",
@@ -110,7 +111,7 @@ def test_amounts_in_yen(cli: Any) -> None:
     assert "Duty (JPY)" in table and "543,750" in table
 
 
-def test_a_csv_of_flows(cli: Any, tmp_path: Path) -> None:
+def test_a_csv_of_flows(cli: Cli, tmp_path: Path) -> None:
     flows = tmp_path / "flows.csv"
     flows.write_text(
         "label,sector,origin,value,units,mfn\ncars,autos,JP,3000000,100,\nmachines,general,DE,1000000,,2\n"
@@ -125,7 +126,7 @@ def test_a_csv_of_flows(cli: Any, tmp_path: Path) -> None:
     assert result["mfn"]["duty"] == 75_000 + 20_000
 
 
-def test_set_marks_the_changed_scenarios(cli: Any) -> None:
+def test_set_marks_the_changed_scenarios(cli: Cli) -> None:
     result = scenarios(cli(*CARS, "--set", "s232-autos=10", "--json").out)
     assert result["baseline"]["duty"] == 1_370_000 * 30_000 * 0.125
     assert (
@@ -151,7 +152,7 @@ def test_set_marks_the_changed_scenarios(cli: Any) -> None:
         (["--sector", "autos", "--value", "5", "--currency", "JPY"], "--fx: show another currency"),
     ],
 )
-def test_bad_impact_input(cli: Any, args: list[str], message: str) -> None:
+def test_bad_impact_input(cli: Cli, args: list[str], message: str) -> None:
     result = cli("impact", *args)
     assert result.code == 1 and result.out == "" and message in result.err
 
@@ -168,7 +169,7 @@ def test_bad_impact_input(cli: Any, args: list[str], message: str) -> None:
     ],
 )
 def test_a_bad_flows_file_names_each_problem(
-    cli: Any, tmp_path: Path, text: str, message: str
+    cli: Cli, tmp_path: Path, text: str, message: str
 ) -> None:
     flows = tmp_path / "flows.yaml"
     flows.write_text(text)
