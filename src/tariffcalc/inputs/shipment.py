@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 Number = Decimal | int | str
 # Entry dates outside these are typos (0025-10-01), not shipments.
 EARLIEST_DATE, LATEST_DATE = date(1980, 1, 1), date(2100, 12, 31)
+# A bad value is quoted in the error up to this many characters.
+SHOWN_CHARACTERS = 40
 
 
 def make_shipment(
@@ -154,24 +156,48 @@ def with_amounts(
 
 
 def amount(field: str, raw: Number, *, positive: bool = False) -> Decimal:
-    number = raw if isinstance(raw, Decimal) else parse_decimal(str(raw))
-    if number is None or not number.is_finite():
-        raise InputError(field, f"expected a number such as 30000 or 30000.50, got {raw!r}")
+    number = _number(field, raw, "a number such as 30000 or 30000.50")
     if number < 0 or (positive and number == 0):
         raise InputError(
-            field, f"expected a {'positive' if positive else 'non-negative'} amount, got {raw}"
+            field,
+            f"expected a {'positive' if positive else 'non-negative'} amount, got {_shown(raw)}",
         )
     if number > MAX_AMOUNT:
-        raise InputError(field, f"expected at most {MAX_AMOUNT:,.0f}, got {raw}")
+        raise InputError(field, f"expected at most {MAX_AMOUNT:,.0f}, got {_shown(raw)}")
     return number
 
 
 def rate_percent(field: str, raw: Number) -> Decimal:
     """A rate typed as a percentage: '3.7' is 3.7%."""
-    number = raw if isinstance(raw, Decimal) else parse_decimal(str(raw).removesuffix("%"))
-    if number is None or number < 0 or number > 1000:
-        raise InputError(field, f"expected a percentage from 0 to 1000 (3.7 is 3.7%), got {raw!r}")
+    expected = "a percentage from 0 to 1000 (3.7 is 3.7%)"
+    number = _number(field, raw, expected, percent_sign=True)
+    if number < 0 or number > 1000:
+        raise InputError(field, f"expected {expected}, got {_shown(raw)}")
     return number / HUNDRED
+
+
+def _number(field: str, raw: Number, expected: str, *, percent_sign: bool = False) -> Decimal:
+    """Every number typed or read from a file, through the one parser: an error names the
+    field, what was expected and, for a decimal comma, why it was refused."""
+    why = ""
+    if isinstance(raw, Decimal):
+        if raw.is_finite():
+            return raw
+    else:
+        text = raw if isinstance(raw, str) else str(raw)
+        try:
+            return parse_decimal(text.strip().removesuffix("%") if percent_sign else text)
+        except ValueError as error:
+            why = f"; {error}" if str(error) else ""
+    raise InputError(field, f"expected {expected}, got {_shown(raw)}{why}")
+
+
+def _shown(raw: object) -> str:
+    """A bad value quoted in an error, cut short: a cell may hold megabytes."""
+    text = raw if isinstance(raw, str) else str(raw)
+    if len(text) <= SHOWN_CHARACTERS:
+        return repr(text)
+    return f"{text[:SHOWN_CHARACTERS]!r}... ({len(text):,} characters)"
 
 
 def parse_date(field: str, raw: date | str) -> date:
