@@ -1,4 +1,5 @@
-"""Hostile values (issue 13): decimal commas. Each runs through `main()` where a user would
+"""Hostile values (issue 13): decimal commas, exchange rates past the value cap, a value of
+less than a cent or a quantity too small. Each runs through `main()` where a user would
 meet it, in a temporary directory."""
 
 from __future__ import annotations
@@ -77,3 +78,62 @@ def test_a_batch_row_with_a_decimal_comma_is_rejected_with_its_line(
     assert result.code == 3  # the row is rejected, the rest written
     assert [row["id"] for row in csv.DictReader(io.StringIO(result.out))] == ["A"]
     assert "line 3 (B): value: expected a number" in result.err and DECIMAL_COMMA in result.err
+
+
+# --- 15: --fx cannot carry an amount past the cap ----------------------------------------
+
+
+@pytest.mark.parametrize("fx", ["1e-12", "1e-15", "0.0000001", "1e8"])
+def test_an_exchange_rate_outside_any_currency_is_refused(cli: Any, fx: str) -> None:
+    err = refused(cli, "--value", "1e12", "--currency", "JPY", "--fx", fx)
+    assert "--fx: expected units of the currency per 1 USD, from 0.000001 to 10,000,000" in err
+
+
+@pytest.mark.parametrize("field", ["--value", "--freight", "--insurance"])
+def test_amounts_converted_to_usd_are_held_to_the_cap(cli: Any, field: str) -> None:
+    amounts = {"--value": "1", "--freight": "0", "--insurance": "0", field: "1e12"}
+    args = [a for pair in amounts.items() for a in pair]
+    err = refused(cli, *args, "--currency", "XAU", "--fx", "0.0003")
+    assert f"{field}: expected at most 1,000,000,000,000 USD" in err
+
+
+def test_an_exchange_rate_of_a_strong_currency_is_accepted(cli: Any) -> None:
+    # Gold is about 0.0003 troy ounces per USD.
+    shipment = duty_json(cli, "--value", "9", "--currency", "XAU", "--fx", "0.0003")
+    assert shipment["customs_value"] == 30000.0
+
+
+# --- 6 (part): a value of less than a cent --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["--value", "0.001"], "'0.001'"),
+        (["--value", "0.5", "--currency", "JPY", "--fx", "150"], "'0.5' JPY"),
+    ],
+)
+def test_a_value_of_less_than_a_cent_is_refused(cli: Any, args: list[str], shown: str) -> None:
+    err = refused(cli, *args)
+    assert f"--value: expected a customs value of at least $0.01, got {shown}" in err
+
+
+def test_a_batch_row_worth_less_than_a_cent_is_rejected_with_its_line(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_csv(
+        tmp_path / "in.csv",
+        [["id", "sector", "value"], ["A", "autos", "0.001"], ["B", "autos", "30000"]],
+    )
+    result = cli("batch", "in.csv", "-s", "mfn")
+    assert result.code == 3
+    assert [row["id"] for row in csv.DictReader(io.StringIO(result.out))] == ["B"]
+    assert "line 2 (A): value: expected a customs value of at least $0.01" in result.err
+
+
+def test_a_quantity_too_small_for_per_unit_figures_is_refused(cli: Any) -> None:
+    # Per-unit figures divide by it: 1e-30 was an internal error.
+    err = refused(cli, "--value", "30000", "--quantity", "1e-30")
+    assert "--quantity: expected at least 0.000001, got '1e-30'" in err
+    assert duty_json(cli, "--value", "30000", "--quantity", "0.000001")["quantity"] == 0.000001
