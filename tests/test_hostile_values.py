@@ -1,18 +1,45 @@
 """Hostile values (issue 13): decimal commas, exchange rates past the value cap, a value of
-less than a cent or a quantity too small. Each runs through `main()` where a user would
-meet it, in a temporary directory."""
+less than a cent, a quantity too small, a gzip bomb, mangled HTS codes and units.
+Each runs through `main()` where a user would meet it, in a temporary directory."""
 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tariffcalc.inputs.schedule import (
+    MAX_EXPORT_BYTES,
+    ScheduleError,
+    import_schedule,
+    open_schedule,
+)
+
 DECIMAL_COMMA = "a decimal comma is not accepted"
+
+ROWS = [
+    {"htsno": "8703", "indent": "0", "description": "Motor cars:", "general": "", "units": []},
+    {
+        "htsno": "8703.23.01",
+        "indent": "1",
+        "description": "Of a cylinder capacity over 1,500 cc",
+        "general": "2.5%",
+        "units": ["No."],
+    },
+]
+
+
+@pytest.fixture
+def data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("TARIFFCALC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "data"
 
 
 def duty_json(cli: Any, *args: str) -> dict[str, Any]:
@@ -137,3 +164,88 @@ def test_a_quantity_too_small_for_per_unit_figures_is_refused(cli: Any) -> None:
     err = refused(cli, "--value", "30000", "--quantity", "1e-30")
     assert "--quantity: expected at least 0.000001, got '1e-30'" in err
     assert duty_json(cli, "--value", "30000", "--quantity", "0.000001")["quantity"] == 0.000001
+
+
+# --- 12 (part): a gzip is decompressed no further than the bound ---------------------------
+
+
+def gzip_bomb(size: int) -> bytes:
+    """`size` bytes of JSON whitespace, gzipped in pieces (a few tens of KB)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    piece = b" " * 2**20
+    data = compressor.compress(b"[")
+    for _ in range(size // len(piece) + 1):
+        data += compressor.compress(piece)
+    return data + compressor.compress(b"]") + compressor.flush()
+
+
+def test_a_gzip_that_expands_past_the_bound_is_refused(cli: Any, data_dir: Path) -> None:
+    bomb = data_dir.parent / "bomb.json.gz"
+    bomb.write_bytes(gzip_bomb(MAX_EXPORT_BYTES))
+    assert bomb.stat().st_size < 2**20
+    result = cli("hts", "import", str(bomb))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "expected a USITC export of at most 64 MB (uncompressed)" in result.err
+    assert not (data_dir / "hts.sqlite3").exists()
+
+
+def test_an_export_nested_too_deep_is_refused(cli: Any, data_dir: Path) -> None:
+    deep = data_dir.parent / "deep.json"
+    deep.write_bytes(b"[" * 100_000)
+    result = cli("hts", "import", str(deep))
+    assert result.code == 1 and "not the USITC export (JSON nested too deep)" in result.err
+
+
+# --- 17 (part): units given as one string; codes a spreadsheet stored as numbers ------------
+
+
+def test_units_given_as_one_string_are_one_unit(data_dir: Path) -> None:
+    rows = [{**ROWS[0]}, {**ROWS[1], "units": "kg"}]
+    import_schedule(json.dumps(rows).encode(), "hts.json")
+    schedule = open_schedule()
+    assert schedule is not None
+    line = schedule.line("87032301")
+    assert line is not None and line.units == ("kg",)
+
+
+@pytest.mark.parametrize("units", [5, {"kg": 1}, ["kg", 3]])
+def test_units_of_another_shape_are_refused(data_dir: Path, units: Any) -> None:
+    rows = [{**ROWS[0]}, {**ROWS[1], "units": units}]
+    with pytest.raises(ScheduleError, match=r"row 2: units: expected a list of units"):
+        import_schedule(json.dumps(rows).encode(), "hts.json")
+
+
+SPREADSHEET_CODES = [
+    ("87032301.0", "was stored as a number (did you mean 8703.23.01?)"),
+    ("901210020.0", "a leading zero was probably lost (did you mean 0901.21.00.20?)"),
+]
+
+
+@pytest.mark.parametrize(("code", "hint"), SPREADSHEET_CODES)
+def test_a_code_stored_as_a_number_is_named_as_such_in_batch(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str, hint: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_csv(tmp_path / "in.csv", [["id", "hts", "value"], ["A", code, "30000"]])
+    result = cli("batch", "in.csv", "-s", "mfn")
+    assert f"line 2 (A): hts: '{code}' " in result.err and hint in result.err
+    assert "0870" not in result.err
+
+
+@pytest.mark.parametrize(("code", "hint"), SPREADSHEET_CODES)
+def test_a_code_stored_as_a_number_is_named_as_such_in_duty(cli: Any, code: str, hint: str) -> None:
+    result = cli("duty", "--hts", code, "--value", "30000")
+    assert result.code == 1 and f"--hts: '{code}' " in result.err and hint in result.err
+
+
+def test_an_export_with_a_code_stored_as_a_number_suggests_the_code(data_dir: Path) -> None:
+    rows = [{**ROWS[0]}, {**ROWS[1], "htsno": 87032301.0}]
+    with pytest.raises(ScheduleError, match=r"row 2: htsno: .*did you mean 8703\.23\.01\?"):
+        import_schedule(json.dumps(rows).encode(), "hts.json")
+
+
+def test_the_real_export_is_well_within_the_bound() -> None:
+    from conftest import SHARED
+
+    real = SHARED / "data" / "hts_2026_rev_10.json.gz"
+    assert len(gzip.decompress(real.read_bytes())) * 4 < MAX_EXPORT_BYTES
