@@ -1,6 +1,7 @@
 """Hostile values (issue 13): decimal commas, exchange rates past the value cap, a value of
-less than a cent, a quantity too small, a gzip bomb, mangled HTS codes and units.
-Each runs through `main()` where a user would meet it, in a temporary directory."""
+less than a cent, a quantity too small, a gzip bomb, mangled HTS codes and units, and
+searches of many words. Each runs through `main()` where a user would meet it, in a
+temporary directory."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ import pytest
 
 from tariffcalc.inputs.schedule import (
     MAX_EXPORT_BYTES,
+    MAX_SEARCH_WORDS,
     ScheduleError,
     import_schedule,
     open_schedule,
+    search_terms,
 )
 
 DECIMAL_COMMA = "a decimal comma is not accepted"
@@ -242,6 +245,30 @@ def test_an_export_with_a_code_stored_as_a_number_suggests_the_code(data_dir: Pa
     rows = [{**ROWS[0]}, {**ROWS[1], "htsno": 87032301.0}]
     with pytest.raises(ScheduleError, match=r"row 2: htsno: .*did you mean 8703\.23\.01\?"):
         import_schedule(json.dumps(rows).encode(), "hts.json")
+
+
+# --- 18: a search is bounded ---------------------------------------------------------------
+
+
+def test_search_words_are_deduplicated(cli: Any, data_dir: Path) -> None:
+    import_schedule(json.dumps(ROWS).encode(), "hts.json")
+    assert search_terms("Cars cars CARS motor") == ["cars", "motor"]
+    once = cli("hts", "search", "cars", "--json")
+    many = cli("hts", "search", *["cars"] * 400, "--json")
+    assert many.code == 0 and many.out == once.out and "8703.23.01" in once.out
+
+
+def test_too_many_different_search_words_are_refused(cli: Any, data_dir: Path) -> None:
+    import_schedule(json.dumps(ROWS).encode(), "hts.json")
+    words = [f"w{i}" for i in range(MAX_SEARCH_WORDS + 1)]
+    result = cli("hts", "search", *words)
+    assert result.code == 1
+    assert f"search: expected at most {MAX_SEARCH_WORDS} different words, got 33" in result.err
+
+
+def test_a_search_word_too_long_to_be_in_the_schedule_is_refused(data_dir: Path) -> None:
+    with pytest.raises(ScheduleError, match="words of at most 64 characters, got one of 65"):
+        search_terms("motor " + "x" * 65)
 
 
 def test_the_real_export_is_well_within_the_bound() -> None:

@@ -32,6 +32,9 @@ INDEX_VERSION = "2"
 # The 2026 revision 10 JSON export is 13.5 MB (0.7 MB gzipped): this bound leaves room for
 # nearly five times that, and stops a small gzip that expands to gigabytes.
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
+# `hts search` words: enough for any description, few enough that a query stays fast.
+MAX_SEARCH_WORDS = 32
+MAX_WORD_CHARACTERS = 64
 CSV_HEADER = [
     "HTS Number",
     "Indent",
@@ -417,10 +420,12 @@ class Schedule:
         return []
 
     def search(self, words: str, limit: int = 20) -> list[ScheduleLine]:
-        terms = re.findall(r"\w+", words.lower())
+        terms = search_terms(words)
         if not terms:
             return []
         if self.meta.get("search") == "fts5":
+            # Each term a quoted prefix: a term is letters and digits only, never a quote
+            # or an FTS5 operator.
             query = " ".join(f'"{t}"*' for t in terms)
             found = self.db.execute(
                 "SELECT line.* FROM line_text JOIN line ON line.id = line_text.rowid"
@@ -464,6 +469,23 @@ class Schedule:
             chain.append(found[0])
             parent = found[1]
         return reversed(chain)
+
+
+def search_terms(words: str) -> list[str]:
+    """The distinct words of a search, in order, bounded in number and length: each word
+    costs a pass over the lines its prefix matches."""
+    terms = list(dict.fromkeys(re.findall(r"\w+", words.lower())))
+    if len(terms) > MAX_SEARCH_WORDS:
+        raise ScheduleError(
+            f"search: expected at most {MAX_SEARCH_WORDS} different words, got {len(terms)}"
+        )
+    long = next((t for t in terms if len(t) > MAX_WORD_CHARACTERS), None)
+    if long is not None:
+        raise ScheduleError(
+            f"search: expected words of at most {MAX_WORD_CHARACTERS} characters,"
+            f" got one of {len(long)}"
+        )
+    return terms
 
 
 def open_schedule() -> Schedule | None:
