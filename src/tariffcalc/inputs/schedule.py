@@ -17,17 +17,24 @@ import os
 import re
 import sqlite3
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from tariffcalc.errors import TariffcalcError
-from tariffcalc.law.hts import hts_digits
+from tariffcalc.law.hts import hts_digits, spreadsheet_hint
 from tariffcalc.law.ratetext import Rate, RateTextError, parse_rate
 
 DATA_ENV = "TARIFFCALC_DATA_DIR"
 INDEX_NAME = "hts.sqlite3"
 INDEX_VERSION = "2"
+# The 2026 revision 10 JSON export is 13.5 MB (0.7 MB gzipped): this bound leaves room for
+# nearly five times that, and stops a small gzip that expands to gigabytes.
+MAX_EXPORT_BYTES = 64 * 1024 * 1024
+# `hts search` words: enough for any description, few enough that a query stays fast.
+MAX_SEARCH_WORDS = 32
+MAX_WORD_CHARACTERS = 64
 CSV_HEADER = [
     "HTS Number",
     "Indent",
@@ -101,10 +108,9 @@ def index_path() -> Path:
 def read_rows(data: bytes, name: str) -> list[RawRow]:
     """Rows of a USITC export: JSON (a list of objects) or CSV, gzipped or not."""
     if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as error:
-            raise ScheduleError(f"{name}: not a valid gzip file ({error})") from None
+        data = _gunzip(data, name)
+    if len(data) > MAX_EXPORT_BYTES:
+        raise ScheduleError(_too_large(name))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -114,11 +120,29 @@ def read_rows(data: bytes, name: str) -> list[RawRow]:
     return _csv_rows(text, name)
 
 
+def _gunzip(data: bytes, name: str) -> bytes:
+    """The decompressed bytes, read no further than one byte past the bound."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as file:
+            return file.read(MAX_EXPORT_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as error:
+        raise ScheduleError(f"{name}: not a valid gzip file ({error})") from None
+
+
+def _too_large(name: str) -> str:
+    return (
+        f"{name}: expected a USITC export of at most {MAX_EXPORT_BYTES // 2**20} MB"
+        " (uncompressed); this one is larger"
+    )
+
+
 def _json_rows(text: str, name: str) -> list[RawRow]:
     try:
         items = json.loads(text)
     except json.JSONDecodeError as error:
         raise ScheduleError(f"{name}: not valid JSON ({error})") from None
+    except RecursionError:
+        raise ScheduleError(f"{name}: not the USITC export (JSON nested too deep)") from None
     rows = []
     for number, item in enumerate(items, 1):
         if not isinstance(item, dict) or "description" not in item or "indent" not in item:
@@ -190,7 +214,8 @@ def _row(
 ) -> RawRow:
     digits = hts_digits(str(code or ""))
     if digits and (not digits.isdigit() or len(digits) not in (2, 4, 6, 8, 10)):
-        raise ScheduleError(f"{name}: row {number}: htsno: expected 4 to 10 digits, got {code!r}")
+        hint = spreadsheet_hint(str(code)) or f"expected 4 to 10 digits, got {code!r}"
+        raise ScheduleError(f"{name}: row {number}: htsno: {hint}")
     try:
         level = int(str(indent).strip() or 0)
     except ValueError:
@@ -204,8 +229,23 @@ def _row(
         general=" ".join(str(general or "").split()),
         special=" ".join(str(special or "").split()),
         other=" ".join(str(other or "").split()),
-        units=tuple(u.strip() for u in (units or []) if str(u).strip()),
+        units=_units(units, number, name),
     )
+
+
+def _units(units: Any, number: int, name: str) -> tuple[str, ...]:
+    """The units of quantity: a list, or one unit as a string ("kg" is ["kg"], not
+    ["k", "g"])."""
+    if isinstance(units, str):
+        units = [units]
+    if units is None:
+        units = []
+    if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+        raise ScheduleError(
+            f'{name}: row {number}: units: expected a list of units such as ["No.", "kg"],'
+            f" got {str(units)[:40]!r}"
+        )
+    return tuple(u.strip() for u in units if u.strip())
 
 
 # --- the index --------------------------------------------------------------------------
@@ -380,10 +420,12 @@ class Schedule:
         return []
 
     def search(self, words: str, limit: int = 20) -> list[ScheduleLine]:
-        terms = re.findall(r"\w+", words.lower())
+        terms = search_terms(words)
         if not terms:
             return []
         if self.meta.get("search") == "fts5":
+            # Each term a quoted prefix: a term is letters and digits only, never a quote
+            # or an FTS5 operator.
             query = " ".join(f'"{t}"*' for t in terms)
             found = self.db.execute(
                 "SELECT line.* FROM line_text JOIN line ON line.id = line_text.rowid"
@@ -427,6 +469,23 @@ class Schedule:
             chain.append(found[0])
             parent = found[1]
         return reversed(chain)
+
+
+def search_terms(words: str) -> list[str]:
+    """The distinct words of a search, in order, bounded in number and length: each word
+    costs a pass over the lines its prefix matches."""
+    terms = list(dict.fromkeys(re.findall(r"\w+", words.lower())))
+    if len(terms) > MAX_SEARCH_WORDS:
+        raise ScheduleError(
+            f"search: expected at most {MAX_SEARCH_WORDS} different words, got {len(terms)}"
+        )
+    long = next((t for t in terms if len(t) > MAX_WORD_CHARACTERS), None)
+    if long is not None:
+        raise ScheduleError(
+            f"search: expected words of at most {MAX_WORD_CHARACTERS} characters,"
+            f" got one of {len(long)}"
+        )
+    return terms
 
 
 def open_schedule() -> Schedule | None:

@@ -23,6 +23,14 @@ if TYPE_CHECKING:
 Number = Decimal | int | str
 # Entry dates outside these are typos (0025-10-01), not shipments.
 EARLIEST_DATE, LATEST_DATE = date(1980, 1, 1), date(2100, 12, 31)
+# Units of a currency per 1 USD: from gold (about 0.0003 XAU) to the weakest currencies
+# (about 1,000,000 IRR at the market rate), with room on both sides.
+LOWEST_FX, HIGHEST_FX = Decimal("0.000001"), Decimal("10000000")
+# Per-unit figures divide by the quantity: a smaller one makes amounts past what the
+# arithmetic holds to the cent.
+LEAST_QUANTITY = Decimal("0.000001")
+# A bad value is quoted in the error up to this many characters.
+SHOWN_CHARACTERS = 40
 
 
 def make_shipment(
@@ -134,10 +142,17 @@ def with_amounts(
     """The template with its amounts, checked and converted to USD."""
     rate = template.fx
     in_currency = amount("value", value, positive=True)
-    customs_value = _to_usd(in_currency, rate)
+    customs_value = _to_usd("value", in_currency, rate)
+    if customs_value == 0:  # nothing to assess, and no effective rate
+        raise InputError(
+            "value",
+            f"expected a customs value of at least $0.01, got {_shown(value)}"
+            f"{'' if rate is None else f' {template.currency}'}, which is $0.00 at the cent",
+        )
     metal = None
     if metal_value is not None:
-        metal = _metal(table, template.sector, _to_usd(amount("metal_value", metal_value), rate))
+        in_usd = _to_usd("metal_value", amount("metal_value", metal_value), rate)
+        metal = _metal(table, template.sector, in_usd)
         if metal > customs_value:
             raise InputError(
                 "metal_value",
@@ -146,32 +161,75 @@ def with_amounts(
     return template._replace(
         customs_value=customs_value,
         metal_value=metal,
-        freight=_to_usd(amount("freight", freight), rate),
-        insurance=_to_usd(amount("insurance", insurance), rate),
-        quantity=None if quantity is None else amount("quantity", quantity, positive=True),
+        freight=_to_usd("freight", amount("freight", freight), rate),
+        insurance=_to_usd("insurance", amount("insurance", insurance), rate),
+        quantity=None if quantity is None else _quantity(quantity),
         value_in_currency=in_currency if template.currency != "USD" else None,
     )
 
 
 def amount(field: str, raw: Number, *, positive: bool = False) -> Decimal:
-    number = raw if isinstance(raw, Decimal) else parse_decimal(str(raw))
-    if number is None or not number.is_finite():
-        raise InputError(field, f"expected a number such as 30000 or 30000.50, got {raw!r}")
+    number = _number(field, raw, "a number such as 30000 or 30000.50")
     if number < 0 or (positive and number == 0):
         raise InputError(
-            field, f"expected a {'positive' if positive else 'non-negative'} amount, got {raw}"
+            field,
+            f"expected a {'positive' if positive else 'non-negative'} amount, got {_shown(raw)}",
         )
     if number > MAX_AMOUNT:
-        raise InputError(field, f"expected at most {MAX_AMOUNT:,.0f}, got {raw}")
+        raise InputError(field, f"expected at most {MAX_AMOUNT:,.0f}, got {_shown(raw)}")
     return number
 
 
 def rate_percent(field: str, raw: Number) -> Decimal:
     """A rate typed as a percentage: '3.7' is 3.7%."""
-    number = raw if isinstance(raw, Decimal) else parse_decimal(str(raw).removesuffix("%"))
-    if number is None or number < 0 or number > 1000:
-        raise InputError(field, f"expected a percentage from 0 to 1000 (3.7 is 3.7%), got {raw!r}")
+    expected = "a percentage from 0 to 1000 (3.7 is 3.7%)"
+    number = _number(field, raw, expected, percent_sign=True)
+    if number < 0 or number > 1000:
+        raise InputError(field, f"expected {expected}, got {_shown(raw)}")
     return number / HUNDRED
+
+
+def fx_rate(raw: Number) -> Decimal:
+    """An exchange rate in units of a currency per 1 USD, within what any currency has."""
+    rate = amount("fx", raw, positive=True)
+    if not LOWEST_FX <= rate <= HIGHEST_FX:
+        raise InputError(
+            "fx",
+            f"expected units of the currency per 1 USD, from {LOWEST_FX} to {HIGHEST_FX:,},"
+            f" got {_shown(raw)}",
+        )
+    return rate
+
+
+def _quantity(raw: Number) -> Decimal:
+    quantity = amount("quantity", raw, positive=True)
+    if quantity < LEAST_QUANTITY:
+        raise InputError("quantity", f"expected at least {LEAST_QUANTITY}, got {_shown(raw)}")
+    return quantity
+
+
+def _number(field: str, raw: Number, expected: str, *, percent_sign: bool = False) -> Decimal:
+    """Every number typed or read from a file, through the one parser: an error names the
+    field, what was expected and, for a decimal comma, why it was refused."""
+    why = ""
+    if isinstance(raw, Decimal):
+        if raw.is_finite():
+            return raw
+    else:
+        text = raw if isinstance(raw, str) else str(raw)
+        try:
+            return parse_decimal(text.strip().removesuffix("%") if percent_sign else text)
+        except ValueError as error:
+            why = f"; {error}" if str(error) else ""
+    raise InputError(field, f"expected {expected}, got {_shown(raw)}{why}")
+
+
+def _shown(raw: object) -> str:
+    """A bad value quoted in an error, cut short: a cell may hold megabytes."""
+    text = raw if isinstance(raw, str) else str(raw)
+    if len(text) <= SHOWN_CHARACTERS:
+        return repr(text)
+    return f"{text[:SHOWN_CHARACTERS]!r}... ({len(text):,} characters)"
 
 
 def parse_date(field: str, raw: date | str) -> date:
@@ -206,16 +264,25 @@ def _currency(code: str, fx: Number | None) -> tuple[str, Decimal | None]:
     if code not in CURRENCIES:
         raise InputError("currency", f"expected an ISO 4217 code such as USD or JPY, got {code!r}")
     if code == "USD":
-        if fx is not None and amount("fx", fx, positive=True) != 1:
+        if fx is not None and fx_rate(fx) != 1:
             raise InputError("fx", "the currency is USD: give --fx only with --currency")
         return code, None
     if fx is None:
         raise InputError("fx", f"expected the rate for {code}, in {code} per 1 USD (e.g. --fx 150)")
-    return code, amount("fx", fx, positive=True)
+    return code, fx_rate(fx)
 
 
-def _to_usd(value: Decimal, fx: Decimal | None) -> Decimal:
-    return cents(value if fx is None else value / fx)
+def _to_usd(field: str, value: Decimal, fx: Decimal | None) -> Decimal:
+    """An amount in USD, within the cap that amounts in USD are held to: a small --fx
+    makes a large amount of a small one."""
+    in_usd = value if fx is None else value / fx
+    if in_usd > MAX_AMOUNT:
+        raise InputError(
+            field,
+            f"expected at most {MAX_AMOUNT:,.0f} USD, got {value:,f} at {fx} per USD,"
+            f" which is {in_usd:,.0f} USD",
+        )
+    return cents(in_usd)
 
 
 def _unit(raw: str) -> str:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
 
 from tariffcalc.errors import InputError
 from tariffcalc.law.domain import RateTable
-
-if TYPE_CHECKING:
-    pass
 
 
 def hts_digits(raw: str) -> str:
@@ -17,6 +14,7 @@ def hts_digits(raw: str) -> str:
 
 
 def normalize_hts(raw: str) -> str:
+    check_leading_zero(raw)
     digits = hts_digits(raw)
     if not digits.isdigit() or len(digits) not in (4, 6, 8, 10):
         raise InputError(
@@ -41,15 +39,24 @@ def sector_of(table: RateTable, digits: str) -> str:
 
 
 def check_leading_zero(hts: str) -> None:
-    """An HTS code of 3, 5, 7 or 9 digits lost its leading zero in a spreadsheet."""
-    digits = hts_digits(hts)
-    if digits.isdigit() and len(digits) in (3, 5, 7, 9):
-        restored = "0" + digits
-        dotted = ".".join(
-            [restored[:4], *(restored[i : i + 2] for i in range(4, len(restored), 2))]
-        )
-        raise InputError(
-            "hts",
-            f"{hts!r} has {len(digits)} digits: a leading zero was probably lost (did you mean"
-            f" {dotted}?); store HTS codes as text",
-        )
+    """Refuse a code a spreadsheet mangled, saying what it was (see `spreadsheet_hint`)."""
+    hint = spreadsheet_hint(hts)
+    if hint is not None:
+        raise InputError("hts", hint)
+
+
+def spreadsheet_hint(raw: str) -> str | None:
+    """What a spreadsheet did to an HTS code stored as a number, and the code it was: it
+    drops a leading zero (901210020) and may add '.0' (87032301.0, not 8703.23.01.0)."""
+    text = raw.strip()
+    as_float = re.fullmatch(r"(\d{1,10})\.0", text)
+    digits = as_float.group(1) if as_float else hts_digits(text)
+    lost_zero = digits.isdigit() and len(digits) in (3, 5, 7, 9)
+    if not (as_float or lost_zero):
+        return None
+    what = "was stored as a number" if as_float else f"has {len(digits)} digits"
+    if lost_zero:
+        what += ": a leading zero was probably lost"
+    code = "0" + digits if lost_zero else digits
+    meant = f" (did you mean {format_hts(code)}?)" if len(code) in (4, 6, 8, 10) else ""
+    return f"{raw!r} {what}{meant}; store HTS codes as text"
