@@ -189,16 +189,10 @@ def warn(warnings: Any) -> None:
 
 
 def scenario_ids(known: Mapping[str, object], wanted: list[str] | None) -> list[str]:
-    from tariffcalc.errors import InputError, suggest
+    """For the commands that check their scenario ids themselves: the studies' check."""
+    from tariffcalc.studies.duty import scenario_ids as checked
 
-    for name in wanted or []:
-        if name not in known:
-            raise InputError(
-                "scenario",
-                f"unknown scenario {name!r}: expected one of {', '.join(known)}"
-                + suggest(name, list(known)),
-            )
-    return list(dict.fromkeys(wanted)) if wanted else list(known)
+    return checked(known, wanted)
 
 
 def rate_table(
