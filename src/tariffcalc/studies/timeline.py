@@ -1,16 +1,14 @@
-"""Questions over many assessments: the law through time, and sweeps. Pure, like the engine."""
+"""`timeline`: the law through time for one shipment, period by period. Pure, like the engine."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import NamedTuple
 
 from tariffcalc.errors import InputError
 from tariffcalc.law.domain import Assessment, DutyLine, RateTable, Shipment
 from tariffcalc.law.engine import assess, in_scope_of
 
-MAX_STEPS = 1000
 ONE_DAY = timedelta(days=1)
 
 
@@ -65,25 +63,3 @@ def timeline(table: RateTable, shipment: Shipment, scenario: str) -> list[Timeli
 def _same_duty(a: tuple[DutyLine, ...], b: tuple[DutyLine, ...]) -> bool:
     key = [(line.measure, line.rate, line.base_kind, line.amount) for line in a]
     return key == [(line.measure, line.rate, line.base_kind, line.amount) for line in b]
-
-
-def steps(field: str, start: Decimal, stop: Decimal, step: Decimal) -> list[Decimal]:
-    """start, start + step, ... up to and including stop."""
-    if step <= 0:
-        raise InputError(field, f"expected a positive step, got {step}")
-    if stop < start:
-        raise InputError(field, f"expected the end ({stop}) at or above the start ({start})")
-    count = int((stop - start) / step) + 1
-    if count > MAX_STEPS:
-        raise InputError(
-            field, f"expected at most {MAX_STEPS} steps, got {count}; use a larger step"
-        )
-    return [start + i * step for i in range(count)]
-
-
-def scenario_applying(table: RateTable, shipment: Shipment, measure: str) -> str | None:
-    """The first scenario in which `measure` is a duty line of this shipment."""
-    for scenario in table.scenarios:
-        if any(line.measure == measure for line in assess(table, shipment, scenario).lines):
-            return scenario
-    return None
