@@ -6,10 +6,14 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from tariffcalc.errors import InputError
+from tariffcalc.inputs.shipment import Number, with_amounts
 from tariffcalc.law.domain import Assessment, DutyLine, RateTable, Shipment
 from tariffcalc.law.engine import assess, in_scope_of
+from tariffcalc.studies.duty import unique
 
 ONE_DAY = timedelta(days=1)
+# Without a value, rates come from a large nominal one (rounding below a millionth).
+NOMINAL_VALUE = "1000000"
 
 
 class TimelinePeriod(NamedTuple):
@@ -63,3 +67,30 @@ def timeline(table: RateTable, shipment: Shipment, scenario: str) -> list[Timeli
 def _same_duty(a: tuple[DutyLine, ...], b: tuple[DutyLine, ...]) -> bool:
     key = [(line.measure, line.rate, line.base_kind, line.amount) for line in a]
     return key == [(line.measure, line.rate, line.base_kind, line.amount) for line in b]
+
+
+class History(NamedTuple):
+    shipment: Shipment
+    periods: list[TimelinePeriod]
+    with_duty: bool  # a value was given: each period's duty means something
+    warnings: tuple[str, ...]
+
+
+def history(
+    table: RateTable,
+    template: Shipment,
+    *,
+    value: Number | None = None,
+    metal_value: Number | None = None,
+) -> History:
+    """The periods of the law on each entry date (the table's by-date scenario) for a
+    `shipment_template`, at `value` (in its currency) or at a nominal value."""
+    shipment = with_amounts(
+        table,
+        template,
+        value=NOMINAL_VALUE if value is None or value == "" else value,
+        metal_value=metal_value,
+    )
+    periods = timeline(table, shipment, law_on_date(table))
+    warnings = unique(w for period in periods for w in period.result.duty_warnings)
+    return History(shipment, periods, value is not None, warnings)
