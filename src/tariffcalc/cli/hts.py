@@ -11,7 +11,6 @@ from tariffcalc.cli.common import (
     chosen_format,
     emit,
     rate_table,
-    read_input,
     require_schedule,
 )
 from tariffcalc.cli.main import app
@@ -56,9 +55,10 @@ def hts_import(
 
       tariffcalc hts import hts_2026_rev_10.json.gz
     """
+    from tariffcalc.inputs.files import read_bytes
     from tariffcalc.inputs.schedule import import_schedule
 
-    data = read_input(file, "file")
+    data = read_bytes(file, "file")
     report = import_schedule(data, "<stdin>" if file == "-" else file, revision=revision)
     print(
         f"imported {report.lines:,} HTS lines ({report.rows:,} rows, {report.rated:,} with a rate)"
