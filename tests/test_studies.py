@@ -1,4 +1,5 @@
-"""The studies behind the commands: `hts lookup` under several by-date scenarios."""
+"""The studies behind the commands, and the commands that read them: `hts lookup` under
+several by-date scenarios, `impact --flows -`."""
 
 from __future__ import annotations
 
@@ -73,3 +74,40 @@ def test_lookup_with_one_by_date_scenario_names_none(cli: Any, schedule: Schedul
     assert "In force for origin JP on 2025-10-01 (effective rate" in found.out
     document = json.loads(cli("hts", "lookup", "8703.23.01", "--json").out)
     assert "measures" in document and "measures_by_scenario" not in document
+
+
+# --- impact --flows - ----------------------------------------------------------------------------
+
+
+FLOWS_YAML = (
+    "# a comment, then YAML\n"
+    "name: mine\n"
+    "title: my flows\n"
+    "year: 2025\n"
+    "flows:\n"
+    "  - {label: cars, sector: autos, value: 1000000, units: 40, source: me, confidence: M}\n"
+    "  - {label: steel, sector: steel, value: 500000, origin: DE, source: me, confidence: L}\n"
+)
+FLOWS_CSV = "label,sector,value,origin\ncars,autos,1000000,JP\nsteel,steel,500000,DE\n"
+
+
+@pytest.mark.parametrize(("name", "text"), [("flows.yaml", FLOWS_YAML), ("flows.csv", FLOWS_CSV)])
+def test_impact_reads_flows_from_standard_input(
+    cli: Any, tmp_path: Path, name: str, text: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    common = ["impact", "--date", "2025-10-01", "--json"]
+    from_file = cli(*common, "--flows", str(path))
+    from_stdin = cli(*common, "--flows", "-", stdin=text.encode())
+    assert from_file.code == 0, from_file.err
+    assert from_stdin.code == 0, from_stdin.err
+    file_document, stdin_document = json.loads(from_file.out), json.loads(from_stdin.out)
+    assert stdin_document["scenarios"] == file_document["scenarios"]
+    assert stdin_document["flows"]["items"] == file_document["flows"]["items"]
+    assert len(stdin_document["flows"]["items"]) == 2
+
+
+def test_a_bad_flows_file_on_standard_input_names_stdin(cli: Any) -> None:
+    failed = cli("impact", "--flows", "-", stdin=b"name: x\ntitle: x\nflows: []\nextra: 1\n")
+    assert failed.code == 1 and failed.err.startswith("tariffcalc: error: <stdin>: ")
