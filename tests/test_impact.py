@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from conftest import Cli
-from tariffcalc.studies.impact import Pricing, load_flows, price_change
+from tariffcalc.inputs.flows import load_flows
+from tariffcalc.studies.impact import Pricing, price_change
 
 D = Decimal
 CARS = (

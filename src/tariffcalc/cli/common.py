@@ -1,9 +1,8 @@
 """What the command modules share: the rate table with its what-ifs, scenario ids,
-the output format, warnings, and the readers of files and standard input."""
+the output format, warnings, and the rows of a file or standard input."""
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -75,22 +74,10 @@ def make_scorer(table: RateTable, scenarios: list[str], defaults: Defaults) -> S
 
 
 def records_of(file: str) -> tuple[Layout, Iterator[Record]]:
+    from tariffcalc.inputs.files import open_text
     from tariffcalc.studies.batch import read_records
 
-    return read_records(open_text(file), "<stdin>" if file == "-" else file)
-
-
-def open_text(file: str) -> Any:
-    from tariffcalc.errors import InputError
-
-    if file == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
-    try:
-        return open(file, encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise InputError("file", f"no such file: {file}") from None
-    except OSError as error:
-        raise InputError("file", f"{file}: {error.strerror or error}") from None
+    return read_records(open_text(file, "file"), "<stdin>" if file == "-" else file)
 
 
 @contextmanager
@@ -136,21 +123,6 @@ def require_schedule() -> Schedule:
     return schedule
 
 
-def read_input(path: str, field: str) -> bytes:
-    from tariffcalc.errors import InputError
-
-    if path == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(field, f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise InputError(field, f"{path} is a directory, expected a file") from None
-    except OSError as error:
-        raise InputError(field, f"{path}: {error.strerror or error}") from None
-
-
 def chosen_format(output_format: str, as_json: bool) -> str:
     from tariffcalc.errors import suggest
     from tariffcalc.output.render import FORMATS
@@ -189,16 +161,10 @@ def warn(warnings: Any) -> None:
 
 
 def scenario_ids(known: Mapping[str, object], wanted: list[str] | None) -> list[str]:
-    from tariffcalc.errors import InputError, suggest
+    """For batch, which checks its scenario ids itself: the studies' check."""
+    from tariffcalc.studies.duty import scenario_ids as checked
 
-    for name in wanted or []:
-        if name not in known:
-            raise InputError(
-                "scenario",
-                f"unknown scenario {name!r}: expected one of {', '.join(known)}"
-                + suggest(name, list(known)),
-            )
-    return list(dict.fromkeys(wanted)) if wanted else list(known)
+    return checked(known, wanted)
 
 
 def rate_table(
@@ -220,5 +186,7 @@ def load_rates(rates: str | None) -> RateTable:
     from tariffcalc.law.ratetable import load_table, parse_table
 
     if rates == "-":
-        return parse_table(sys.stdin.buffer.read(), "<stdin>")
+        from tariffcalc.inputs.files import read_bytes
+
+        return parse_table(read_bytes(rates, "rates"), "<stdin>")
     return load_table(rates or None)

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from itertools import product
-from typing import TYPE_CHECKING
-
 import typer
 
-from tariffcalc.cli.common import (
-    chosen_format,
-    emit,
-    rate_table,
-    scenario_ids,
-    schedule_for,
-    warn,
-)
+from tariffcalc.cli.common import chosen_format, emit, rate_table, schedule_for, warn
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     ADD_SCENARIO,
@@ -31,34 +21,30 @@ from tariffcalc.cli.options import (
     SET,
 )
 
-if TYPE_CHECKING:
-    pass
+VALUES = typer.Option(
+    ..., "--value", metavar="AMOUNT", help="Customs value (repeatable: one row each)."
+)
+SECTORS = typer.Option(None, "--sector", metavar="SECTOR", help="Sector (repeatable).")
+HTS_CODES = typer.Option(None, "--hts", metavar="CODE", help="HTS code (repeatable).")
+ORIGINS = typer.Option(None, "--origin", metavar="COUNTRY", help="Origin (repeatable; default JP).")
+DATES = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Entry date (repeatable).")
+SHOW = typer.Option("duty", "--show", metavar="FIGURE", help="duty, effective-rate or landed-cost.")
 
 
 @app.command(epilog=EPILOG)
 def compare(
-    value: list[str] = typer.Option(
-        ..., "--value", metavar="AMOUNT", help="Customs value (repeatable: one row each)."
-    ),
-    sector: list[str] = typer.Option(
-        None, "--sector", metavar="SECTOR", help="Sector (repeatable)."
-    ),
-    hts: list[str] = typer.Option(None, "--hts", metavar="CODE", help="HTS code (repeatable)."),
-    origin: list[str] = typer.Option(
-        None, "--origin", metavar="COUNTRY", help="Origin (repeatable; default JP)."
-    ),
-    entry_date: list[str] = typer.Option(
-        None, "--date", metavar="YYYY-MM-DD", help="Entry date (repeatable)."
-    ),
+    value: list[str] = VALUES,
+    sector: list[str] = SECTORS,
+    hts: list[str] = HTS_CODES,
+    origin: list[str] = ORIGINS,
+    entry_date: list[str] = DATES,
     mfn: str = MFN,
     scenario: list[str] = SCENARIOS,
     currency: str = CURRENCY,
     fx: str = FX,
     metal_value: str = METAL,
     mode: str = MODE,
-    show: str = typer.Option(
-        "duty", "--show", metavar="FIGURE", help="duty, effective-rate or landed-cost."
-    ),
+    show: str = SHOW,
     set_: list[str] = SET,
     add_scenario: list[str] = ADD_SCENARIO,
     rates: str = RATES,
@@ -77,45 +63,30 @@ def compare(
 
       tariffcalc compare --date 2025-03-01 --date 2025-10-01 --sector autos --value 30000
     """
-    from tariffcalc.errors import InputError, suggest
-    from tariffcalc.inputs.shipment import make_shipment
-    from tariffcalc.law.engine import assess_all
-    from tariffcalc.output.views.compare import COMPARE_FIGURES, compare_document, compare_grid
+    from tariffcalc.output.views.compare import compare_document, compare_figure, compare_grid
+    from tariffcalc.studies.compare import compare as run
 
     chosen = chosen_format(output_format, as_json)
-    figure = show.strip().lower()
-    if figure not in COMPARE_FIGURES:
-        raise InputError(
-            "show",
-            f"expected one of {', '.join(COMPARE_FIGURES)}{suggest(figure, list(COMPARE_FIGURES))}",
-        )
+    figure = compare_figure(show)
     table = rate_table(rates, set_, add_scenario)
-    things = [("sector", s) for s in sector or []] + [("hts", h) for h in hts or []]
-    if not things:
-        raise InputError("sector", "expected at least one --sector or --hts to compare")
-    ids = scenario_ids(table.scenarios, scenario)
-    days: list[str | None] = list(entry_date) if entry_date else [None]
-    schedule = schedule_for(hts[0] if hts else None)
-    rows = []
-    for (kind, thing), where, day, amount in product(things, origin or ["JP"], days, value):
-        shipment = make_shipment(
-            table,
-            value=amount,
-            origin=where,
-            entry_date=day,
-            mfn=mfn,
-            currency=currency,
-            fx=fx,
-            metal_value=metal_value,
-            mode=mode,
-            sector=thing if kind == "sector" else None,
-            hts=thing if kind == "hts" else None,
-            schedule=schedule,
-        )
-        rows.append((shipment, assess_all(table, shipment, ids)))
-    warn(w for _, results in rows for r in results for w in r.warnings)
+    found = run(
+        table,
+        values=value,
+        sectors=sector or [],
+        hts=hts or [],
+        origins=origin or [],
+        dates=entry_date or [],
+        scenarios=scenario,
+        mfn=mfn,
+        currency=currency,
+        fx=fx,
+        metal_value=metal_value,
+        mode=mode,
+        schedule=schedule_for(hts[0] if hts else None),
+    )
+    warn(found.warnings)
     emit(
         chosen,
-        lambda: [compare_grid(table, rows, figure)],
-        lambda: compare_document(table, rows, figure),
+        lambda: [compare_grid(table, found, figure)],
+        lambda: compare_document(table, found, figure),
     )

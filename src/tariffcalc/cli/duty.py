@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import typer
 
-from tariffcalc.cli.common import (
-    chosen_format,
-    emit,
-    rate_table,
-    scenario_ids,
-    schedule_for,
-    warn,
-)
+from tariffcalc.cli.common import chosen_format, emit, rate_table, schedule_for, warn
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     ADD_SCENARIO,
@@ -39,11 +30,26 @@ from tariffcalc.cli.options import (
     VALUE,
 )
 
-if TYPE_CHECKING:
-    pass
+EXPLAIN = typer.Option(
+    False, "--explain", help="Every duty line with its authority, and what was not applied."
+)
 
 
-@app.command(epilog=EPILOG)
+DUTY_HELP = """Duty, fees and landed cost of one shipment under every scenario.
+
+Examples:
+
+  tariffcalc duty --sector autos --value 30000
+
+  tariffcalc duty --hts 8703.23.01 --value 30000 --date 2025-10-01 --json
+
+  tariffcalc duty --sector autos --value 30000 --set s232-autos=15 --explain
+
+  tariffcalc duty --sector general --mfn 3.7 --value 4350000 --currency JPY --fx 145
+"""
+
+
+@app.command(help=DUTY_HELP, epilog=EPILOG)
 def duty(
     value: str = VALUE,
     sector: str = SECTOR,
@@ -65,25 +71,11 @@ def duty(
     rates: str = RATES,
     output_format: str = FORMAT,
     as_json: bool = JSON,
-    explain: bool = typer.Option(
-        False, "--explain", help="Every duty line with its authority, and what was not applied."
-    ),
+    explain: bool = EXPLAIN,
 ) -> None:
-    """Duty, fees and landed cost of one shipment under every scenario.
-
-    Examples:
-
-      tariffcalc duty --sector autos --value 30000
-
-      tariffcalc duty --hts 8703.23.01 --value 30000 --date 2025-10-01 --json
-
-      tariffcalc duty --sector autos --value 30000 --set s232-autos=15 --explain
-
-      tariffcalc duty --sector general --mfn 3.7 --value 4350000 --currency JPY --fx 145
-    """
     from tariffcalc.inputs.shipment import make_shipment
-    from tariffcalc.law.engine import assess_all
     from tariffcalc.output.views.duty import duty_grids, duty_lines_grid, to_json
+    from tariffcalc.studies.duty import duty as run
 
     chosen = chosen_format(output_format, as_json)
     table = rate_table(rates, set_, add_scenario)
@@ -105,13 +97,13 @@ def duty(
         unit=unit,
         schedule=schedule_for(hts),
     )
-    results = assess_all(table, shipment, scenario_ids(table.scenarios, scenario))
-    warn(w for r in results for w in r.warnings)
+    found = run(table, shipment, scenario)
+    warn(found.warnings)
     if chosen == "csv" and explain:
-        emit(chosen, lambda: [duty_lines_grid(results)], dict)
+        emit(chosen, lambda: [duty_lines_grid(found.results)], dict)
     else:
         emit(
             chosen,
-            lambda: duty_grids(table, shipment, results, explain),
-            lambda: to_json(table, shipment, results),
+            lambda: duty_grids(table, shipment, found.results, explain),
+            lambda: to_json(table, shipment, found.results),
         )

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
 
 import typer
 
-from tariffcalc.cli.common import (
-    chosen_format,
-    emit,
-    rate_table,
-    read_input,
-    require_schedule,
-)
+from tariffcalc.cli.common import chosen_format, emit, rate_table, require_schedule
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     DATE,
@@ -23,11 +16,6 @@ from tariffcalc.cli.options import (
     RATES,
     SETTINGS,
 )
-
-if TYPE_CHECKING:
-    from tariffcalc.inputs.schedule import Schedule
-    from tariffcalc.law.domain import RateTable
-
 
 hts_app = typer.Typer(
     help="The full HTS schedule: import the USITC export, look lines up, search them.",
@@ -56,9 +44,10 @@ def hts_import(
 
       tariffcalc hts import hts_2026_rev_10.json.gz
     """
+    from tariffcalc.inputs.files import read_bytes
     from tariffcalc.inputs.schedule import import_schedule
 
-    data = read_input(file, "file")
+    data = read_bytes(file, "file")
     report = import_schedule(data, "<stdin>" if file == "-" else file, revision=revision)
     print(
         f"imported {report.lines:,} HTS lines ({report.rows:,} rows, {report.rated:,} with a rate)"
@@ -101,39 +90,17 @@ def hts_lookup(
 
       tariffcalc hts lookup 0901.21.00.20 --origin BR --date 2026-03-15
     """
-    from tariffcalc.law.hts import normalize_hts
-    from tariffcalc.output.views.hts import (
-        lookup_document,
-        lookup_grids,
-        search_document,
-        search_grid,
-    )
+    from tariffcalc.output.views.hts import lookup_document, lookup_grids
+    from tariffcalc.studies.lookup import lookup
 
     chosen = chosen_format(output_format, as_json)
     table = rate_table(rates, [], [])
     schedule = require_schedule()
-    digits = normalize_hts(code)
-    line = schedule.line(digits) or schedule.rate_line(digits)
-    if line is None and (below := schedule.under(digits, 200)):
-        # No row of its own (the schedule skips some 6-digit levels): list the lines under it.
-        emit(
-            chosen, lambda: [search_grid(schedule, below)], lambda: search_document(schedule, below)
-        )
-        return
-    if line is None:
-        from tariffcalc.errors import InputError
-        from tariffcalc.law.hts import format_hts
-
-        close = ", ".join(format_hts(c) for c in schedule.closest(digits))
-        raise InputError(
-            "code",
-            f"{code!r} is not in the schedule ({schedule.revision}); close: {close or 'none'}",
-        )
-    results = _lookup_results(table, schedule, digits, origin, entry_date)
+    found = lookup(table, schedule, code, origin, entry_date)
     emit(
         chosen,
-        lambda: lookup_grids(table, schedule, line, results),
-        lambda: lookup_document(table, schedule, line, results),
+        lambda: lookup_grids(table, schedule, found),
+        lambda: lookup_document(table, schedule, found),
     )
 
 
@@ -156,19 +123,3 @@ def hts_search(
     schedule = require_schedule()
     found = schedule.search(" ".join(words), limit)
     emit(chosen, lambda: [search_grid(schedule, found)], lambda: search_document(schedule, found))
-
-
-def _lookup_results(
-    table: RateTable, schedule: Schedule, digits: str, origin: str, day: str | None
-) -> list[Any]:
-    """The in-force assessment of a nominal $10,000 of this line, when it has a rate."""
-    from tariffcalc.inputs.shipment import make_shipment
-    from tariffcalc.law.engine import assess_all
-
-    if schedule.rate_line(digits) is None:
-        return []
-    shipment = make_shipment(
-        table, value="10000", hts=digits, origin=origin, entry_date=day, schedule=schedule
-    )
-    by_date = [s.id for s in table.scenarios.values() if s.by_date]
-    return [shipment, *assess_all(table, shipment, by_date)]

@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 import typer
 
-from tariffcalc.cli.common import (
-    chosen_format,
-    emit,
-    load_rates,
-    rate_table,
-)
+from tariffcalc.cli.common import chosen_format, emit, load_rates, rate_table
 from tariffcalc.cli.main import app
-from tariffcalc.cli.options import (
-    FORMAT,
-    JSON,
-    RATES,
-    SETTINGS,
-)
-
-if TYPE_CHECKING:
-    pass
-
+from tariffcalc.cli.options import FORMAT, JSON, RATES, SETTINGS
 
 rates_app = typer.Typer(
     help="See and check the rate table the numbers come from.",
@@ -54,14 +39,10 @@ def rates_show(
     as_json: bool = JSON,
 ) -> None:
     """One measure, scenario or sector in full, with its source."""
-    from tariffcalc.errors import InputError, suggest
     from tariffcalc.output.views.rates import item_document, item_grid
 
     chosen = chosen_format(output_format, as_json)
     table = rate_table(rates, [], [])
-    known = [*table.measures, *table.scenarios, *table.sectors]
-    if item not in known:
-        raise InputError("id", f"no measure, scenario or sector {item!r}{suggest(item, known)}")
     emit(chosen, lambda: [item_grid(table, item)], lambda: item_document(table, item))
 
 

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import typer
 
-from tariffcalc.cli.common import (
-    chosen_format,
-    emit,
-    rate_table,
-    schedule_for,
-    warn,
-)
+from tariffcalc.cli.common import chosen_format, emit, rate_table, schedule_for, warn
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     CURRENCY,
@@ -29,15 +21,14 @@ from tariffcalc.cli.options import (
     SET,
 )
 
-if TYPE_CHECKING:
-    pass
+TIMELINE_VALUE = typer.Option(
+    None, "--value", metavar="AMOUNT", help="Customs value: adds the duty of each period."
+)
 
 
 @app.command(epilog=EPILOG)
 def timeline(
-    value: str = typer.Option(
-        None, "--value", metavar="AMOUNT", help="Customs value: adds the duty of each period."
-    ),
+    value: str = TIMELINE_VALUE,
     sector: str = SECTOR,
     hts: str = HTS,
     mfn: str = MFN,
@@ -62,30 +53,22 @@ def timeline(
 
       tariffcalc timeline --sector steel --origin GB --format csv
     """
-    from tariffcalc.inputs.shipment import make_shipment
+    from tariffcalc.inputs.shipment import shipment_template
     from tariffcalc.output.views.timeline import timeline_document, timeline_grid
-    from tariffcalc.studies.timeline import law_on_date
-    from tariffcalc.studies.timeline import timeline as history
+    from tariffcalc.studies.timeline import history
 
     chosen = chosen_format(output_format, as_json)
     table = rate_table(rates, set_, [])
-    # Without a value, rates come from a large nominal one (rounding below a millionth).
-    shipment = make_shipment(
+    template = shipment_template(
         table,
-        value=value or "1000000",
         sector=sector,
         hts=hts,
         mfn=mfn,
         origin=origin,
-        metal_value=metal_value,
         currency=currency,
         fx=fx,
         schedule=schedule_for(hts),
     )
-    periods = history(table, shipment, law_on_date(table))
-    warn(w for p in periods for w in p.result.duty_warnings)
-    emit(
-        chosen,
-        lambda: [timeline_grid(table, shipment, periods, value is not None)],
-        lambda: timeline_document(table, shipment, periods, value is not None),
-    )
+    found = history(table, template, value=value, metal_value=metal_value)
+    warn(found.warnings)
+    emit(chosen, lambda: [timeline_grid(table, found)], lambda: timeline_document(table, found))

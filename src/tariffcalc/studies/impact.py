@@ -3,7 +3,7 @@
 A flow is a year's imports of one sector (or HTS line) from one origin, scored as
 one shipment of its whole value: duty is collected on value, so the total is
 the effective rate times the value. Fees are per entry and left out. Pure,
-like the engine; reading a flows file is in `load_flows`.
+like the engine; the flows come from `inputs.flows`.
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Literal, NamedTuple
 
 from tariffcalc.errors import InputError
-from tariffcalc.inputs.shipment import amount, make_shipment, rate_percent
+from tariffcalc.inputs.flows import Flow, FlowSet
+from tariffcalc.inputs.shipment import Number, amount, make_shipment, rate_percent
 from tariffcalc.law.domain import Assessment, RateTable, Shipment
 from tariffcalc.law.engine import assess_all, effective_rate
 from tariffcalc.money import cents
+from tariffcalc.studies.duty import scenario_ids, unique
 
 MarkupMode = Literal["percent", "dollars"]
 UPPER_BOUND_NOTE = (
@@ -26,27 +27,6 @@ UPPER_BOUND_NOTE = (
     " civil aircraft, each line's own MFN rate): the duty is an upper bound against"
     " line-level estimates"
 )
-
-
-class Flow(NamedTuple):
-    label: str
-    value: Decimal  # USD a year
-    sector: str | None = None
-    hts: str | None = None
-    origin: str = "JP"
-    units: Decimal | None = None
-    mfn: Decimal | None = None  # percent, as typed
-    source: str | None = None
-    confidence: str | None = None
-    note: str | None = None
-
-
-class FlowSet(NamedTuple):
-    name: str
-    title: str
-    flows: tuple[Flow, ...]
-    reference_rate: Decimal | None = None  # a published effective rate to compare with
-    reference_label: str | None = None
 
 
 class Pricing(NamedTuple):
@@ -80,6 +60,34 @@ class ScenarioImpact(NamedTuple):
     per_unit: PriceChange | None
     buyer_total: Decimal  # the buyer's price increase on the whole flow
     overrides: tuple[str, ...]
+
+
+class Display(NamedTuple):
+    """Amounts also shown in another currency."""
+
+    currency: str  # ISO 4217
+    fx: Decimal  # units of it per 1 USD
+
+
+class Impact(NamedTuple):
+    flows: FlowSet
+    scored: list[Scored]  # each flow under each scenario
+    impacts: list[ScenarioImpact]  # the whole flow set, per scenario
+    pricing: Pricing
+    warnings: tuple[str, ...]
+
+
+def impact(
+    table: RateTable,
+    flows: FlowSet,
+    day: date,
+    scenarios: Iterable[str] | None = None,
+    pricing: Pricing = Pricing(),
+) -> Impact:
+    """The flows entered on `day`, under each scenario asked for (default: all)."""
+    scored = score(table, flows.flows, day, scenario_ids(table.scenarios, scenarios))
+    warnings = unique(w for s in scored for r in s.results for w in r.duty_warnings)
+    return Impact(flows, scored, totals(scored, pricing), pricing, warnings)
 
 
 def score(table: RateTable, flows: Iterable[Flow], day: date, scenarios: list[str]) -> list[Scored]:
@@ -160,43 +168,6 @@ def by_sector(scored: list[Scored]) -> dict[str, list[tuple[Decimal, Decimal]]]:
     return sectors
 
 
-def single_flow(
-    *,
-    sector: str | None,
-    hts: str | None,
-    origin: str,
-    units: str | None,
-    unit_value: str | None,
-    value: str | None,
-    mfn: str | None,
-) -> Flow:
-    """The flow of `impact --sector ... --units N --unit-value X` (or `--value`)."""
-    if value is not None and (units is not None or unit_value is not None):
-        raise InputError("value", "give --value, or --units with --unit-value, not both")
-    if value is not None:
-        total = amount("value", value, positive=True)
-        count = None
-    elif units is not None and unit_value is not None:
-        count = amount("units", units, positive=True)
-        total = count * amount("unit_value", unit_value, positive=True)
-    else:
-        raise InputError("units", "expected --units N with --unit-value AMOUNT, or --value AMOUNT")
-    return Flow(
-        label=hts or sector or "flow",
-        value=total,
-        sector=sector,
-        hts=hts,
-        origin=origin,
-        units=count,
-        mfn=_mfn(mfn),
-    )
-
-
-def _mfn(text: str | None) -> Decimal | None:
-    """A typed MFN percentage, checked; kept in percent as make_shipment takes it."""
-    return None if not text else rate_percent("mfn", text) * 100
-
-
 def pricing(pass_through: str, margin: str, mode: str) -> Pricing:
     share = rate_percent("pass_through", pass_through)
     if share > 1:
@@ -206,96 +177,13 @@ def pricing(pass_through: str, margin: str, mode: str) -> Pricing:
     return Pricing(share, rate_percent("margin", margin), mode)  # type: ignore[arg-type]
 
 
-# --- flows files ---------------------------------------------------------------------------
-
-
-def load_flows(name_or_path: str) -> FlowSet:
-    """A flows file (YAML or CSV), or the name of a shipped one (`japan-2024`)."""
-    from tariffcalc.law.ratetable import shipped_data
-
-    path = Path(name_or_path)
-    if not path.exists() and "/" not in name_or_path and not path.suffix:
-        shipped = shipped_data("flows") / f"{name_or_path}.yaml"
-        if not shipped.is_file():
-            known = sorted(p.stem for p in shipped_data("flows").glob("*.yaml"))
-            raise InputError(
-                "flows", f"no file or shipped flows {name_or_path!r}; shipped: {', '.join(known)}"
-            )
-        path = shipped
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError("flows", f"{path}: {error.strerror or error}") from None
-    if path.suffix.lower() == ".csv":
-        return _csv_flows(data, str(path))
-    return _yaml_flows(data, str(path))
-
-
-def _yaml_flows(data: bytes, source: str) -> FlowSet:
-    from tariffcalc.law.ratetable import validated, yaml_mapping
-    from tariffcalc.law.schema import FlowsModel
-
-    model = validated(FlowsModel, yaml_mapping(data, source, "name, title and flows"), source)
-    flows = tuple(
-        Flow(
-            f.label,
-            f.value,
-            f.sector,
-            f.hts,
-            f.origin,
-            f.units,
-            f.mfn * 100 if f.mfn is not None else None,
-            f.source,
-            f.confidence,
-            f.note,
-        )
-        for f in model.flows
-    )
-    reference = model.reference
-    return FlowSet(
-        model.name,
-        model.title,
-        flows,
-        reference.effective_rate if reference else None,
-        f"{reference.label}: {reference.effective_rate * 100:.1f}%" if reference else None,
-    )
-
-
-def _csv_flows(data: bytes, source: str) -> FlowSet:
-    """Columns: label, sector or hts, value, and optionally origin, units, mfn (percent)."""
-    import csv
-    import io
-
-    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
-    fields = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
-    if "value" not in fields or not ({"sector", "hts"} & set(fields)):
+def display_currency(currency: str | None, fx: Number | None) -> Display | None:
+    """`--currency CODE --fx RATE`: amounts also shown in that currency."""
+    if currency is None:
+        return None
+    code = currency.strip().upper()
+    if fx is None or code == "USD":
         raise InputError(
-            "flows",
-            f"{source}: expected columns label, sector or hts, value (origin, units, mfn optional)",
+            "fx", "show another currency with --currency CODE --fx RATE (units per 1 USD)"
         )
-    flows = []
-    for line, row in enumerate(reader, 2):
-        cell = {key: (row.get(name) or "").strip() for key, name in fields.items()}
-        where = f"{source}: line {line}"
-        try:
-            flows.append(
-                Flow(
-                    label=cell.get("label")
-                    or cell.get("sector")
-                    or cell.get("hts")
-                    or f"line {line}",
-                    value=amount("value", cell["value"], positive=True),
-                    sector=cell.get("sector") or None,
-                    hts=cell.get("hts") or None,
-                    origin=cell.get("origin") or "JP",
-                    units=amount("units", cell["units"], positive=True)
-                    if cell.get("units")
-                    else None,
-                    mfn=_mfn(cell.get("mfn")),
-                )
-            )
-        except InputError as error:
-            raise InputError(error.field, f"{where}: {error.message}") from None
-    if not flows:
-        raise InputError("flows", f"{source}: no flows")
-    return FlowSet(Path(source).stem, f"flows of {source}", tuple(flows))
+    return Display(code, amount("fx", fx, positive=True))

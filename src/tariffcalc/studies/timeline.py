@@ -1,17 +1,19 @@
-"""Questions over many assessments: the law through time, and sweeps. Pure, like the engine."""
+"""`timeline`: the law through time for one shipment, period by period. Pure, like the engine."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import NamedTuple
 
 from tariffcalc.errors import InputError
+from tariffcalc.inputs.shipment import Number, with_amounts
 from tariffcalc.law.domain import Assessment, DutyLine, RateTable, Shipment
 from tariffcalc.law.engine import assess, in_scope_of
+from tariffcalc.studies.duty import unique
 
-MAX_STEPS = 1000
 ONE_DAY = timedelta(days=1)
+# Without a value, rates come from a large nominal one (rounding below a millionth).
+NOMINAL_VALUE = "1000000"
 
 
 class TimelinePeriod(NamedTuple):
@@ -67,23 +69,28 @@ def _same_duty(a: tuple[DutyLine, ...], b: tuple[DutyLine, ...]) -> bool:
     return key == [(line.measure, line.rate, line.base_kind, line.amount) for line in b]
 
 
-def steps(field: str, start: Decimal, stop: Decimal, step: Decimal) -> list[Decimal]:
-    """start, start + step, ... up to and including stop."""
-    if step <= 0:
-        raise InputError(field, f"expected a positive step, got {step}")
-    if stop < start:
-        raise InputError(field, f"expected the end ({stop}) at or above the start ({start})")
-    count = int((stop - start) / step) + 1
-    if count > MAX_STEPS:
-        raise InputError(
-            field, f"expected at most {MAX_STEPS} steps, got {count}; use a larger step"
-        )
-    return [start + i * step for i in range(count)]
+class History(NamedTuple):
+    shipment: Shipment
+    periods: list[TimelinePeriod]
+    with_duty: bool  # a value was given: each period's duty means something
+    warnings: tuple[str, ...]
 
 
-def scenario_applying(table: RateTable, shipment: Shipment, measure: str) -> str | None:
-    """The first scenario in which `measure` is a duty line of this shipment."""
-    for scenario in table.scenarios:
-        if any(line.measure == measure for line in assess(table, shipment, scenario).lines):
-            return scenario
-    return None
+def history(
+    table: RateTable,
+    template: Shipment,
+    *,
+    value: Number | None = None,
+    metal_value: Number | None = None,
+) -> History:
+    """The periods of the law on each entry date (the table's by-date scenario) for a
+    `shipment_template`, at `value` (in its currency) or at a nominal value."""
+    shipment = with_amounts(
+        table,
+        template,
+        value=NOMINAL_VALUE if value is None or value == "" else value,
+        metal_value=metal_value,
+    )
+    periods = timeline(table, shipment, law_on_date(table))
+    warnings = unique(w for period in periods for w in period.result.duty_warnings)
+    return History(shipment, periods, value is not None, warnings)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from tariffcalc.errors import InputError, suggest
 from tariffcalc.inputs.whatif import describe_overrides
 from tariffcalc.law.domain import Assessment, RateTable, Shipment
 from tariffcalc.law.engine import origin_note
@@ -18,10 +19,7 @@ from tariffcalc.output.views.common import (
     overrides_note,
     shipment_notes,
 )
-
-if TYPE_CHECKING:
-    pass
-
+from tariffcalc.studies.compare import Compared, Comparison
 
 COMPARE_FIGURES: dict[str, tuple[str, Kind]] = {
     "duty": ("Duty", "money"),
@@ -30,7 +28,15 @@ COMPARE_FIGURES: dict[str, tuple[str, Kind]] = {
 }
 
 
-Compared = list[tuple[Shipment, list[Assessment]]]
+def compare_figure(show: str) -> str:
+    """The figure `--show` asks for, checked."""
+    figure = show.strip().lower()
+    if figure not in COMPARE_FIGURES:
+        raise InputError(
+            "show",
+            f"expected one of {', '.join(COMPARE_FIGURES)}{suggest(figure, list(COMPARE_FIGURES))}",
+        )
+    return figure
 
 
 def figure_of(result: Assessment, figure: str) -> Decimal:
@@ -43,9 +49,9 @@ def _what(shipment: Shipment) -> str:
     return f"HTS {format_hts(shipment.hts)}" if shipment.hts else shipment.sector
 
 
-def compare_grid(table: RateTable, rows: Compared, figure: str) -> Grid:
+def compare_grid(table: RateTable, found: Comparison, figure: str) -> Grid:
     title, kind = COMPARE_FIGURES[figure]
-    ids = [r.scenario for r in rows[0][1]]
+    rows = found.rows
     keys: list[tuple[str, str, Callable[[Shipment], Cell]]] = [
         ("what", "Sector / HTS", _what),
         ("origin", "Origin", lambda s: s.origin),
@@ -62,7 +68,7 @@ def compare_grid(table: RateTable, rows: Compared, figure: str) -> Grid:
         )
         for key, head, _ in keys
     ]
-    columns += [Column(i, i + (" *" if _changed(rows, i) else ""), kind) for i in ids]
+    columns += [Column(i, i + (" *" if _changed(rows, i) else ""), kind) for i in found.scenarios]
     grid_rows = tuple(
         Row(tuple([get(s) for _, _, get in keys] + [figure_of(r, figure) for r in results]))
         for s, results in rows
@@ -73,21 +79,21 @@ def compare_grid(table: RateTable, rows: Compared, figure: str) -> Grid:
         if key != "what" and key not in varying
     ]
     heading = f"{title} by scenario" + (f" · {', '.join(constant)}" if constant else "")
-    found = [note for s, _ in rows for note in shipment_notes(table, s)]
-    found += [note for s, _ in rows if (note := origin_note(table, s.origin))]
-    notes = tuple(dict.fromkeys(found)) + overrides_note(table)
+    noted = [note for s, _ in rows for note in shipment_notes(table, s)]
+    noted += [note for s, _ in rows if (note := origin_note(table, s.origin))]
+    notes = tuple(dict.fromkeys(noted)) + overrides_note(table)
     return Grid(tuple(columns), grid_rows, heading=heading, notes=notes)
 
 
-def _changed(rows: Compared, scenario: str) -> bool:
+def _changed(rows: list[Compared], scenario: str) -> bool:
     return any(r.overrides for _, results in rows for r in results if r.scenario == scenario)
 
 
-def compare_document(table: RateTable, rows: Compared, figure: str) -> dict[str, Any]:
+def compare_document(table: RateTable, found: Comparison, figure: str) -> dict[str, Any]:
     return {
         "version": JSON_VERSION,
         "show": figure,
-        "scenarios": [r.scenario for r in rows[0][1]],
+        "scenarios": list(found.scenarios),
         "overrides": describe_overrides(table),
         "rows": [
             {
@@ -98,6 +104,6 @@ def compare_document(table: RateTable, rows: Compared, figure: str) -> dict[str,
                 "customs_value": number(s.customs_value),
                 "values": {r.scenario: number(figure_of(r, figure)) for r in results},
             }
-            for s, results in rows
+            for s, results in found.rows
         ],
     }

@@ -5,17 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tariffcalc.law.domain import RateTable
+from tariffcalc.law.domain import Assessment, RateTable, Shipment
 from tariffcalc.law.engine import describe_rate
 from tariffcalc.law.hts import format_hts, sector_of
 from tariffcalc.money import percent
 from tariffcalc.output.render import Column, Grid, Row
-from tariffcalc.output.views.common import (
-    number,
-)
+from tariffcalc.output.views.common import number
 
 if TYPE_CHECKING:
     from tariffcalc.inputs.schedule import Schedule, ScheduleLine
+    from tariffcalc.studies.lookup import Lookup
 
 
 def status_document(table: RateTable, schedule: Schedule | None, path: Path) -> dict[str, Any]:
@@ -49,9 +48,10 @@ def status_grid(table: RateTable, schedule: Schedule | None, path: Path) -> Grid
     return Grid((Column("field", "Field"), Column("value", "Value")), rows, heading=heading)
 
 
-def lookup_document(
-    table: RateTable, schedule: Schedule, line: ScheduleLine, results: list[Any]
-) -> dict[str, Any]:
+def lookup_document(table: RateTable, schedule: Schedule, found: Lookup) -> dict[str, Any]:
+    line = found.line
+    if line is None:
+        return search_document(schedule, found.below)
     rate = line.rate
     document: dict[str, Any] = {
         "hts": format_hts(line.code),
@@ -68,29 +68,37 @@ def lookup_document(
         "revision": schedule.revision,
         "children": [format_hts(c.code) for c in schedule.under(line.code, 100) if c.code],
     }
-    if results:
-        shipment, assessment = results
-        document["measures"] = {
-            "origin": shipment.origin,
-            "entry_date": shipment.entry_date.isoformat(),
-            "applied": [
-                {"measure": x.measure, "rate": number(x.rate), "authority": x.authority}
-                for x in assessment.lines[1:]
-            ],
-            "not_applied": [
-                {"measure": n.measure, "reason": n.reason, "detail": n.detail}
-                for n in assessment.not_applied
-                if n.reason != "not-in-force"
-            ],
-            "effective_rate": number(assessment.effective_rate),
+    if found.shipment is not None and found.results:
+        document["measures"] = _measures_document(found.shipment, found.results[0])
+    if found.shipment is not None and len(found.results) > 1:
+        document["measures_by_scenario"] = {
+            r.scenario: _measures_document(found.shipment, r) for r in found.results
         }
     return document
 
 
-def lookup_grids(
-    table: RateTable, schedule: Schedule, line: ScheduleLine, results: list[Any]
-) -> list[Grid]:
-    document = lookup_document(table, schedule, line, results)
+def _measures_document(shipment: Shipment, assessment: Assessment) -> dict[str, Any]:
+    return {
+        "origin": shipment.origin,
+        "entry_date": shipment.entry_date.isoformat(),
+        "applied": [
+            {"measure": x.measure, "rate": number(x.rate), "authority": x.authority}
+            for x in assessment.lines[1:]
+        ],
+        "not_applied": [
+            {"measure": n.measure, "reason": n.reason, "detail": n.detail}
+            for n in assessment.not_applied
+            if n.reason != "not-in-force"
+        ],
+        "effective_rate": number(assessment.effective_rate),
+    }
+
+
+def lookup_grids(table: RateTable, schedule: Schedule, found: Lookup) -> list[Grid]:
+    line = found.line
+    if line is None:
+        return [search_grid(schedule, found.below)]
+    document = lookup_document(table, schedule, found)
     fields = ["description", "general", "general_from", "special", "column_2", "units", "sector"]
     rows = [Row(("within", " > ".join(line.parents)))] if line.parents else []
     for key in fields:
@@ -106,29 +114,33 @@ def lookup_grids(
             heading=f"HTS {document['hts']} ({schedule.revision})",
         )
     ]
-    if results:
-        shipment, assessment = results
-        measures = tuple(
-            Row((x.measure, describe_rate(x), x.authority)) for x in assessment.lines
-        ) + tuple(
-            Row((n.measure, "not applied", n.detail))
-            for n in assessment.not_applied
-            if n.reason != "not-in-force"
-        )
-        grids.append(
-            Grid(
-                (
-                    Column("measure", "Measure"),
-                    Column("rate", "Rate"),
-                    Column("authority", "Authority"),
-                ),
-                measures,
-                title=f"In force for origin {shipment.origin} on {shipment.entry_date}"
-                f" (effective rate {percent(assessment.effective_rate)})",
-                notes=tuple(assessment.warnings),
-            )
-        )
+    if found.shipment is not None:
+        several = len(found.results) > 1
+        grids += [_measures_grid(found.shipment, r, several) for r in found.results]
     return grids
+
+
+def _measures_grid(shipment: Shipment, assessment: Assessment, named: bool) -> Grid:
+    """The measures of one by-date scenario; `named` when the table has several."""
+    measures = tuple(
+        Row((x.measure, describe_rate(x), x.authority)) for x in assessment.lines
+    ) + tuple(
+        Row((n.measure, "not applied", n.detail))
+        for n in assessment.not_applied
+        if n.reason != "not-in-force"
+    )
+    scenario = f" in scenario {assessment.scenario}" if named else ""
+    return Grid(
+        (
+            Column("measure", "Measure"),
+            Column("rate", "Rate"),
+            Column("authority", "Authority"),
+        ),
+        measures,
+        title=f"In force for origin {shipment.origin} on {shipment.entry_date}{scenario}"
+        f" (effective rate {percent(assessment.effective_rate)})",
+        notes=tuple(assessment.warnings),
+    )
 
 
 def search_document(schedule: Schedule, found: list[ScheduleLine]) -> dict[str, Any]:

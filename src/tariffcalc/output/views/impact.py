@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from tariffcalc.inputs.flows import FlowSet
 from tariffcalc.law.domain import RateTable
 from tariffcalc.law.engine import effective_rate
 from tariffcalc.money import percent, usd
@@ -17,16 +18,13 @@ from tariffcalc.output.views.common import (
 )
 from tariffcalc.studies.impact import (
     UPPER_BOUND_NOTE,
-    FlowSet,
+    Display,
+    Impact,
     Pricing,
     ScenarioImpact,
     Scored,
     by_sector,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 # ISO 4217 currencies without a minor unit, shown without decimals.
 WHOLE_UNITS = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF"})
@@ -37,15 +35,22 @@ def converted(value: Decimal, currency: str, fx: Decimal) -> Decimal:
     return (value * fx).quantize(places, rounding=ROUND_HALF_UP)
 
 
-def impact_grids(
-    table: RateTable,
-    flows: FlowSet,
-    scored: list[Scored],
-    impacts: list[ScenarioImpact],
-    pricing: Pricing,
-    display: tuple[str, Decimal] | None,
-) -> list[Grid]:
-    per_unit = impacts[0].per_unit is not None
+def impact_grids(table: RateTable, found: Impact, display: Display | None) -> list[Grid]:
+    impacts = found.impacts
+    grids = [
+        Grid(
+            tuple(_columns(impacts[0].per_unit is not None, display)),
+            tuple(_row(impact, display) for impact in impacts),
+            heading=_impact_heading(found.flows, found.scored, impacts, found.pricing),
+            notes=tuple(impact_notes(table, found.flows, found.scored, impacts)),
+        )
+    ]
+    if len(found.scored) > 1:
+        grids.append(_sector_grid(found.scored, impacts))
+    return grids
+
+
+def _columns(per_unit: bool, display: Display | None) -> list[Column]:
     columns = [
         Column("scenario", "Scenario"),
         Column("duty", "Duty", "money"),
@@ -59,7 +64,7 @@ def impact_grids(
         ]
     columns.append(Column("buyer_price_total", "Buyer pays +", "delta"))
     if display:
-        code, _ = display
+        code = display.currency
         columns += [
             Column(f"duty_{code.lower()}", f"Duty ({code})", "amount"),
             Column(f"change_vs_mfn_{code.lower()}", f"vs MFN ({code})", "amount"),
@@ -68,34 +73,25 @@ def impact_grids(
             columns.append(
                 Column(f"buyer_price_per_unit_{code.lower()}", f"Price +/unit ({code})", "amount")
             )
-    rows = []
-    for impact in impacts:
-        cells: list[Cell] = [
-            impact.scenario,
-            impact.duty,
-            impact.effective_rate,
-            impact.change_vs_mfn,
-        ]
-        if impact.per_unit:
-            cells += [impact.per_unit.importer_cost, impact.per_unit.buyer_price]
-        cells.append(impact.buyer_total)
-        if display:
-            code, fx = display
-            cells += [converted(impact.duty, code, fx), converted(impact.change_vs_mfn, code, fx)]
-            if impact.per_unit:
-                cells.append(converted(impact.per_unit.buyer_price, code, fx))
-        rows.append(Row(tuple(cells), " *" if impact.overrides else ""))
-    grids = [
-        Grid(
-            tuple(columns),
-            tuple(rows),
-            heading=_impact_heading(flows, scored, impacts, pricing),
-            notes=tuple(impact_notes(table, flows, scored, impacts)),
-        )
+    return columns
+
+
+def _row(impact: ScenarioImpact, display: Display | None) -> Row:
+    cells: list[Cell] = [
+        impact.scenario,
+        impact.duty,
+        impact.effective_rate,
+        impact.change_vs_mfn,
     ]
-    if len(scored) > 1:
-        grids.append(_sector_grid(scored, impacts))
-    return grids
+    if impact.per_unit:
+        cells += [impact.per_unit.importer_cost, impact.per_unit.buyer_price]
+    cells.append(impact.buyer_total)
+    if display:
+        code, fx = display
+        cells += [converted(impact.duty, code, fx), converted(impact.change_vs_mfn, code, fx)]
+        if impact.per_unit:
+            cells.append(converted(impact.per_unit.buyer_price, code, fx))
+    return Row(tuple(cells), " *" if impact.overrides else "")
 
 
 def _impact_heading(
@@ -158,79 +154,82 @@ def _sector_grid(scored: list[Scored], impacts: list[ScenarioImpact]) -> Grid:
     return Grid(tuple(columns), tuple(rows), title="Import-weighted effective rate by sector")
 
 
-def impact_document(
-    table: RateTable,
-    flows: FlowSet,
-    scored: list[Scored],
-    impacts: list[ScenarioImpact],
-    pricing: Pricing,
-    display: tuple[str, Decimal] | None,
-) -> dict[str, Any]:
-    sectors = by_sector(scored)
-    scenarios = []
-    for index, impact in enumerate(impacts):
-        entry: dict[str, Any] = {
-            "id": impact.scenario,
-            "label": impact.label,
-            "value": number(impact.value),
-            "duty": number(impact.duty),
-            "effective_rate": number(impact.effective_rate),
-            "change_vs_mfn": number(impact.change_vs_mfn),
-            "buyer_price_total": number(impact.buyer_total),
-            "per_unit": None
-            if impact.per_unit is None
-            else {
-                "importer_cost": number(impact.per_unit.importer_cost),
-                "buyer_price": number(impact.per_unit.buyer_price),
-                "price_before": number(impact.per_unit.price_before),
-            },
-            "by_sector": {
-                sector: {
-                    "value": number(parts[index][0]),
-                    "duty": number(parts[index][1]),
-                    "effective_rate": number(effective_rate(parts[index][1], parts[index][0])),
-                }
-                for sector, parts in sectors.items()
-            },
-            "overrides": list(impact.overrides),
-        }
-        if display:
-            code, fx = display
-            entry["in_currency"] = {
-                "currency": code,
-                "fx": number(fx),
-                "duty": number(converted(impact.duty, code, fx)),
-                "change_vs_mfn": number(converted(impact.change_vs_mfn, code, fx)),
-                "buyer_price_per_unit": None
-                if impact.per_unit is None
-                else number(converted(impact.per_unit.buyer_price, code, fx)),
-            }
-        scenarios.append(entry)
+def impact_document(table: RateTable, found: Impact, display: Display | None) -> dict[str, Any]:
+    sectors = by_sector(found.scored)
     return {
         "version": JSON_VERSION,
         "flows": {
-            "name": flows.name,
-            "title": flows.title,
-            "entry_date": scored[0].shipment.entry_date.isoformat(),
-            "items": [
-                {
-                    "label": s.flow.label,
-                    "sector": s.shipment.sector,
-                    "hts": dotted_hts(s.shipment),
-                    "origin": s.shipment.origin,
-                    "value": number(s.shipment.customs_value),
-                    "units": number(s.flow.units),
-                    "source": s.flow.source,
-                    "confidence": s.flow.confidence,
-                }
-                for s in scored
-            ],
+            "name": found.flows.name,
+            "title": found.flows.title,
+            "entry_date": found.scored[0].shipment.entry_date.isoformat(),
+            "items": [_item(s) for s in found.scored],
         },
         "pricing": {
-            "pass_through": number(pricing.pass_through),
-            "margin": number(pricing.margin),
-            "markup_mode": pricing.mode,
+            "pass_through": number(found.pricing.pass_through),
+            "margin": number(found.pricing.margin),
+            "markup_mode": found.pricing.mode,
         },
-        "scenarios": scenarios,
-        "notes": impact_notes(table, flows, scored, impacts),
+        "scenarios": [
+            _scenario_document(impact, index, sectors, display)
+            for index, impact in enumerate(found.impacts)
+        ],
+        "notes": impact_notes(table, found.flows, found.scored, found.impacts),
     }
+
+
+def _item(s: Scored) -> dict[str, Any]:
+    return {
+        "label": s.flow.label,
+        "sector": s.shipment.sector,
+        "hts": dotted_hts(s.shipment),
+        "origin": s.shipment.origin,
+        "value": number(s.shipment.customs_value),
+        "units": number(s.flow.units),
+        "source": s.flow.source,
+        "confidence": s.flow.confidence,
+    }
+
+
+def _scenario_document(
+    impact: ScenarioImpact,
+    index: int,
+    sectors: dict[str, list[tuple[Decimal, Decimal]]],
+    display: Display | None,
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": impact.scenario,
+        "label": impact.label,
+        "value": number(impact.value),
+        "duty": number(impact.duty),
+        "effective_rate": number(impact.effective_rate),
+        "change_vs_mfn": number(impact.change_vs_mfn),
+        "buyer_price_total": number(impact.buyer_total),
+        "per_unit": None
+        if impact.per_unit is None
+        else {
+            "importer_cost": number(impact.per_unit.importer_cost),
+            "buyer_price": number(impact.per_unit.buyer_price),
+            "price_before": number(impact.per_unit.price_before),
+        },
+        "by_sector": {
+            sector: {
+                "value": number(parts[index][0]),
+                "duty": number(parts[index][1]),
+                "effective_rate": number(effective_rate(parts[index][1], parts[index][0])),
+            }
+            for sector, parts in sectors.items()
+        },
+        "overrides": list(impact.overrides),
+    }
+    if display:
+        code, fx = display
+        entry["in_currency"] = {
+            "currency": code,
+            "fx": number(fx),
+            "duty": number(converted(impact.duty, code, fx)),
+            "change_vs_mfn": number(converted(impact.change_vs_mfn, code, fx)),
+            "buyer_price_per_unit": None
+            if impact.per_unit is None
+            else number(converted(impact.per_unit.buyer_price, code, fx)),
+        }
+    return entry

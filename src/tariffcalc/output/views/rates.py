@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from tariffcalc.errors import InputError, suggest
 from tariffcalc.inputs.whatif import describe_overrides
 from tariffcalc.law.domain import Measure, RateTable
 from tariffcalc.law.hts import format_hts
 from tariffcalc.money import percent
 from tariffcalc.output.render import Column, Grid, Row
-from tariffcalc.output.views.common import (
-    JSON_VERSION,
-    number,
-    overrides_note,
-)
-
-if TYPE_CHECKING:
-    pass
+from tariffcalc.output.views.common import JSON_VERSION, number, overrides_note
 
 
 def _dates(measure: Measure) -> str:
@@ -81,6 +75,10 @@ def scenarios_grid(table: RateTable) -> Grid:
 
 
 def item_document(table: RateTable, item: str) -> dict[str, Any]:
+    """A measure, scenario or sector of the table, by id."""
+    known = [*table.measures, *table.scenarios, *table.sectors]
+    if item not in known:
+        raise InputError("id", f"no measure, scenario or sector {item!r}{suggest(item, known)}")
     if item in table.measures:
         m = table.measures[item]
         return {

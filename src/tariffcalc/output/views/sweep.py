@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tariffcalc.inputs.whatif import describe_overrides
-from tariffcalc.law.domain import Assessment, RateTable, Shipment
+from tariffcalc.law.domain import RateTable
 from tariffcalc.output.render import Column, Grid, Row
 from tariffcalc.output.views.common import (
     JSON_VERSION,
@@ -14,18 +14,11 @@ from tariffcalc.output.views.common import (
     number,
     overrides_note,
 )
-
-if TYPE_CHECKING:
-    pass
+from tariffcalc.studies.sweep import Sweep
 
 
-def sweep_grid(
-    table: RateTable,
-    shipment: Shipment,
-    variable: str,
-    scenario: str,
-    points: list[tuple[Decimal, Assessment]],
-) -> Grid:
+def sweep_grid(table: RateTable, found: Sweep) -> Grid:
+    variable, points = found.variable, found.points
     largest = max((r.duty for _, r in points), default=Decimal(0)) or Decimal(1)
     x_column = (
         Column("value", "Customs value", "money")
@@ -45,22 +38,16 @@ def sweep_grid(
         for x, r in points
     )
     what = "customs value" if variable == "value" else f"the rate of {variable}"
-    shipment_line = describe_shipment(table, shipment, value=variable != "value")
-    heading = f"{shipment_line}\nscenario {scenario}, varying {what}"
+    shipment_line = describe_shipment(table, found.shipment, value=variable != "value")
+    heading = f"{shipment_line}\nscenario {found.scenario}, varying {what}"
     return Grid(columns, rows, heading=heading, notes=overrides_note(table))
 
 
-def sweep_document(
-    table: RateTable,
-    shipment: Shipment,
-    variable: str,
-    scenario: str,
-    points: list[tuple[Decimal, Assessment]],
-) -> dict[str, Any]:
+def sweep_document(table: RateTable, found: Sweep) -> dict[str, Any]:
     return {
         "version": JSON_VERSION,
-        "variable": variable,
-        "scenario": scenario,
+        "variable": found.variable,
+        "scenario": found.scenario,
         "overrides": describe_overrides(table),
         "points": [
             {
@@ -70,6 +57,6 @@ def sweep_document(
                 "fees": number(r.fees.total),
                 "landed_cost": number(r.landed_cost),
             }
-            for x, r in points
+            for x, r in found.points
         ],
     }

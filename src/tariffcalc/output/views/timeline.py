@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tariffcalc.inputs.whatif import describe_overrides
-from tariffcalc.law.domain import RateTable, Shipment
+from tariffcalc.law.domain import RateTable
 from tariffcalc.output.render import Cell, Column, Grid, Row
 from tariffcalc.output.views.common import (
     JSON_VERSION,
@@ -15,10 +15,7 @@ from tariffcalc.output.views.common import (
     overrides_note,
     shipment_notes,
 )
-from tariffcalc.studies.timeline import TimelinePeriod
-
-if TYPE_CHECKING:
-    pass
+from tariffcalc.studies.timeline import History, TimelinePeriod
 
 
 def _measures(period: TimelinePeriod) -> str:
@@ -26,9 +23,8 @@ def _measures(period: TimelinePeriod) -> str:
     return ", ".join(applied) if applied else "MFN only"
 
 
-def timeline_grid(
-    table: RateTable, shipment: Shipment, periods: list[TimelinePeriod], with_duty: bool
-) -> Grid:
+def timeline_grid(table: RateTable, found: History) -> Grid:
+    shipment, with_duty = found.shipment, found.with_duty
     columns = [
         Column("from", "From", "date"),
         Column("to", "To", "date"),
@@ -38,7 +34,7 @@ def timeline_grid(
     if with_duty:
         columns.append(Column("duty", "Duty", "money"))
     rows = []
-    for p in periods:
+    for p in found.periods:
         cells: list[Cell] = [
             p.start.isoformat() if p.start else None,
             p.end.isoformat() if p.end else None,
@@ -51,9 +47,8 @@ def timeline_grid(
     return Grid(tuple(columns), tuple(rows), heading=heading, notes=notes)
 
 
-def timeline_document(
-    table: RateTable, shipment: Shipment, periods: list[TimelinePeriod], with_duty: bool
-) -> dict[str, Any]:
+def timeline_document(table: RateTable, found: History) -> dict[str, Any]:
+    shipment, with_duty = found.shipment, found.with_duty
     return {
         "version": JSON_VERSION,
         "sector": shipment.sector,
@@ -78,6 +73,6 @@ def timeline_document(
                 "effective_rate": number(p.result.effective_rate),
                 "duty": number(p.result.duty) if with_duty else None,
             }
-            for p in periods
+            for p in found.periods
         ],
     }
