@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "TARIFFCALC_CACHE_DIR"
 MAX_TABLE_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 32  # the shipped table nests 6 deep
+MAX_ALIASED_NODES = 10_000
 Model = TypeVar("Model", bound="BaseModel")
 
 
@@ -122,20 +124,164 @@ def _parse_yaml(data: bytes, source: str) -> Any:
     """YAML with the safe loader only: tags that would build Python objects are refused."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = yaml_loader()(data)
     try:
-        return yaml.load(data, Loader=loader)  # a safe loader, never the full one
+        root = _BoundedComposer(loader).document()
+        return None if root is None else loader.construct_document(root)
     except yaml.YAMLError as error:
-        raise RatesError(source, [f"not valid YAML: {_one_line(error)}"]) from None
-    except ValueError as error:  # an impossible date such as 2025-02-30
-        raise RatesError(source, [f"not valid YAML: {error}"]) from None
+        raise RatesError(source, [f"not valid YAML: {clipped(_one_line(error), 200)}"]) from None
+    except ValueError as error:  # an impossible date such as 2025-02-30, or a bound below
+        raise RatesError(source, [f"not valid YAML: {clipped(str(error), 200)}"]) from None
+    finally:
+        loader.dispose()
+
+
+def yaml_loader() -> Any:
+    """The safe loader, libyaml's when it is installed (about ten times faster)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _BoundedComposer:
+    """The document's node graph, composed here rather than by the loader so that it is
+    bounded as it is read: no key twice in a mapping, no nesting deeper than MAX_DEPTH
+    (libyaml's composer overflows the C stack near 100,000 levels) and no more than
+    MAX_ALIASED_NODES nodes reached through aliases (600 bytes of aliases can stand for
+    a billion strings). Iterative, so no depth reaches Python's recursion limit."""
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.anchors: dict[str, Any] = {}
+        self.sizes: dict[int, int] = {}  # id(node) -> its node count, aliases expanded
+        self.aliased = 0
+
+    def document(self) -> Any:
+        from yaml import events
+
+        self.loader.get_event()  # stream start
+        if self.loader.check_event(events.StreamEndEvent):
+            return None
+        self.loader.get_event()  # document start
+        root = self._root()
+        self.loader.get_event()  # document end
+        if not self.loader.check_event(events.StreamEndEvent):
+            raise ValueError(f"{_line(self.loader.peek_event())}: expected a single document")
+        return root
+
+    def _root(self) -> Any:
+        from yaml import events
+
+        open_nodes: list[Any] = []
+        while True:
+            event = self.loader.get_event()
+            if isinstance(event, events.CollectionStartEvent):
+                if len(open_nodes) == MAX_DEPTH:
+                    raise ValueError(f"{_line(event)}: nested deeper than {MAX_DEPTH} levels")
+                open_nodes.append(self._opened(event))
+                continue
+            if isinstance(event, events.CollectionEndEvent):
+                node = self._closed(open_nodes.pop(), event)
+            elif isinstance(event, events.AliasEvent):
+                node = self._alias(event)
+            else:
+                node = self._scalar(event)
+            if not open_nodes:
+                return node
+            open_nodes[-1].value.append(node)
+
+    def _opened(self, event: Any) -> Any:
+        from yaml import events, nodes
+
+        mapping = isinstance(event, events.MappingStartEvent)
+        kind = nodes.MappingNode if mapping else nodes.SequenceNode
+        node = kind(self._tag(kind, event), [], event.start_mark, None, event.flow_style)
+        self._anchor(event, node)
+        return node
+
+    def _scalar(self, event: Any) -> Any:
+        from yaml import nodes
+
+        tag = self._tag(nodes.ScalarNode, event)
+        node = nodes.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        self._anchor(event, node)
+        self.sizes[id(node)] = 1
+        return node
+
+    def _alias(self, event: Any) -> Any:
+        node = self.anchors.get(event.anchor)
+        name = clipped(event.anchor, 40)
+        if node is None:
+            raise ValueError(f"{_line(event)}: alias *{name} names no anchor")
+        if id(node) not in self.sizes:
+            raise ValueError(f"{_line(event)}: alias *{name} is inside its own anchor")
+        self.aliased += self.sizes[id(node)]
+        if self.aliased > MAX_ALIASED_NODES:
+            raise ValueError(
+                f"{_line(event)}: aliases expand to more than {MAX_ALIASED_NODES} values"
+            )
+        return node
+
+    def _closed(self, node: Any, event: Any) -> Any:
+        """A finished collection: its keys checked for duplicates, its size counted."""
+        from yaml import nodes
+
+        node.end_mark = event.end_mark
+        children = node.value
+        if isinstance(node, nodes.MappingNode):
+            node.value = list(zip(children[::2], children[1::2], strict=True))
+            _refuse_duplicate_keys(node.value)
+        self.sizes[id(node)] = 1 + sum(self.sizes[id(child)] for child in children)
+        return node
+
+    def _anchor(self, event: Any, node: Any) -> None:
+        if event.anchor is not None:
+            self.anchors[event.anchor] = node
+
+    def _tag(self, kind: type, event: Any) -> str:
+        if event.tag is None or event.tag == "!":
+            return str(self.loader.resolve(kind, getattr(event, "value", None), event.implicit))
+        return str(event.tag)
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[Any, Any]]) -> None:
+    from yaml import nodes
+
+    first_line: dict[tuple[str, str], int] = {}
+    for key, _ in pairs:
+        if not isinstance(key, nodes.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = key.start_mark.line + 1
+        if (key.tag, key.value) in first_line:
+            first = first_line[key.tag, key.value]
+            raise ValueError(
+                f"line {line}: key {shown(key.value)} appears twice (first on line {first})"
+            )
+        first_line[key.tag, key.value] = line
+
+
+def _line(event: Any) -> str:
+    return f"line {event.start_mark.line + 1}"
+
+
+def shown(value: object, width: int = 80) -> str:
+    """A value for a message: its repr, cut short (through aliases it can be huge)."""
+    import reprlib
+
+    limited = reprlib.Repr()
+    limited.maxlevel, limited.maxstring, limited.maxother = 3, width, width
+    return clipped(limited.repr(value), width)
+
+
+def clipped(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _extend(raw: dict[str, Any], source: str) -> dict[str, Any]:
     """A table that `extends: builtin` adds to or replaces parts of the shipped one:
     measures and scenarios by id, sectors, HTS lines, legal bases and fees by key."""
     if raw["extends"] != "builtin":
-        raise RatesError(source, [f"extends: expected 'builtin', got {raw['extends']!r}"])
+        raise RatesError(source, [f"extends: expected 'builtin', got {shown(raw['extends'])}"])
     builtin = builtin_path()
     merged: dict[str, Any] = _parse_yaml(builtin.read_bytes(), str(builtin))
     for key, value in raw.items():
@@ -185,9 +331,10 @@ def _path(loc: tuple[int | str, ...], raw: Any) -> str:
             text += f"[{part}]"
             node = node[part] if isinstance(node, list) and part < len(node) else None
             if isinstance(node, dict) and isinstance(node.get("id"), str):
-                text += f"({node['id']})"
+                text += f"({clipped(node['id'], 80)})"
         else:
-            text += f".{part}" if text else str(part)
+            name = clipped(str(part), 80)  # an unknown key can be any length
+            text += f".{name}" if text else name
             node = node.get(part) if isinstance(node, dict) else None
     return text or "(top level)"
 

@@ -1,0 +1,193 @@
+"""Hostile rate tables, flows files and caches (issue 13, items 8 to 12).
+
+Everything happens in the test's temporary directory. What could hang or eat memory
+on a broken build (a FIFO, a link to /dev/zero, a full disk) runs in a child process
+with a time limit and a memory limit, so a regression fails the test, not the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import resource
+import subprocess
+import sys
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tariffcalc.law import ratetable
+from tariffcalc.law.ratetable import CACHE_ENV, builtin_path, load_table
+
+BUILTIN = builtin_path().read_text(encoding="utf-8")
+JAPAN_24 = "ieepa-japan-24"
+MEMORY_LIMIT = 1 << 30
+CHILD_RSS_LIMIT_KB = 400 * 1024
+
+
+@pytest.fixture
+def cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(directory))
+    return directory
+
+
+@pytest.fixture
+def table_file(tmp_path: Path) -> Path:
+    path = tmp_path / "rates.yaml"
+    path.write_text(BUILTIN, encoding="utf-8")
+    return path
+
+
+def japan_rate(path: Path) -> Decimal:
+    return load_table(path).measures[JAPAN_24].rate
+
+
+def reciprocal_duty(cli: Any, table: Path) -> Decimal:
+    result = cli("duty", "--sector", "general", "--value", "30000", "--json", "--rates", str(table))
+    assert result.code == 0, result.err
+    [scenario] = [s for s in json.loads(result.out)["scenarios"] if s["id"] == "reciprocal"]
+    return Decimal(str(scenario["duty"]))
+
+
+def the_cache_file(cache: Path) -> Path:
+    [file] = cache.glob("table-*.pickle")
+    return file
+
+
+def doctor(cache_file: Path) -> None:
+    """Rewrite a cache file as a fresh one holding a different Japan rate (99%)."""
+    stamp, table = pickle.loads(cache_file.read_bytes())
+    measure = table.measures[JAPAN_24]
+    measures = {**table.measures, JAPAN_24: measure._replace(rate=Decimal("0.99"))}
+    cache_file.write_bytes(pickle.dumps((stamp, table._replace(measures=measures))))
+
+
+def run_child(
+    code: str, env: dict[str, str], *, limits: Callable[[], None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Python `code` in a child with at most 1 GiB of memory and 30 s; a hang fails the test."""
+
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        if limits:
+            limits()
+
+    try:
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, **env},
+            preexec_fn=bounded,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the child process hung")
+
+
+def validate(cli: Any, tmp_path: Path, text: str) -> Any:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    return cli("rates", "validate", str(path))
+
+
+REPORT_RATE_AND_MEMORY = """
+import resource, sys
+from tariffcalc.law.ratetable import load_table
+print(load_table({table!r}).measures['ieepa-japan-24'].rate)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+class Planted:
+    """A pickle that runs `os.mkdir(marker)` when it is loaded."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.mkdir, (self.marker,))
+
+
+# --- 10 and 11. the YAML loader: duplicate keys, aliases, nesting, short messages ------
+
+
+def test_a_duplicate_key_is_refused_with_its_line(cli: Any, tmp_path: Path) -> None:
+    lines = BUILTIN.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line == "    rate: 24%\n")
+    lines.insert(at + 1, "    rate: 34%\n")
+    result = validate(cli, tmp_path, "".join(lines))
+    assert result.code == 1 and result.out == ""
+    assert f"line {at + 2}: key 'rate' appears twice (first on line {at + 1})" in result.err
+
+
+def alias_bomb(levels: int) -> str:
+    """Each level holds ten aliases of the one before: 10**levels strings when expanded."""
+    lines = ['  - &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels + 1):
+        lines.append(f"  - &l{level} [{', '.join([f'*l{level - 1}'] * 10)}]")
+    return "\n".join(lines) + "\n"
+
+
+def extension_with_rate(value: str) -> str:
+    block = BUILTIN[BUILTIN.index("  - id: s232-autos\n") :]
+    block = block[: block.index("\n\n")].replace("    rate: 25%", f"    rate: {value}")
+    return f"extends: builtin\nmeasures:\n{block}\n"
+
+
+def test_an_alias_bomb_in_a_table_is_refused_briefly(cli: Any, tmp_path: Path) -> None:
+    text = extension_with_rate("\n" + alias_bomb(6).replace("  - ", "      - "))
+    result = validate(cli, tmp_path, text)
+    assert result.code == 1
+    assert "aliases expand to more than" in result.err and len(result.err) < 1000
+
+
+def test_an_alias_bomb_in_a_flows_file_is_refused_briefly(cli: Any, tmp_path: Path) -> None:
+    flows = tmp_path / "flows.yaml"
+    bomb = alias_bomb(6).replace("  - ", "      - ")
+    flows.write_text(
+        "name: bomb\ntitle: bomb\nyear: 2024\nflows:\n  - label: x\n    source: x\n"
+        f"    confidence: L\n    value:\n{bomb}",
+        encoding="utf-8",
+    )
+    result = cli("impact", "--flows", str(flows))
+    assert result.code == 1
+    assert "aliases expand to more than" in result.err and len(result.err) < 1000
+
+
+def test_a_long_bad_value_is_shown_cut_short(cli: Any, tmp_path: Path) -> None:
+    long_list = "[" + ", ".join(["a-fairly-long-word-repeated-many-times"] * 100) + "]"
+    result = validate(cli, tmp_path, extension_with_rate(long_list))
+    assert result.code == 1
+    [line] = result.err.splitlines()
+    assert "measures[6](s232-autos).rate: expected" in line
+    shown = line.split(", got ", 1)[1]
+    assert shown.startswith("['a-fairly-long-word") and len(shown) <= 80
+
+
+def test_deep_nesting_is_refused(cli: Any, tmp_path: Path) -> None:
+    result = validate(cli, tmp_path, extension_with_rate("[" * 5000 + "]" * 5000))
+    assert result.code == 1
+    assert "nested deeper than" in result.err and len(result.err) < 1000
+
+
+def test_the_loader_is_libyaml_when_there_is_one() -> None:
+    loader = ratetable.yaml_loader()
+    if yaml.__with_libyaml__:
+        assert issubclass(loader, yaml.CSafeLoader)
+    assert issubclass(loader, yaml.loader.SafeConstructor)
+
+
+def test_anchors_within_the_bound_still_work(tmp_path: Path) -> None:
+    text = BUILTIN.replace("rate: 24%", "rate: &japan 24%", 1).replace(
+        "rate: 15%", "rate: *japan", 1
+    )
+    path = tmp_path / "rates.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_table(path, use_cache=False).measures["ieepa-japan-15"].rate == Decimal("0.24")
