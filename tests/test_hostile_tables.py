@@ -115,6 +115,49 @@ class Planted:
         return (os.mkdir, (self.marker,))
 
 
+# --- 10. the rules of a table -------------------------------------------------------------
+
+
+def test_a_supersedes_cycle_is_refused_naming_it(cli: Any, tmp_path: Path) -> None:
+    text = BUILTIN.replace(
+        "    groups: [s232, s232-auto]\n\n  - id: s232-auto-parts",
+        "    groups: [s232, s232-auto]\n    supersedes: [s232-autos-japan]\n\n"
+        "  - id: s232-auto-parts",
+        1,
+    )
+    assert text != BUILTIN
+    result = validate(cli, tmp_path, text)
+    assert result.code == 1 and result.out == ""
+    assert "supersedes forms a cycle: s232-autos -> s232-autos-japan -> s232-autos" in result.err
+
+
+def test_one_hts_line_written_two_ways_is_a_duplicate(cli: Any, tmp_path: Path) -> None:
+    line = '  "8703.23.01": {mfn: 2.5%'
+    text = BUILTIN.replace(line, '  "87032301": {mfn: 9%, description: "again"}\n' + line, 1)
+    result = validate(cli, tmp_path, text)
+    assert result.code == 1
+    assert "hts: '87032301' and '8703.23.01' are the same HTS line" in result.err
+
+
+def test_an_absurd_rate_is_refused_with_its_path(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(BUILTIN.replace("rate: 24%", "rate: 1" + "0" * 29 + "%", 1), encoding="utf-8")
+    result = cli("duty", "--sector", "general", "--value", "30000", "--rates", str(path))
+    assert result.code == 1 and result.out == ""
+    assert "measures[1](ieepa-japan-24).rate: expected a percentage from 0% to 1000%" in result.err
+
+
+@pytest.mark.parametrize(("rate", "ok"), [("1000%", True), ("1000.01%", False), ("0%", True)])
+def test_rates_are_bounded_as_on_the_command_line(tmp_path: Path, rate: str, ok: bool) -> None:
+    path = tmp_path / "rates.yaml"
+    path.write_text(BUILTIN.replace("rate: 24%", f"rate: {rate}", 1), encoding="utf-8")
+    if ok:
+        assert japan_rate(path) == Decimal(rate[:-1]) / 100
+    else:
+        with pytest.raises(ratetable.RatesError, match="from 0% to 1000%"):
+            japan_rate(path)
+
+
 # --- 10 and 11. the YAML loader: duplicate keys, aliases, nesting, short messages ------
 
 

@@ -376,6 +376,8 @@ def cross_check(model: RateTableModel) -> list[str]:
     problems += _prefix_clashes(model)
     problems += _fee_problems(model)
     problems += [f"measures: {cycle}" for cycle in _yield_cycles(model.measures)]
+    problems += _supersede_cycles(model.measures)
+    problems += _hts_duplicates(model)
     return problems
 
 
@@ -442,6 +444,46 @@ def _fee_problems(model: RateTableModel) -> list[str]:
             )
     if not any(year.min is not None for year in years):
         problems.append("fees.mpf.years: at least one year needs confirmed min and max")
+    return problems
+
+
+def _hts_duplicates(model: RateTableModel) -> list[str]:
+    """`8703.23.01` and `87032301` are one line: the second would silently replace the first."""
+    first: dict[str, str] = {}
+    problems = []
+    for code in model.hts:
+        digits = code.replace(".", "")
+        if digits in first:
+            problems.append(f"hts: {first[digits]!r} and {code!r} are the same HTS line")
+        first.setdefault(digits, code)
+    return problems
+
+
+def _supersede_cycles(measures: list[MeasureModel]) -> list[str]:
+    """Measures that supersede each other (through others) would all be dropped: name each
+    cycle, found by one depth-first walk (iterative: a long chain is no recursion)."""
+    replaces = {m.id: [o for o in m.supersedes if o != m.id] for m in measures}
+    state: dict[str, str] = {}  # "walking" while on the current path, then "done"
+    problems = []
+    for root in replaces:
+        if root in state:
+            continue
+        path, pending = [root], [iter(replaces[root])]
+        state[root] = "walking"
+        while pending:
+            following = next(pending[-1], None)
+            if following is None:
+                state[path.pop()] = "done"
+                pending.pop()
+            elif state.get(following) == "walking":
+                cycle = clipped(" -> ".join([*path[path.index(following) :], following]), 300)
+                problems.append(
+                    f"measures: supersedes forms a cycle: {cycle}; each would drop the next"
+                )
+            elif following in replaces and following not in state:
+                state[following] = "walking"
+                path.append(following)
+                pending.append(iter(replaces[following]))
     return problems
 
 

@@ -18,6 +18,7 @@ from tariffcalc.law.ratetable import shown
 
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 _ID = r"^[a-z0-9][a-z0-9-]*$"
+MAX_PERCENT = Decimal(1000)  # as --mfn and --set accept
 
 
 def _percent(value: object) -> Decimal:
@@ -25,7 +26,10 @@ def _percent(value: object) -> Decimal:
     match = _PERCENT.match(value) if isinstance(value, str) else None
     if match is None:
         raise ValueError(f"expected a non-negative percentage such as '15%', got {shown(value)}")
-    return Decimal(match.group(1)) / 100
+    percent = Decimal(match.group(1))
+    if percent > MAX_PERCENT:
+        raise ValueError(f"expected a percentage from 0% to {MAX_PERCENT}%, got {shown(value)}")
+    return percent / 100
 
 
 def _amount(value: object) -> Decimal:
