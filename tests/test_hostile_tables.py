@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from tariffcalc.law import ratetable
-from tariffcalc.law.ratetable import CACHE_ENV, builtin_path, load_table
+from tariffcalc.law.ratetable import CACHE_ENV, MAX_TABLE_BYTES, builtin_path, load_table
 
 BUILTIN = builtin_path().read_text(encoding="utf-8")
 JAPAN_24 = "ieepa-japan-24"
@@ -234,3 +234,35 @@ def test_anchors_within_the_bound_still_work(tmp_path: Path) -> None:
     path = tmp_path / "rates.yaml"
     path.write_text(text, encoding="utf-8")
     assert load_table(path, use_cache=False).measures["ieepa-japan-15"].rate == Decimal("0.24")
+
+
+# --- 12. one bounded reader for every table ---------------------------------------------
+
+
+def test_a_table_on_stdin_is_bounded(cli: Any) -> None:
+    result = cli("rates", "validate", "-", stdin=b"#" * (MAX_TABLE_BYTES + 1))
+    assert result.code == 1
+    assert f"<stdin>: larger than {MAX_TABLE_BYTES} bytes" in result.err
+
+
+def test_a_device_as_the_table_is_bounded(tmp_path: Path) -> None:
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    child = run_child(
+        f"import sys; sys.argv = ['tariffcalc', 'rates', 'validate', {str(link)!r}]\n"
+        "from tariffcalc.cli.main import main\nmain()",
+        {},
+    )
+    assert child.returncode == 1
+    assert f"larger than {MAX_TABLE_BYTES} bytes" in child.stderr
+
+
+def test_a_table_from_a_pipe_is_read_whole() -> None:
+    child = subprocess.run(
+        [sys.executable, "-m", "tariffcalc", "rates", "validate", "/dev/stdin"],
+        input=BUILTIN,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert child.returncode == 0 and ": ok:" in child.stdout

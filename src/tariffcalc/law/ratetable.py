@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import pickle
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
+from stat import S_ISDIR
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tariffcalc.errors import RatesError, close_matches
@@ -62,23 +64,58 @@ def load_table(path: str | Path | None = None, *, use_cache: bool = True) -> Rat
     source = str(path)
     try:
         stat = path.stat()
-        if stat.st_size > MAX_TABLE_BYTES:
-            raise RatesError(source, [f"larger than {MAX_TABLE_BYTES} bytes"])
         stamp = _stamp(path, stat) if use_cache else None
         cached = _read_cache(path, stamp, source) if stamp else None
         if cached is not None:
             return cached
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise RatesError(source, ["no such file"]) from None
-    except IsADirectoryError:
-        raise RatesError(source, ["is a directory, expected a YAML file"]) from None
-    except OSError as error:
-        raise RatesError(source, [error.strerror or str(error)]) from None
-    table = parse_table(data, source)
+    except OSError:
+        stamp = None  # read_table says what is wrong with the path
+    table = parse_table(read_table(path), source)
     if stamp:
         _write_cache(path, stamp, table)
     return table
+
+
+def read_table(path: Path) -> bytes:
+    """A table file's bytes, through the one bounded reader. The open never waits (a FIFO
+    with no writer reads as empty); reading does, so a pipe from `<(...)` is read whole."""
+    source = str(path)
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise RatesError(source, ["no such file"]) from None
+    except OSError as error:
+        raise RatesError(source, [error.strerror or str(error)]) from None
+    try:
+        if S_ISDIR(os.fstat(handle).st_mode):
+            raise RatesError(source, ["is a directory, expected a YAML file"])
+        os.set_blocking(handle, True)
+        return read_bounded(partial(os.read, handle), source)
+    except OSError as error:
+        raise RatesError(source, [error.strerror or str(error)]) from None
+    finally:
+        os.close(handle)
+
+
+def read_bounded(read: Callable[[int], bytes], source: str) -> bytes:
+    """At most MAX_TABLE_BYTES from `read` (a file, a pipe, standard input or a device such
+    as /dev/zero), else an error: never an unbounded read."""
+    data = _read_at_most(read, MAX_TABLE_BYTES)
+    if data is None:
+        raise RatesError(source, [f"larger than {MAX_TABLE_BYTES} bytes"])
+    return data
+
+
+def _read_at_most(read: Callable[[int], bytes], limit: int) -> bytes | None:
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    return None
 
 
 def parse_table(data: bytes, source: str) -> RateTable:
