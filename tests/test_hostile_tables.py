@@ -115,6 +115,35 @@ class Planted:
         return (os.mkdir, (self.marker,))
 
 
+# --- 8. the cache is keyed on the content ------------------------------------------------
+
+
+def test_an_edit_keeping_size_and_mtime_is_not_served_from_the_cache(
+    cli: Any, table_file: Path
+) -> None:
+    before = reciprocal_duty(cli, table_file)  # fills the cache
+    stat = table_file.stat()
+    table_file.write_text(BUILTIN.replace("rate: 24%", "rate: 34%", 1), encoding="utf-8")
+    os.utime(table_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as `cp -p` or `touch -r`
+    assert table_file.stat().st_size == stat.st_size
+    assert reciprocal_duty(cli, table_file) == before + Decimal("0.10") * 30000
+
+
+def test_a_new_shipped_table_refreshes_a_cached_extension(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache: Path
+) -> None:
+    shipped = tmp_path / "shipped.yaml"
+    shipped.write_text(BUILTIN, encoding="utf-8")
+    monkeypatch.setattr(ratetable, "builtin_path", lambda: shipped)
+    extension = tmp_path / "mine.yaml"
+    extension.write_text("extends: builtin\ntitle: mine\n", encoding="utf-8")
+    assert japan_rate(extension) == Decimal("0.24")
+    stat = shipped.stat()
+    shipped.write_text(BUILTIN.replace("rate: 24%", "rate: 34%", 1), encoding="utf-8")
+    os.utime(shipped, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert japan_rate(extension) == Decimal("0.34")
+
+
 # --- 10. the rules of a table -------------------------------------------------------------
 
 

@@ -1,9 +1,10 @@
 """Load, validate and compile a rate table.
 
-The slow path (YAML + pydantic, ~150 ms of imports) runs once per table file:
-the compiled table is cached beside the user's other caches, stamped with the
-file's path, size and mtime and this package's code, so a typical run reads one
-small pickle instead. A table read from stdin is never cached.
+The slow path (YAML + pydantic, ~150 ms of imports) runs once per table: the compiled
+table is cached beside the user's other caches, stamped with a hash of the table's
+bytes, this package's code and the shipped table, so a typical run reads one small
+pickle instead. A table read from stdin or a pipe is never cached. Every table is read
+through one bounded reader and parsed by one bounded YAML loader.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ from tariffcalc.law.domain import (
     Scenario,
     Sector,
 )
+
+try:  # what hashlib.blake2b is; importing hashlib would also load OpenSSL, ~3 ms a run
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b as _blake2b
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -62,15 +68,12 @@ def load_table(path: str | Path | None = None, *, use_cache: bool = True) -> Rat
     """Load the table at `path` (default: the shipped one), from the cache when fresh."""
     path = Path(path) if path is not None else builtin_path()
     source = str(path)
-    try:
-        stat = path.stat()
-        stamp = _stamp(path, stat) if use_cache else None
-        cached = _read_cache(path, stamp, source) if stamp else None
-        if cached is not None:
-            return cached
-    except OSError:
-        stamp = None  # read_table says what is wrong with the path
-    table = parse_table(read_table(path), source)
+    data = read_table(path)
+    stamp = _stamp(data) if use_cache and path.is_file() else None  # a pipe is read once
+    cached = _read_cache(path, stamp) if stamp else None
+    if cached is not None:
+        return cached if cached.source == source else cached._replace(source=source)
+    table = parse_table(data, source)
     if stamp:
         _write_cache(path, stamp, table)
     return table
@@ -650,14 +653,21 @@ def cache_dir() -> Path | None:
     return Path(base) / "tariffcalc"
 
 
-def _stamp(path: Path, stat: os.stat_result) -> str:
-    """What the compiled table depends on: the file, and this package's code."""
-    parts = [f"{path.resolve()}:{stat.st_mtime_ns}:{stat.st_size}"]
-    # The shipped table too: a user's table may extend it.
-    for module_file in (domain.__file__, __file__, str(builtin_path())):
-        code = os.stat(module_file)
-        parts.append(f"{module_file}:{code.st_mtime_ns}:{code.st_size}")
-    return "|".join(parts)
+def _stamp(data: bytes) -> str:
+    """What the compiled table depends on, by content (an edit that keeps the size and the
+    mtime, as `cp -p` or `touch -r` do, is still seen): the table's bytes, the code that
+    compiles and checks it, and the shipped table, which a table may extend."""
+    here = Path(__file__)
+    sources = (here, here.with_name("schema.py"), Path(domain.__file__), _countries_file())
+    digest = _blake2b(digest_size=20)
+    for part in (data, *(path.read_bytes() for path in (*sources, builtin_path()))):
+        digest.update(len(part).to_bytes(8, "little") + part)
+    return digest.hexdigest()
+
+
+def _countries_file() -> Path:
+    """inputs/countries.py, whose names `cross_check` accepts (by path: not imported here)."""
+    return Path(__file__).parents[1] / "inputs" / "countries.py"
 
 
 def _cache_file(path: Path) -> Path | None:
@@ -667,15 +677,13 @@ def _cache_file(path: Path) -> Path | None:
     return directory / f"table-{key:08x}.pickle" if directory else None
 
 
-def _read_cache(path: Path, stamp: str, source: str) -> RateTable | None:
+def _read_cache(path: Path, stamp: str) -> RateTable | None:
     cache_file = _cache_file(path)
     try:
         cached_stamp, table = pickle.loads(cache_file.read_bytes())  # type: ignore[union-attr]
     except Exception:  # missing, unreadable or from other code: rebuild it
         return None
-    if cached_stamp != stamp or not isinstance(table, RateTable):
-        return None
-    return table if table.source == source else table._replace(source=source)
+    return table if cached_stamp == stamp and isinstance(table, RateTable) else None
 
 
 def _write_cache(path: Path, stamp: str, table: RateTable) -> None:
