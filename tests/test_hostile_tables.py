@@ -11,6 +11,7 @@ import json
 import os
 import pickle
 import resource
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -142,6 +143,116 @@ def test_a_new_shipped_table_refreshes_a_cached_extension(
     shipped.write_text(BUILTIN.replace("rate: 24%", "rate: 34%", 1), encoding="utf-8")
     os.utime(shipped, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert japan_rate(extension) == Decimal("0.34")
+
+
+# --- 9. the cache cannot run code, and reads only this user's private files ----------------
+
+
+def test_a_planted_pickle_never_runs(cli: Any, cache: Path, table_file: Path) -> None:
+    marker = cache.parent / "pwned"
+    before = reciprocal_duty(cli, table_file)
+    the_cache_file(cache).write_bytes(pickle.dumps(("stamp", Planted(str(marker)))))
+    assert reciprocal_duty(cli, table_file) == before
+    assert not marker.exists()
+
+
+def test_a_cache_file_is_read_when_it_is_private(cache: Path, table_file: Path) -> None:
+    """The control for the test below: a doctored file is served when nothing is wrong with it."""
+    japan_rate(table_file)
+    doctor(the_cache_file(cache))
+    assert japan_rate(table_file) == Decimal("0.99")
+
+
+def _group_writable_file(cache: Path) -> None:
+    the_cache_file(cache).chmod(0o620)
+
+
+def _world_writable_directory(cache: Path) -> None:
+    cache.chmod(0o777)
+
+
+def _another_users_file(cache: Path) -> None:
+    os.chown(the_cache_file(cache), 4242, 4242)
+
+
+def _another_users_directory(cache: Path) -> None:
+    os.chown(cache, 4242, 4242)
+
+
+def _too_big_file(cache: Path) -> None:
+    stamp, table = pickle.loads(the_cache_file(cache).read_bytes())
+    padded = table._replace(title="x" * (5 << 20))
+    the_cache_file(cache).write_bytes(pickle.dumps((stamp, padded)))
+
+
+NOT_ROOT = pytest.mark.skipif(os.geteuid() != 0, reason="chown needs root")
+
+
+@pytest.mark.parametrize(
+    "expose",
+    [
+        _group_writable_file,
+        _world_writable_directory,
+        _too_big_file,
+        pytest.param(_another_users_file, marks=NOT_ROOT),
+        pytest.param(_another_users_directory, marks=NOT_ROOT),
+    ],
+)
+def test_a_cache_others_can_write_or_too_big_is_not_read(
+    cache: Path, table_file: Path, expose: Callable[[Path], None]
+) -> None:
+    japan_rate(table_file)
+    doctor(the_cache_file(cache))
+    expose(cache)
+    assert japan_rate(table_file) == Decimal("0.24")
+
+
+def test_cache_directories_and_files_are_private_whatever_the_umask(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, table_file: Path
+) -> None:
+    cache = tmp_path / "home" / "cache" / "tariffcalc"
+    monkeypatch.setenv(CACHE_ENV, str(cache))
+    previous = os.umask(0)
+    try:
+        japan_rate(table_file)
+    finally:
+        os.umask(previous)
+    for directory in (tmp_path / "home", cache.parent, cache):
+        assert directory.stat().st_mode & 0o777 == 0o700, directory
+    assert [file.stat().st_mode & 0o777 for file in cache.iterdir()] == [0o600]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
+def test_a_special_file_at_the_cache_path_costs_only_speed(
+    cache: Path, table_file: Path, kind: str
+) -> None:
+    japan_rate(table_file)
+    cache_file = the_cache_file(cache)
+    cache_file.unlink()
+    if kind == "fifo":
+        os.mkfifo(cache_file, 0o600)
+    else:
+        cache_file.symlink_to("/dev/zero")
+    child = run_child(REPORT_RATE_AND_MEMORY.format(table=str(table_file)), {CACHE_ENV: str(cache)})
+    assert child.returncode == 0, child.stderr
+    rate, max_rss_kb = child.stdout.split()
+    assert Decimal(rate) == Decimal("0.24")
+    assert int(max_rss_kb) < CHILD_RSS_LIMIT_KB
+
+
+def test_a_full_disk_leaves_no_temporary_file_in_the_cache(cache: Path, table_file: Path) -> None:
+    def tiny_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    child = run_child(
+        REPORT_RATE_AND_MEMORY.format(table=str(table_file)),
+        {CACHE_ENV: str(cache)},
+        limits=tiny_disk,
+    )
+    assert child.returncode == 0, child.stderr
+    assert Decimal(child.stdout.split()[0]) == Decimal("0.24")
+    assert list(cache.iterdir()) == []
 
 
 # --- 10. the rules of a table -------------------------------------------------------------

@@ -9,14 +9,16 @@ through one bounded reader and parsed by one bounded YAML loader.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import zlib
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from functools import partial
 from itertools import pairwise
 from pathlib import Path
-from stat import S_ISDIR
+from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tariffcalc.errors import RatesError, close_matches
@@ -642,10 +644,27 @@ def _fees(model: RateTableModel) -> Fees:
 
 
 # --- cache -----------------------------------------------------------------------
+#
+# A cache file can be planted or swapped by whoever can write where it lives, so it is
+# trusted for nothing but speed: it is read only from a regular file and a directory only
+# this user can write, never through a link, a FIFO or a device, at most a few MB, by an
+# unpickler that builds the table's own types and nothing else (no function to call, so
+# no code to run). Anything wrong with it is a cache miss: the table is parsed again.
+
+_CACHE_MAX_BYTES = 4 * 1024 * 1024  # the shipped table compiles to about 20 KB
+_OTHERS_MAY_WRITE = 0o022
+_POSIX = all(hasattr(os, name) for name in ("geteuid", "O_NOFOLLOW", "O_DIRECTORY"))
+_TABLE_TYPES = frozenset(
+    (kind.__module__, kind.__qualname__)
+    for kind in (Fees, HtsLine, Measure, MpfYear, Period, RateTable, Ruling, Scenario, Sector)
+) | {("decimal", "Decimal"), ("datetime", "date")}
 
 
 def cache_dir() -> Path | None:
-    """$TARIFFCALC_CACHE_DIR (empty: no cache), else the XDG cache directory."""
+    """$TARIFFCALC_CACHE_DIR (empty: no cache), else the XDG cache directory; no cache
+    where the checks above cannot be made (no owners, modes or O_NOFOLLOW: Windows)."""
+    if not _POSIX:
+        return None
     configured = os.environ.get(CACHE_ENV)
     if configured is not None:
         return Path(configured) if configured else None
@@ -670,33 +689,103 @@ def _countries_file() -> Path:
     return Path(__file__).parents[1] / "inputs" / "countries.py"
 
 
-def _cache_file(path: Path) -> Path | None:
+def _cache_name(path: Path) -> str:
     """One cache file per table path; the stamp inside tells whether it is fresh."""
-    directory = cache_dir()
-    key = zlib.crc32(str(path.resolve()).encode())
-    return directory / f"table-{key:08x}.pickle" if directory else None
+    return f"table-{zlib.crc32(str(path.resolve()).encode()):08x}.pickle"
+
+
+class _TableUnpickler(pickle.Unpickler):
+    """Builds the types a compiled table is made of and refuses any other name, so a
+    planted pickle cannot reach a function to call."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _TABLE_TYPES:
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of a rate table")
+        return super().find_class(module, name)
 
 
 def _read_cache(path: Path, stamp: str) -> RateTable | None:
-    cache_file = _cache_file(path)
+    """The table cached for `path` if it was compiled from the same bytes by the same code."""
+    directory = cache_dir()
     try:
-        cached_stamp, table = pickle.loads(cache_file.read_bytes())  # type: ignore[union-attr]
-    except Exception:  # missing, unreadable or from other code: rebuild it
+        data = _read_private(directory, _cache_name(path)) if directory else None
+        cached_stamp, table = _TableUnpickler(io.BytesIO(data)).load() if data else (None, None)
+    except Exception:  # missing, unreadable, not private or from other code: rebuild it
         return None
     return table if cached_stamp == stamp and isinstance(table, RateTable) else None
 
 
+def _read_private(directory: Path, name: str) -> bytes | None:
+    """The file's bytes if it is a regular file of this user's that only this user can
+    write, in such a directory, and not too big; else None. The open neither follows a
+    link nor waits (on a FIFO), and the read is bounded (a device never ends)."""
+    folder = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if not _private(os.fstat(folder)):
+            return None
+        handle = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+        try:
+            status = os.fstat(handle)
+            if not (S_ISREG(status.st_mode) and _private(status)):
+                return None
+            return _read_at_most(partial(os.read, handle), _CACHE_MAX_BYTES)
+        finally:
+            os.close(handle)
+    finally:
+        os.close(folder)
+
+
+def _private(status: os.stat_result) -> bool:
+    return status.st_uid == os.geteuid() and not status.st_mode & _OTHERS_MAY_WRITE
+
+
 def _write_cache(path: Path, stamp: str, table: RateTable) -> None:
     """Best effort and atomic: a read-only home or a full disk only costs speed."""
-    import tempfile
-
-    cache_file = _cache_file(path)
-    if cache_file is None:
+    directory = cache_dir()
+    if directory is None:
         return
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cache_file.parent, delete=False) as handle:
-            handle.write(pickle.dumps((stamp, table), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(handle.name, cache_file)
+        _make_private_dirs(directory)
+        folder = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        if _private(os.fstat(folder)):  # else it would never be read back
+            data = pickle.dumps((stamp, table), protocol=pickle.HIGHEST_PROTOCOL)
+            _replace(folder, _cache_name(path), data)
     except OSError:
         pass
+    finally:
+        os.close(folder)
+
+
+def _make_private_dirs(directory: Path) -> None:
+    """The directory and its missing parents, each 0700 whatever the umask (a umask only
+    removes bits; `makedirs` would create the parents 0777 under umask 000)."""
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for folder in reversed(missing):
+        with suppress(FileExistsError):
+            os.mkdir(folder, 0o700)
+
+
+def _replace(folder: int, name: str, data: bytes) -> None:
+    """Write `name` in the directory `folder` atomically, mode 0600; on any failure (a full
+    disk, Ctrl-C) the temporary file is removed before the error goes on."""
+    temporary = f".{name}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    handle = os.open(temporary, flags, 0o600, dir_fd=folder)
+    try:
+        try:
+            rest = memoryview(data)
+            while rest:
+                rest = rest[os.write(handle, rest) :]
+        finally:
+            os.close(handle)
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary, dir_fd=folder)
+        raise
