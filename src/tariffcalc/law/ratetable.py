@@ -193,38 +193,38 @@ class _BoundedComposer:
     a billion strings). Iterative, so no depth reaches Python's recursion limit."""
 
     def __init__(self, loader: Any) -> None:
+        import yaml  # its event and node types
+
+        self.yaml = yaml
         self.loader = loader
         self.anchors: dict[str, Any] = {}
         self.sizes: dict[int, int] = {}  # id(node) -> its node count, aliases expanded
         self.aliased = 0
 
     def document(self) -> Any:
-        from yaml import events
-
         self.loader.get_event()  # stream start
-        if self.loader.check_event(events.StreamEndEvent):
+        if self.loader.check_event(self.yaml.StreamEndEvent):
             return None
         self.loader.get_event()  # document start
         root = self._root()
         self.loader.get_event()  # document end
-        if not self.loader.check_event(events.StreamEndEvent):
+        if not self.loader.check_event(self.yaml.StreamEndEvent):
             raise ValueError(f"{_line(self.loader.peek_event())}: expected a single document")
         return root
 
     def _root(self) -> Any:
-        from yaml import events
-
+        yaml = self.yaml
         open_nodes: list[Any] = []
         while True:
             event = self.loader.get_event()
-            if isinstance(event, events.CollectionStartEvent):
+            if isinstance(event, yaml.CollectionStartEvent):
                 if len(open_nodes) == MAX_DEPTH:
                     raise ValueError(f"{_line(event)}: nested deeper than {MAX_DEPTH} levels")
                 open_nodes.append(self._opened(event))
                 continue
-            if isinstance(event, events.CollectionEndEvent):
+            if isinstance(event, yaml.CollectionEndEvent):
                 node = self._closed(open_nodes.pop(), event)
-            elif isinstance(event, events.AliasEvent):
+            elif isinstance(event, yaml.AliasEvent):
                 node = self._alias(event)
             else:
                 node = self._scalar(event)
@@ -233,19 +233,15 @@ class _BoundedComposer:
             open_nodes[-1].value.append(node)
 
     def _opened(self, event: Any) -> Any:
-        from yaml import events, nodes
-
-        mapping = isinstance(event, events.MappingStartEvent)
-        kind = nodes.MappingNode if mapping else nodes.SequenceNode
+        mapping = isinstance(event, self.yaml.MappingStartEvent)
+        kind = self.yaml.MappingNode if mapping else self.yaml.SequenceNode
         node = kind(self._tag(kind, event), [], event.start_mark, None, event.flow_style)
         self._anchor(event, node)
         return node
 
     def _scalar(self, event: Any) -> Any:
-        from yaml import nodes
-
-        tag = self._tag(nodes.ScalarNode, event)
-        node = nodes.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        tag = self._tag(self.yaml.ScalarNode, event)
+        node = self.yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         self._anchor(event, node)
         self.sizes[id(node)] = 1
         return node
@@ -266,11 +262,9 @@ class _BoundedComposer:
 
     def _closed(self, node: Any, event: Any) -> Any:
         """A finished collection: its keys checked for duplicates, its size counted."""
-        from yaml import nodes
-
         node.end_mark = event.end_mark
         children = node.value
-        if isinstance(node, nodes.MappingNode):
+        if isinstance(node, self.yaml.MappingNode):
             node.value = list(zip(children[::2], children[1::2], strict=True))
             _refuse_duplicate_keys(node.value)
         self.sizes[id(node)] = 1 + sum(self.sizes[id(child)] for child in children)
