@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tariffcalc.errors import RatesError
+from tariffcalc.law import ratetable
 from tariffcalc.law.domain import RateTable
 from tariffcalc.law.ratetable import builtin_path, load_table, parse_table
 
@@ -153,22 +154,45 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         load_table(tmp_path)
 
 
-def test_cache_returns_the_same_table_and_notices_edits(tmp_path: Path) -> None:
+def counting_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sources parsed from here on: a load from the cache parses nothing."""
+    parsed: list[str] = []
+    parse = ratetable.parse_table
+
+    def counted(data: bytes, source: str) -> RateTable:
+        parsed.append(source)
+        return parse(data, source)
+
+    monkeypatch.setattr(ratetable, "parse_table", counted)
+    return parsed
+
+
+def test_cache_returns_the_same_table_and_notices_edits(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     path = tmp_path / "rates.yaml"
     path.write_text(BUILTIN, encoding="utf-8")
+    parsed = counting_parses(monkeypatch)
     fresh = load_table(path)
-    assert load_table(path) == fresh  # second load from the cache
+    assert load_table(path) == fresh
+    assert parsed == [str(path)]  # the second load came from the cache
     path.write_text(BUILTIN.replace("rate: 24%", "rate: 34.5%"), encoding="utf-8")
     edited = load_table(path)
     assert edited.measures["ieepa-japan-24"].rate == Decimal("0.345")
     path.write_text("not: [valid", encoding="utf-8")
     with pytest.raises(RatesError):
         load_table(path)
+    assert len(parsed) == 3
 
 
 def test_cache_can_be_disabled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("TARIFFCALC_CACHE_DIR", "")
-    assert load_table().measures
+    parsed = counting_parses(monkeypatch)
+    assert load_table() == load_table()
+    assert len(parsed) == 2 and not home.exists()
     monkeypatch.setenv("TARIFFCALC_CACHE_DIR", str(tmp_path / "c"))
-    load_table()
-    assert list((tmp_path / "c").glob("table-*.pickle"))
+    assert load_table() == load_table()
+    assert len(parsed) == 3 and list((tmp_path / "c").glob("table-*.pickle"))

@@ -183,10 +183,8 @@ def rate_table(
 
 
 def load_rates(rates: str | None) -> RateTable:
-    from tariffcalc.law.ratetable import load_table, parse_table
+    from tariffcalc.law.ratetable import load_table, parse_table, read_bounded
 
     if rates == "-":
-        from tariffcalc.inputs.files import read_bytes
-
-        return parse_table(read_bytes(rates, "rates"), "<stdin>")
+        return parse_table(read_bounded(sys.stdin.buffer.read, "<stdin>"), "<stdin>")
     return load_table(rates or None)

@@ -1,19 +1,24 @@
 """Load, validate and compile a rate table.
 
-The slow path (YAML + pydantic, ~150 ms of imports) runs once per table file:
-the compiled table is cached beside the user's other caches, stamped with the
-file's path, size and mtime and this package's code, so a typical run reads one
-small pickle instead. A table read from stdin is never cached.
+The slow path (YAML + pydantic, ~150 ms of imports) runs once per table: the compiled
+table is cached beside the user's other caches, stamped with a hash of the table's
+bytes, this package's code and the shipped table, so a typical run reads one small
+pickle instead. A table read from stdin or a pipe is never cached. Every table is read
+through one bounded reader and parsed by one bounded YAML loader.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tariffcalc.errors import RatesError, close_matches
@@ -30,6 +35,11 @@ from tariffcalc.law.domain import (
     Sector,
 )
 
+try:  # what hashlib.blake2b is; importing hashlib would also load OpenSSL, ~3 ms a run
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b as _blake2b
+
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
@@ -37,6 +47,8 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "TARIFFCALC_CACHE_DIR"
 MAX_TABLE_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 32  # the shipped table nests 6 deep
+MAX_ALIASED_NODES = 10_000
 Model = TypeVar("Model", bound="BaseModel")
 
 
@@ -58,25 +70,57 @@ def load_table(path: str | Path | None = None, *, use_cache: bool = True) -> Rat
     """Load the table at `path` (default: the shipped one), from the cache when fresh."""
     path = Path(path) if path is not None else builtin_path()
     source = str(path)
-    try:
-        stat = path.stat()
-        if stat.st_size > MAX_TABLE_BYTES:
-            raise RatesError(source, [f"larger than {MAX_TABLE_BYTES} bytes"])
-        stamp = _stamp(path, stat) if use_cache else None
-        cached = _read_cache(path, stamp, source) if stamp else None
-        if cached is not None:
-            return cached
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise RatesError(source, ["no such file"]) from None
-    except IsADirectoryError:
-        raise RatesError(source, ["is a directory, expected a YAML file"]) from None
-    except OSError as error:
-        raise RatesError(source, [error.strerror or str(error)]) from None
+    data = read_table(path)
+    stamp = _stamp(data) if use_cache and path.is_file() else None  # a pipe is read once
+    cached = _read_cache(path, stamp) if stamp else None
+    if cached is not None:
+        return cached if cached.source == source else cached._replace(source=source)
     table = parse_table(data, source)
     if stamp:
         _write_cache(path, stamp, table)
     return table
+
+
+def read_table(path: Path) -> bytes:
+    """A table file's bytes, through the one bounded reader. The open never waits (a FIFO
+    with no writer reads as empty); reading does, so a pipe from `<(...)` is read whole."""
+    source = str(path)
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise RatesError(source, ["no such file"]) from None
+    except OSError as error:
+        raise RatesError(source, [error.strerror or str(error)]) from None
+    try:
+        if S_ISDIR(os.fstat(handle).st_mode):
+            raise RatesError(source, ["is a directory, expected a YAML file"])
+        os.set_blocking(handle, True)
+        return read_bounded(partial(os.read, handle), source)
+    except OSError as error:
+        raise RatesError(source, [error.strerror or str(error)]) from None
+    finally:
+        os.close(handle)
+
+
+def read_bounded(read: Callable[[int], bytes], source: str) -> bytes:
+    """At most MAX_TABLE_BYTES from `read` (a file, a pipe, standard input or a device such
+    as /dev/zero), else an error: never an unbounded read."""
+    data = _read_at_most(read, MAX_TABLE_BYTES)
+    if data is None:
+        raise RatesError(source, [f"larger than {MAX_TABLE_BYTES} bytes"])
+    return data
+
+
+def _read_at_most(read: Callable[[int], bytes], limit: int) -> bytes | None:
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    return None
 
 
 def parse_table(data: bytes, source: str) -> RateTable:
@@ -122,20 +166,158 @@ def _parse_yaml(data: bytes, source: str) -> Any:
     """YAML with the safe loader only: tags that would build Python objects are refused."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = yaml_loader()(data)
     try:
-        return yaml.load(data, Loader=loader)  # a safe loader, never the full one
+        root = _BoundedComposer(loader).document()
+        return None if root is None else loader.construct_document(root)
     except yaml.YAMLError as error:
-        raise RatesError(source, [f"not valid YAML: {_one_line(error)}"]) from None
-    except ValueError as error:  # an impossible date such as 2025-02-30
-        raise RatesError(source, [f"not valid YAML: {error}"]) from None
+        raise RatesError(source, [f"not valid YAML: {clipped(_one_line(error), 200)}"]) from None
+    except ValueError as error:  # an impossible date such as 2025-02-30, or a bound below
+        raise RatesError(source, [f"not valid YAML: {clipped(str(error), 200)}"]) from None
+    finally:
+        loader.dispose()
+
+
+def yaml_loader() -> Any:
+    """The safe loader, libyaml's when it is installed (about ten times faster)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _BoundedComposer:
+    """The document's node graph, composed here rather than by the loader so that it is
+    bounded as it is read: no key twice in a mapping, no nesting deeper than MAX_DEPTH
+    (libyaml's composer overflows the C stack near 100,000 levels) and no more than
+    MAX_ALIASED_NODES nodes reached through aliases (600 bytes of aliases can stand for
+    a billion strings). Iterative, so no depth reaches Python's recursion limit."""
+
+    def __init__(self, loader: Any) -> None:
+        import yaml  # its event and node types
+
+        self.yaml = yaml
+        self.loader = loader
+        self.anchors: dict[str, Any] = {}
+        self.sizes: dict[int, int] = {}  # id(node) -> its node count, aliases expanded
+        self.aliased = 0
+
+    def document(self) -> Any:
+        self.loader.get_event()  # stream start
+        if self.loader.check_event(self.yaml.StreamEndEvent):
+            return None
+        self.loader.get_event()  # document start
+        root = self._root()
+        self.loader.get_event()  # document end
+        if not self.loader.check_event(self.yaml.StreamEndEvent):
+            raise ValueError(f"{_line(self.loader.peek_event())}: expected a single document")
+        return root
+
+    def _root(self) -> Any:
+        yaml = self.yaml
+        open_nodes: list[Any] = []
+        while True:
+            event = self.loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(open_nodes) == MAX_DEPTH:
+                    raise ValueError(f"{_line(event)}: nested deeper than {MAX_DEPTH} levels")
+                open_nodes.append(self._opened(event))
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                node = self._closed(open_nodes.pop(), event)
+            elif isinstance(event, yaml.AliasEvent):
+                node = self._alias(event)
+            else:
+                node = self._scalar(event)
+            if not open_nodes:
+                return node
+            open_nodes[-1].value.append(node)
+
+    def _opened(self, event: Any) -> Any:
+        mapping = isinstance(event, self.yaml.MappingStartEvent)
+        kind = self.yaml.MappingNode if mapping else self.yaml.SequenceNode
+        node = kind(self._tag(kind, event), [], event.start_mark, None, event.flow_style)
+        self._anchor(event, node)
+        return node
+
+    def _scalar(self, event: Any) -> Any:
+        tag = self._tag(self.yaml.ScalarNode, event)
+        node = self.yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        self._anchor(event, node)
+        self.sizes[id(node)] = 1
+        return node
+
+    def _alias(self, event: Any) -> Any:
+        node = self.anchors.get(event.anchor)
+        name = clipped(event.anchor, 40)
+        if node is None:
+            raise ValueError(f"{_line(event)}: alias *{name} names no anchor")
+        if id(node) not in self.sizes:
+            raise ValueError(f"{_line(event)}: alias *{name} is inside its own anchor")
+        self.aliased += self.sizes[id(node)]
+        if self.aliased > MAX_ALIASED_NODES:
+            raise ValueError(
+                f"{_line(event)}: aliases expand to more than {MAX_ALIASED_NODES} values"
+            )
+        return node
+
+    def _closed(self, node: Any, event: Any) -> Any:
+        """A finished collection: its keys checked for duplicates, its size counted."""
+        node.end_mark = event.end_mark
+        children = node.value
+        if isinstance(node, self.yaml.MappingNode):
+            node.value = list(zip(children[::2], children[1::2], strict=True))
+            _refuse_duplicate_keys(node.value)
+        self.sizes[id(node)] = 1 + sum(self.sizes[id(child)] for child in children)
+        return node
+
+    def _anchor(self, event: Any, node: Any) -> None:
+        if event.anchor is not None:
+            self.anchors[event.anchor] = node
+
+    def _tag(self, kind: type, event: Any) -> str:
+        if event.tag is None or event.tag == "!":
+            return str(self.loader.resolve(kind, getattr(event, "value", None), event.implicit))
+        return str(event.tag)
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[Any, Any]]) -> None:
+    from yaml import nodes
+
+    first_line: dict[tuple[str, str], int] = {}
+    for key, _ in pairs:
+        if not isinstance(key, nodes.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = key.start_mark.line + 1
+        if (key.tag, key.value) in first_line:
+            first = first_line[key.tag, key.value]
+            raise ValueError(
+                f"line {line}: key {shown(key.value)} appears twice (first on line {first})"
+            )
+        first_line[key.tag, key.value] = line
+
+
+def _line(event: Any) -> str:
+    return f"line {event.start_mark.line + 1}"
+
+
+def shown(value: object, width: int = 80) -> str:
+    """A value for a message: its repr, cut short (through aliases it can be huge)."""
+    import reprlib
+
+    limited = reprlib.Repr()
+    limited.maxlevel, limited.maxstring, limited.maxother = 3, width, width
+    return clipped(limited.repr(value), width)
+
+
+def clipped(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _extend(raw: dict[str, Any], source: str) -> dict[str, Any]:
     """A table that `extends: builtin` adds to or replaces parts of the shipped one:
     measures and scenarios by id, sectors, HTS lines, legal bases and fees by key."""
     if raw["extends"] != "builtin":
-        raise RatesError(source, [f"extends: expected 'builtin', got {raw['extends']!r}"])
+        raise RatesError(source, [f"extends: expected 'builtin', got {shown(raw['extends'])}"])
     builtin = builtin_path()
     merged: dict[str, Any] = _parse_yaml(builtin.read_bytes(), str(builtin))
     for key, value in raw.items():
@@ -185,9 +367,10 @@ def _path(loc: tuple[int | str, ...], raw: Any) -> str:
             text += f"[{part}]"
             node = node[part] if isinstance(node, list) and part < len(node) else None
             if isinstance(node, dict) and isinstance(node.get("id"), str):
-                text += f"({node['id']})"
+                text += f"({clipped(node['id'], 80)})"
         else:
-            text += f".{part}" if text else str(part)
+            name = clipped(str(part), 80)  # an unknown key can be any length
+            text += f".{name}" if text else name
             node = node.get(part) if isinstance(node, dict) else None
     return text or "(top level)"
 
@@ -229,6 +412,8 @@ def cross_check(model: RateTableModel) -> list[str]:
     problems += _prefix_clashes(model)
     problems += _fee_problems(model)
     problems += [f"measures: {cycle}" for cycle in _yield_cycles(model.measures)]
+    problems += _supersede_cycles(model.measures)
+    problems += _hts_duplicates(model)
     return problems
 
 
@@ -295,6 +480,46 @@ def _fee_problems(model: RateTableModel) -> list[str]:
             )
     if not any(year.min is not None for year in years):
         problems.append("fees.mpf.years: at least one year needs confirmed min and max")
+    return problems
+
+
+def _hts_duplicates(model: RateTableModel) -> list[str]:
+    """`8703.23.01` and `87032301` are one line: the second would silently replace the first."""
+    first: dict[str, str] = {}
+    problems = []
+    for code in model.hts:
+        digits = code.replace(".", "")
+        if digits in first:
+            problems.append(f"hts: {first[digits]!r} and {code!r} are the same HTS line")
+        first.setdefault(digits, code)
+    return problems
+
+
+def _supersede_cycles(measures: list[MeasureModel]) -> list[str]:
+    """Measures that supersede each other (through others) would all be dropped: name each
+    cycle, found by one depth-first walk (iterative: a long chain is no recursion)."""
+    replaces = {m.id: [o for o in m.supersedes if o != m.id] for m in measures}
+    state: dict[str, str] = {}  # "walking" while on the current path, then "done"
+    problems = []
+    for root in replaces:
+        if root in state:
+            continue
+        path, pending = [root], [iter(replaces[root])]
+        state[root] = "walking"
+        while pending:
+            following = next(pending[-1], None)
+            if following is None:
+                state[path.pop()] = "done"
+                pending.pop()
+            elif state.get(following) == "walking":
+                cycle = clipped(" -> ".join([*path[path.index(following) :], following]), 300)
+                problems.append(
+                    f"measures: supersedes forms a cycle: {cycle}; each would drop the next"
+                )
+            elif following in replaces and following not in state:
+                state[following] = "walking"
+                path.append(following)
+                pending.append(iter(replaces[following]))
     return problems
 
 
@@ -413,10 +638,27 @@ def _fees(model: RateTableModel) -> Fees:
 
 
 # --- cache -----------------------------------------------------------------------
+#
+# A cache file can be planted or swapped by whoever can write where it lives, so it is
+# trusted for nothing but speed: it is read only from a regular file and a directory only
+# this user can write, never through a link, a FIFO or a device, at most a few MB, by an
+# unpickler that builds the table's own types and nothing else (no function to call, so
+# no code to run). Anything wrong with it is a cache miss: the table is parsed again.
+
+_CACHE_MAX_BYTES = 4 * 1024 * 1024  # the shipped table compiles to about 20 KB
+_OTHERS_MAY_WRITE = 0o022
+_POSIX = all(hasattr(os, name) for name in ("geteuid", "O_NOFOLLOW", "O_DIRECTORY"))
+_TABLE_TYPES = frozenset(
+    (kind.__module__, kind.__qualname__)
+    for kind in (Fees, HtsLine, Measure, MpfYear, Period, RateTable, Ruling, Scenario, Sector)
+) | {("decimal", "Decimal"), ("datetime", "date")}
 
 
 def cache_dir() -> Path | None:
-    """$TARIFFCALC_CACHE_DIR (empty: no cache), else the XDG cache directory."""
+    """$TARIFFCALC_CACHE_DIR (empty: no cache), else the XDG cache directory; no cache
+    where the checks above cannot be made (no owners, modes or O_NOFOLLOW: Windows)."""
+    if not _POSIX:
+        return None
     configured = os.environ.get(CACHE_ENV)
     if configured is not None:
         return Path(configured) if configured else None
@@ -424,45 +666,120 @@ def cache_dir() -> Path | None:
     return Path(base) / "tariffcalc"
 
 
-def _stamp(path: Path, stat: os.stat_result) -> str:
-    """What the compiled table depends on: the file, and this package's code."""
-    parts = [f"{path.resolve()}:{stat.st_mtime_ns}:{stat.st_size}"]
-    # The shipped table too: a user's table may extend it.
-    for module_file in (domain.__file__, __file__, str(builtin_path())):
-        code = os.stat(module_file)
-        parts.append(f"{module_file}:{code.st_mtime_ns}:{code.st_size}")
-    return "|".join(parts)
+def _stamp(data: bytes) -> str:
+    """What the compiled table depends on, by content (an edit that keeps the size and the
+    mtime, as `cp -p` or `touch -r` do, is still seen): the table's bytes, the code that
+    compiles and checks it, and the shipped table, which a table may extend."""
+    here = Path(__file__)
+    sources = (here, here.with_name("schema.py"), Path(domain.__file__), _countries_file())
+    digest = _blake2b(digest_size=20)
+    for part in (data, *(path.read_bytes() for path in (*sources, builtin_path()))):
+        digest.update(len(part).to_bytes(8, "little") + part)
+    return digest.hexdigest()
 
 
-def _cache_file(path: Path) -> Path | None:
+def _countries_file() -> Path:
+    """inputs/countries.py, whose names `cross_check` accepts (by path: not imported here)."""
+    return Path(__file__).parents[1] / "inputs" / "countries.py"
+
+
+def _cache_name(path: Path) -> str:
     """One cache file per table path; the stamp inside tells whether it is fresh."""
+    return f"table-{zlib.crc32(str(path.resolve()).encode()):08x}.pickle"
+
+
+class _TableUnpickler(pickle.Unpickler):
+    """Builds the types a compiled table is made of and refuses any other name, so a
+    planted pickle cannot reach a function to call."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _TABLE_TYPES:
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of a rate table")
+        return super().find_class(module, name)
+
+
+def _read_cache(path: Path, stamp: str) -> RateTable | None:
+    """The table cached for `path` if it was compiled from the same bytes by the same code."""
     directory = cache_dir()
-    key = zlib.crc32(str(path.resolve()).encode())
-    return directory / f"table-{key:08x}.pickle" if directory else None
-
-
-def _read_cache(path: Path, stamp: str, source: str) -> RateTable | None:
-    cache_file = _cache_file(path)
     try:
-        cached_stamp, table = pickle.loads(cache_file.read_bytes())  # type: ignore[union-attr]
-    except Exception:  # missing, unreadable or from other code: rebuild it
+        data = _read_private(directory, _cache_name(path)) if directory else None
+        cached_stamp, table = _TableUnpickler(io.BytesIO(data)).load() if data else (None, None)
+    except Exception:  # missing, unreadable, not private or from other code: rebuild it
         return None
-    if cached_stamp != stamp or not isinstance(table, RateTable):
-        return None
-    return table if table.source == source else table._replace(source=source)
+    return table if cached_stamp == stamp and isinstance(table, RateTable) else None
+
+
+def _read_private(directory: Path, name: str) -> bytes | None:
+    """The file's bytes if it is a regular file of this user's that only this user can
+    write, in such a directory, and not too big; else None. The open neither follows a
+    link nor waits (on a FIFO), and the read is bounded (a device never ends)."""
+    folder = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if not _private(os.fstat(folder)):
+            return None
+        handle = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+        try:
+            status = os.fstat(handle)
+            if not (S_ISREG(status.st_mode) and _private(status)):
+                return None
+            return _read_at_most(partial(os.read, handle), _CACHE_MAX_BYTES)
+        finally:
+            os.close(handle)
+    finally:
+        os.close(folder)
+
+
+def _private(status: os.stat_result) -> bool:
+    return status.st_uid == os.geteuid() and not status.st_mode & _OTHERS_MAY_WRITE
 
 
 def _write_cache(path: Path, stamp: str, table: RateTable) -> None:
     """Best effort and atomic: a read-only home or a full disk only costs speed."""
-    import tempfile
-
-    cache_file = _cache_file(path)
-    if cache_file is None:
+    directory = cache_dir()
+    if directory is None:
         return
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cache_file.parent, delete=False) as handle:
-            handle.write(pickle.dumps((stamp, table), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(handle.name, cache_file)
+        _make_private_dirs(directory)
+        folder = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        if _private(os.fstat(folder)):  # else it would never be read back
+            data = pickle.dumps((stamp, table), protocol=pickle.HIGHEST_PROTOCOL)
+            _replace(folder, _cache_name(path), data)
     except OSError:
         pass
+    finally:
+        os.close(folder)
+
+
+def _make_private_dirs(directory: Path) -> None:
+    """The directory and its missing parents, each 0700 whatever the umask (a umask only
+    removes bits; `makedirs` would create the parents 0777 under umask 000)."""
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for folder in reversed(missing):
+        with suppress(FileExistsError):
+            os.mkdir(folder, 0o700)
+
+
+def _replace(folder: int, name: str, data: bytes) -> None:
+    """Write `name` in the directory `folder` atomically, mode 0600; on any failure (a full
+    disk, Ctrl-C) the temporary file is removed before the error goes on."""
+    temporary = f".{name}.{os.getpid()}-{os.urandom(4).hex()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    handle = os.open(temporary, flags, 0o600, dir_fd=folder)
+    try:
+        try:
+            rest = memoryview(data)
+            while rest:
+                rest = rest[os.write(handle, rest) :]
+        finally:
+            os.close(handle)
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary, dir_fd=folder)
+        raise

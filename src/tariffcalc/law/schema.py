@@ -14,28 +14,34 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
+from tariffcalc.law.ratetable import shown
+
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 _ID = r"^[a-z0-9][a-z0-9-]*$"
+MAX_PERCENT = Decimal(1000)  # as --mfn and --set accept
 
 
 def _percent(value: object) -> Decimal:
     """'15%' -> Decimal('0.15'). A bare number is refused: 0.15 and 15 are both plausible."""
     match = _PERCENT.match(value) if isinstance(value, str) else None
     if match is None:
-        raise ValueError(f"expected a non-negative percentage such as '15%', got {value!r}")
-    return Decimal(match.group(1)) / 100
+        raise ValueError(f"expected a non-negative percentage such as '15%', got {shown(value)}")
+    percent = Decimal(match.group(1))
+    if percent > MAX_PERCENT:
+        raise ValueError(f"expected a percentage from 0% to {MAX_PERCENT}%, got {shown(value)}")
+    return percent / 100
 
 
 def _amount(value: object) -> Decimal:
     """A non-negative amount. YAML reads 32.71 as a float; its repr is the number as written."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"expected an amount such as 32.71, got {value!r}")
+        raise ValueError(f"expected an amount such as 32.71, got {shown(value)}")
     try:
         amount = Decimal(repr(value) if isinstance(value, float) else str(value))
     except ArithmeticError:
-        raise ValueError(f"expected an amount such as 32.71, got {value!r}") from None
+        raise ValueError(f"expected an amount such as 32.71, got {shown(value)}") from None
     if not amount.is_finite() or amount < 0:
-        raise ValueError(f"expected a non-negative amount, got {value!r}")
+        raise ValueError(f"expected a non-negative amount, got {shown(value)}")
     return amount
 
 
