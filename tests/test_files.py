@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tariffcalc.errors import InputError
-from tariffcalc.inputs.files import open_text, read_bytes
+from tariffcalc.files import open_text, read_bytes
 
 
 def test_the_reader_names_the_field_and_what_is_wrong(tmp_path: Path) -> None:

@@ -105,7 +105,7 @@ def batch(
       cat lines.jsonl | tariffcalc batch - --format jsonl | jq .scenarios
     """
     from tariffcalc.errors import InputError
-    from tariffcalc.inputs.files import atomic_path, atomic_text
+    from tariffcalc.files import atomic_path, atomic_text
     from tariffcalc.studies import batch as scoring
 
     chosen = output_format.strip().lower()

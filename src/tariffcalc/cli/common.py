@@ -74,7 +74,7 @@ def make_scorer(table: RateTable, scenarios: list[str], defaults: Defaults) -> S
 
 
 def records_of(file: str) -> tuple[Layout, Iterator[Record]]:
-    from tariffcalc.inputs.files import open_text
+    from tariffcalc.files import open_text
     from tariffcalc.studies.batch import read_records
 
     return read_records(open_text(file, "file"), "<stdin>" if file == "-" else file)
@@ -104,7 +104,7 @@ def write_summary(summary: Any, path: str | None) -> None:
         for line in summary.lines():
             print(f"tariffcalc: {line}", file=sys.stderr)
         return
-    from tariffcalc.inputs.files import atomic_text
+    from tariffcalc.files import atomic_text
     from tariffcalc.output.render import write_json
 
     with atomic_text(Path(path)) as out:

@@ -44,7 +44,7 @@ def hts_import(
 
       tariffcalc hts import hts_2026_rev_10.json.gz
     """
-    from tariffcalc.inputs.files import read_bytes
+    from tariffcalc.files import read_bytes
     from tariffcalc.inputs.schedule import import_schedule
 
     data = read_bytes(file, "file")

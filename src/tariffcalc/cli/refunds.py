@@ -80,7 +80,7 @@ def refunds(
 
       tariffcalc refunds entries.csv -o refunds.csv --format csv
     """
-    from tariffcalc.inputs.files import atomic_text
+    from tariffcalc.files import atomic_text
     from tariffcalc.inputs.shipment import amount
     from tariffcalc.output.render import write_csv
     from tariffcalc.output.views.refunds import refund_document, refund_grids, refund_rows_grid

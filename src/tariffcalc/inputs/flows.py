@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tariffcalc.errors import InputError
-from tariffcalc.inputs.files import STDIN, read_bytes
+from tariffcalc.files import STDIN, read_bytes
 from tariffcalc.inputs.shipment import amount, rate_percent
 
 

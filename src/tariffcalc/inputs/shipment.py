@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from tariffcalc.errors import InputError, suggest
-from tariffcalc.inputs.countries import CURRENCIES, country_suggestions, resolve_country
+from tariffcalc.law.countries import CURRENCIES, country_suggestions, resolve_country
 from tariffcalc.law.domain import MODES, Mode, RateTable, Shipment
 from tariffcalc.law.hts import format_hts, normalize_hts, sector_of
 from tariffcalc.money import HUNDRED, MAX_AMOUNT, cents, parse_decimal, percent

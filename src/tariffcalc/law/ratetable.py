@@ -22,6 +22,7 @@ from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tariffcalc.errors import RatesError, close_matches
+from tariffcalc.files import read_at_most
 from tariffcalc.law import domain
 from tariffcalc.law.domain import (
     Fees,
@@ -105,22 +106,10 @@ def read_table(path: Path) -> bytes:
 def read_bounded(read: Callable[[int], bytes], source: str) -> bytes:
     """At most MAX_TABLE_BYTES from `read` (a file, a pipe, standard input or a device such
     as /dev/zero), else an error: never an unbounded read."""
-    data = _read_at_most(read, MAX_TABLE_BYTES)
+    data = read_at_most(read, MAX_TABLE_BYTES)
     if data is None:
         raise RatesError(source, [f"larger than {MAX_TABLE_BYTES} bytes"])
     return data
-
-
-def _read_at_most(read: Callable[[int], bytes], limit: int) -> bytes | None:
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        chunk = read(min(1 << 20, limit + 1 - size))
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        size += len(chunk)
-    return None
 
 
 def parse_table(data: bytes, source: str) -> RateTable:
@@ -377,7 +366,7 @@ def _path(loc: tuple[int | str, ...], raw: Any) -> str:
 
 def cross_check(model: RateTableModel) -> list[str]:
     """Problems that need the whole table: duplicates, references, overlaps, cycles."""
-    from tariffcalc.inputs.countries import NAMES
+    from tariffcalc.law.countries import NAMES
 
     problems: list[str] = []
     ids = [measure.id for measure in model.measures]
@@ -671,16 +660,16 @@ def _stamp(data: bytes) -> str:
     mtime, as `cp -p` or `touch -r` do, is still seen): the table's bytes, the code that
     compiles and checks it, and the shipped table, which a table may extend."""
     here = Path(__file__)
-    sources = (here, here.with_name("schema.py"), Path(domain.__file__), _countries_file())
+    sources = (
+        here,
+        here.with_name("schema.py"),
+        Path(domain.__file__),
+        here.with_name("countries.py"),
+    )
     digest = _blake2b(digest_size=20)
     for part in (data, *(path.read_bytes() for path in (*sources, builtin_path()))):
         digest.update(len(part).to_bytes(8, "little") + part)
     return digest.hexdigest()
-
-
-def _countries_file() -> Path:
-    """inputs/countries.py, whose names `cross_check` accepts (by path: not imported here)."""
-    return Path(__file__).parents[1] / "inputs" / "countries.py"
 
 
 def _cache_name(path: Path) -> str:
@@ -722,7 +711,7 @@ def _read_private(directory: Path, name: str) -> bytes | None:
             status = os.fstat(handle)
             if not (S_ISREG(status.st_mode) and _private(status)):
                 return None
-            return _read_at_most(partial(os.read, handle), _CACHE_MAX_BYTES)
+            return read_at_most(partial(os.read, handle), _CACHE_MAX_BYTES)
         finally:
             os.close(handle)
     finally:

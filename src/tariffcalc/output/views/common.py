@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tariffcalc.inputs.countries import country_name
 from tariffcalc.inputs.whatif import describe_overrides
+from tariffcalc.law.countries import country_name
 from tariffcalc.law.domain import RateTable, Shipment
 from tariffcalc.law.hts import format_hts
 from tariffcalc.money import percent, usd

@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from tariffcalc.inputs.countries import country_name
 from tariffcalc.inputs.whatif import describe_overrides
+from tariffcalc.law.countries import country_name
 from tariffcalc.law.domain import Assessment, DutyLine, RateTable, Shipment
 from tariffcalc.law.engine import describe_rate
 from tariffcalc.money import cents, percent, usd
