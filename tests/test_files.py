@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Cli
 from tariffcalc.errors import InputError
 from tariffcalc.files import open_text, read_bytes
 
@@ -30,3 +31,26 @@ def test_a_dash_is_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
     assert read_bytes("-", "flows") == b"\xef\xbb\xbfname: x\n"  # bytes as given
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbfa,b\n")))
     assert open_text("-", "file").read() == "a,b\n"  # text without the byte-order mark
+
+
+def test_a_whole_file_past_its_bound_is_refused_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact, over = tmp_path / "exact.bin", tmp_path / "over.bin"
+    exact.write_bytes(b"x" * 100)
+    over.write_bytes(b"x" * 101)
+    assert read_bytes(str(exact), "file", limit=100) == b"x" * 100
+    with pytest.raises(InputError, match=r"^file: .*over\.bin: larger than 100 bytes"):
+        read_bytes(str(over), "file", limit=100)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"y" * 101)))
+    with pytest.raises(InputError, match="standard input: larger than 100 bytes"):
+        read_bytes("-", "flows", limit=100)
+
+
+def test_a_flows_file_is_bounded_like_a_rate_table(cli: Cli, tmp_path: Path) -> None:
+    from tariffcalc.law.ratetable import MAX_TABLE_BYTES
+
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"#" * (MAX_TABLE_BYTES + 1))
+    result = cli("impact", "--flows", str(huge), "--date", "2026-01-01")
+    assert result.code == 1 and "--flows: " in result.err and "larger than" in result.err

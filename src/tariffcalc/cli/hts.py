@@ -45,9 +45,9 @@ def hts_import(
       tariffcalc hts import hts_2026_rev_10.json.gz
     """
     from tariffcalc.files import read_bytes
-    from tariffcalc.inputs.schedule import import_schedule
+    from tariffcalc.inputs.schedule import MAX_EXPORT_BYTES, import_schedule
 
-    data = read_bytes(file, "file")
+    data = read_bytes(file, "file", MAX_EXPORT_BYTES)
     report = import_schedule(data, "<stdin>" if file == "-" else file, revision=revision)
     print(
         f"imported {report.lines:,} HTS lines ({report.rows:,} rows, {report.rated:,} with a rate)"

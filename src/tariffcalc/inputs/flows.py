@@ -10,6 +10,7 @@ from typing import NamedTuple
 from tariffcalc.errors import InputError
 from tariffcalc.files import STDIN, read_bytes
 from tariffcalc.inputs.shipment import amount, rate_percent
+from tariffcalc.law.ratetable import MAX_TABLE_BYTES
 
 
 class Flow(NamedTuple):
@@ -102,11 +103,11 @@ def load_flows(name_or_path: str) -> FlowSet:
     """A flows file (YAML, or CSV by its .csv suffix), standard input for `-` (CSV when its
     first line looks like a CSV header), or the name of a shipped set (`japan-2024`)."""
     if name_or_path == STDIN:
-        data = read_bytes(STDIN, "flows")
+        data = read_bytes(STDIN, "flows", MAX_TABLE_BYTES)
         csv = _looks_like_csv(data)
         return _csv_flows(data, "<stdin>") if csv else _yaml_flows(data, "<stdin>")
     path = _flows_path(name_or_path)
-    data = read_bytes(str(path), "flows")
+    data = read_bytes(str(path), "flows", MAX_TABLE_BYTES)
     if path.suffix.lower() == ".csv":
         return _csv_flows(data, str(path))
     return _yaml_flows(data, str(path))

@@ -15,7 +15,7 @@ from typing import Literal, NamedTuple
 
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.flows import Flow, FlowSet
-from tariffcalc.inputs.shipment import Number, amount, make_shipment, rate_percent
+from tariffcalc.inputs.shipment import Number, fx_rate, make_shipment, rate_percent
 from tariffcalc.law.domain import Assessment, RateTable, Shipment
 from tariffcalc.law.engine import assess_all, effective_rate
 from tariffcalc.money import cents
@@ -186,4 +186,4 @@ def display_currency(currency: str | None, fx: Number | None) -> Display | None:
         raise InputError(
             "fx", "show another currency with --currency CODE --fx RATE (units per 1 USD)"
         )
-    return Display(code, amount("fx", fx, positive=True))
+    return Display(code, fx_rate(fx))
