@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 Kind = Literal["additional", "inclusive"]
 Base = Literal["value", "metal", "non_metal"]
 Mode = Literal["ocean", "air", "truck", "rail"]
+ListKind = Literal["exemption", "conditional", "partial"]
 MODES: tuple[Mode, ...] = ("ocean", "air", "truck", "rail")
 ALL = "all"
 
@@ -52,9 +53,56 @@ class Measure(NamedTuple):
     groups: frozenset[str] = frozenset()
     yields_to: frozenset[str] = frozenset()
     note: str | None = None
+    except_lists: tuple[str, ...] = ()  # HTS lists whose lines it does not apply to
 
     def in_force_on(self, day: date) -> bool:
         return any(period.covers(day) for period in self.in_force)
+
+
+class ListEntry(NamedTuple):
+    """A prefix of HTS lines on a list, over the entry dates it is a member."""
+
+    prefix: str  # digits: 4 to 10 of them, covering every line below
+    period: Period
+    confidence: str
+    note: str | None = None
+    article: str | None = None  # partial lists: the only article of those lines covered
+
+
+class HtsList(NamedTuple):
+    """A dated list of HTS lines that the law names, such as an exemption list. `conditional`
+    and `partial` lists exempt a line only when the importer makes their `claim`."""
+
+    id: str
+    label: str
+    heading: str  # the chapter 99 heading it is entered under
+    authority: str
+    source: str
+    confidence: str
+    kind: ListKind
+    claim: str | None
+    origins: frozenset[str] | None  # None = every origin
+    note: str | None
+    entries: dict[str, tuple[ListEntry, ...]]  # prefix -> its entries
+    first_day: date  # the earliest day any line is on it
+
+    def entry_on(self, digits: str, day: date) -> ListEntry | None:
+        """The entry that puts the line `digits` on this list on `day`, if any."""
+        for end in range(2, len(digits) + 1, 2):
+            for entry in self.entries.get(digits[:end], ()):
+                if entry.period.covers(day):
+                    return entry
+        return None
+
+    def entries_of(self, digits: str) -> list[ListEntry]:
+        """Every entry covering the line `digits`, whatever its dates."""
+        return [
+            e for end in range(2, len(digits) + 1, 2) for e in self.entries.get(digits[:end], ())
+        ]
+
+    @property
+    def size(self) -> int:
+        return sum(len(entries) for entries in self.entries.values())
 
 
 class Ruling(NamedTuple):
@@ -124,6 +172,7 @@ class RateTable(NamedTuple):
     scenarios: dict[str, Scenario]  # in table order
     fees: Fees
     rulings: dict[str, Ruling]  # legal basis -> the ruling that struck it down
+    lists: dict[str, HtsList] = {}  # noqa: RUF012 (never changed: tables are rebuilt, not mutated)
     overridden: tuple[tuple[str, Decimal], ...] = ()  # (measure, rate) set by a what-if
 
     def basis_name(self, basis: str) -> str:
@@ -157,6 +206,7 @@ class Shipment(NamedTuple):
     currency: str = "USD"
     fx: Decimal | None = None  # units of `currency` per 1 USD
     value_in_currency: Decimal | None = None
+    claims: frozenset[str] = frozenset()  # what the importer claims: civil-aircraft, ...
 
 
 class DutyLine(NamedTuple):

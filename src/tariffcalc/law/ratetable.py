@@ -27,6 +27,8 @@ from tariffcalc.law import domain
 from tariffcalc.law.domain import (
     Fees,
     HtsLine,
+    HtsList,
+    ListEntry,
     Measure,
     MpfYear,
     Period,
@@ -44,7 +46,7 @@ except ImportError:  # a Python built without it
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
-    from tariffcalc.law.schema import MeasureModel, PeriodModel, RateTableModel
+    from tariffcalc.law.schema import HtsListModel, MeasureModel, PeriodModel, RateTableModel
 
 CACHE_ENV = "TARIFFCALC_CACHE_DIR"
 MAX_TABLE_BYTES = 10 * 1024 * 1024
@@ -547,6 +549,7 @@ def evaluation_order(waits_on: dict[str, set[str]]) -> list[str]:
 def compile_table(model: RateTableModel, source: str) -> RateTable:
     measures = {m.id: _measure(m) for m in model.measures}
     return RateTable(
+        lists=_lists(model, source),
         title=model.title,
         source=source,
         legal_bases=dict(model.legal_bases),
@@ -592,7 +595,73 @@ def _measure(m: MeasureModel) -> Measure:
         groups=frozenset(m.groups),
         yields_to=frozenset(m.yields_to),
         note=m.note,
+        except_lists=tuple(m.except_lists),
     )
+
+
+# --- HTS lists ---------------------------------------------------------------------
+
+
+def _lists(model: RateTableModel, source: str) -> dict[str, HtsList]:
+    """The shipped lists (data/lists/ID.yaml) that the table's measures name."""
+    named = dict.fromkeys(name for m in model.measures for name in m.except_lists)
+    shipped = {path.stem: path for path in _shipped_lists()}
+    unknown = [name for name in named if name not in shipped]
+    if unknown:
+        where = [f"measures: unknown HTS list {shown(name)}" for name in unknown]
+        raise RatesError(source, [*where, f"lists shipped: {', '.join(sorted(shipped))}"])
+    return {name: load_list(shipped[name]) for name in named}
+
+
+def _shipped_lists() -> list[Path]:
+    return sorted(shipped_data("lists").glob("*.yaml"))
+
+
+def load_list(path: Path) -> HtsList:
+    """One list file, validated and compiled: its entries indexed by digit prefix."""
+    from tariffcalc.law.schema import HtsListModel
+
+    source = str(path)
+    model = validated(HtsListModel, yaml_mapping(read_table(path), source, "id and lines"), source)
+    problems = _list_problems(model, path)
+    if problems:
+        raise RatesError(source, problems)
+    entries: dict[str, list[ListEntry]] = {}
+    for line in model.lines:
+        entry = ListEntry(
+            prefix=line.hts.replace(".", ""),
+            period=Period(line.start, line.end),
+            confidence=line.confidence or model.confidence,
+            note=line.note,
+            article=line.article,
+        )
+        entries.setdefault(entry.prefix, []).append(entry)
+    return HtsList(
+        id=model.id,
+        label=model.label,
+        heading=model.heading,
+        authority=model.authority,
+        source=model.source,
+        confidence=model.confidence,
+        kind=model.kind,
+        claim=model.claim,
+        origins=None if model.origins == "all" else frozenset(model.origins),
+        note=model.note,
+        entries={prefix: tuple(found) for prefix, found in entries.items()},
+        first_day=min(line.start for line in model.lines),
+    )
+
+
+def _list_problems(model: HtsListModel, path: Path) -> list[str]:
+    problems = []
+    if model.id != path.stem:
+        problems.append(f"id: expected {shown(path.stem)}, the file's name, got {shown(model.id)}")
+    if (model.kind == "exemption") != (model.claim is None):
+        problems.append("claim: a conditional or partial list names its claim; an exemption none")
+    for i, line in enumerate(model.lines):
+        if line.end is not None and line.end < line.start:
+            problems.append(f"lines[{i}]({line.hts}): ends before it starts")
+    return problems
 
 
 def _fees(model: RateTableModel) -> Fees:
@@ -639,7 +708,10 @@ _OTHERS_MAY_WRITE = 0o022
 _POSIX = all(hasattr(os, name) for name in ("geteuid", "O_NOFOLLOW", "O_DIRECTORY"))
 _TABLE_TYPES = frozenset(
     (kind.__module__, kind.__qualname__)
-    for kind in (Fees, HtsLine, Measure, MpfYear, Period, RateTable, Ruling, Scenario, Sector)
+    for kind in (
+        *(Fees, HtsLine, HtsList, ListEntry, Measure, MpfYear, Period),
+        *(RateTable, Ruling, Scenario, Sector),
+    )
 ) | {("decimal", "Decimal"), ("datetime", "date")}
 
 
@@ -667,7 +739,8 @@ def _stamp(data: bytes) -> str:
         here.with_name("countries.py"),
     )
     digest = _blake2b(digest_size=20)
-    for part in (data, *(path.read_bytes() for path in (*sources, builtin_path()))):
+    shipped = (builtin_path(), *_shipped_lists())
+    for part in (data, *(path.read_bytes() for path in (*sources, *shipped))):
         digest.update(len(part).to_bytes(8, "little") + part)
     return digest.hexdigest()
 

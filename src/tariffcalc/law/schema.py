@@ -93,6 +93,34 @@ class MeasureModel(Strict):
     groups: list[Identifier] = []
     yields_to: list[Identifier] = []
     note: str | None = None
+    except_lists: list[Identifier] = []
+
+
+class ListLineModel(Strict):
+    hts: Annotated[str, Field(pattern=r"^\d{4}(\.\d{2}(\.\d{2}(\d{2})?)?)?$")]
+    start: date = Field(alias="from")
+    end: date | None = Field(default=None, alias="to")
+    confidence: Confidence | None = None  # below the list's own, where a date is inferred
+    note: str | None = None
+    article: str | None = None
+
+
+class HtsListModel(Strict):
+    """A file of data/lists/, built by scripts/build_lists.py (docs/rates.md)."""
+
+    schema_version: Literal[1] = Field(alias="schema")
+    id: Identifier
+    label: str
+    heading: Annotated[str, Field(pattern=r"^9903\.\d{2}\.\d{2}$")]
+    authority: str
+    source: str
+    confidence: Confidence
+    kind: Literal["exemption", "conditional", "partial"]
+    claim: Identifier | None = None
+    origins: Literal["all"] | list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]]
+    built_from: list[dict[str, str]] = []
+    note: str | None = None
+    lines: list[ListLineModel] = Field(min_length=1)
 
 
 class RulingModel(Strict):
