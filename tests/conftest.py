@@ -18,10 +18,19 @@ from tariffcalc.law.ratetable import load_table
 SHARED = Path(os.environ.get("TARIFFCALC_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for the session: it is keyed on content, so tests cannot see each other's
+    tables in it, and the lists are compiled once instead of once per test."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _isolated(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, _session_cache: Path
+) -> None:
     """No test reads the user's cache, imported HTS schedule or rate-table setting."""
-    monkeypatch.setenv("TARIFFCALC_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("TARIFFCALC_CACHE_DIR", str(_session_cache))
     monkeypatch.setenv("TARIFFCALC_DATA_DIR", str(tmp_path_factory.mktemp("no-schedule")))
     monkeypatch.delenv("TARIFFCALC_RATES", raising=False)
 
