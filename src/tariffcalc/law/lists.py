@@ -1,0 +1,96 @@
+"""Which HTS lists take a shipment's line out of a measure, on its entry date. Pure.
+
+A measure names the lists whose lines it does not apply to (`except_lists`). A line
+on an `exemption` list is out; on a `conditional` or `partial` list it is out only
+when the importer makes the list's claim (civil aircraft, a particular article), and
+otherwise a note names the claim. Without an HTS code no list can be checked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+from tariffcalc.law.domain import HtsList, ListEntry, Measure, NotApplied, RateTable, Shipment
+from tariffcalc.law.hts import format_hts
+
+
+class ListCheck(NamedTuple):
+    exempt: NotApplied | None  # the list that takes the line out of the measure
+    notes: tuple[str, ...]  # claims that would, and entries whose dates are not confirmed
+
+
+def list_check(
+    table: RateTable, measure: Measure, shipment: Shipment, hypothetical: bool
+) -> ListCheck:
+    """The lists' say on `measure` for this shipment. A hypothetical scenario uses a list as
+    first published when the entry date comes before it (the world it describes has it)."""
+    notes: list[str] = []
+    for hts_list in relevant_lists(table, measure, shipment):
+        assert shipment.hts is not None  # relevant_lists is empty without a code
+        day = max(shipment.entry_date, hts_list.first_day) if hypothetical else shipment.entry_date
+        entry = hts_list.entry_on(shipment.hts, day)
+        if entry is None:
+            continue
+        where = _membership(hts_list, entry, shipment.hts)
+        if hts_list.claim is None or hts_list.claim in shipment.claims:
+            detail = f"goods on {where}"
+            if hts_list.claim is not None:
+                detail += f", as claimed (--claim {hts_list.claim})"
+            return ListCheck(
+                NotApplied(measure.id, measure.label, "exempt", detail), _unsure(entry)
+            )
+        notes.append(
+            f"{measure.id} applies unless the goods qualify for {where}:"
+            f" if they do, give --claim {hts_list.claim}"
+        )
+    return ListCheck(None, tuple(notes))
+
+
+def relevant_lists(table: RateTable, measure: Measure, shipment: Shipment) -> list[HtsList]:
+    """The measure's lists that could name this shipment's line (its origin among theirs)."""
+    if shipment.hts is None:
+        return []
+    named = (table.lists[name] for name in measure.except_lists)
+    return [each for each in named if each.origins is None or shipment.origin in each.origins]
+
+
+def list_hits(
+    table: RateTable, measures: list[Measure], shipment: Shipment, day: date
+) -> frozenset[str]:
+    """The ids of the lists, named by `measures`, that hold the shipment's line on `day`:
+    with the claims, all a plan needs to know of the lists (see the engine's Assessor)."""
+    return frozenset(
+        hts_list.id
+        for measure in measures
+        for hts_list in relevant_lists(table, measure, shipment)
+        if shipment.hts is not None and hts_list.entry_on(shipment.hts, day) is not None
+    )
+
+
+def membership_days(table: RateTable, measures: list[Measure], shipment: Shipment) -> set[date]:
+    """Every day the shipment's line joins or leaves a list that `measures` name."""
+    days: set[date] = set()
+    for measure in measures:
+        for hts_list in relevant_lists(table, measure, shipment):
+            assert shipment.hts is not None
+            for entry in hts_list.entries_of(shipment.hts):
+                days.add(entry.period.start)
+                if entry.period.end is not None:
+                    days.add(date.fromordinal(entry.period.end.toordinal() + 1))
+    return days
+
+
+def _membership(hts_list: HtsList, entry: ListEntry, digits: str) -> str:
+    article = f", for the article {entry.article!r} only" if entry.article else ""
+    return (
+        f"{hts_list.label} (heading {hts_list.heading}: HTS {format_hts(digits)}"
+        f" since {entry.period.start}{article})"
+    )
+
+
+def _unsure(entry: ListEntry) -> tuple[str, ...]:
+    if entry.confidence == "H":
+        return ()
+    why = f": {entry.note}" if entry.note else ""
+    return (f"list membership not confirmed (confidence {entry.confidence}){why}",)
