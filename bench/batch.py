@@ -1,6 +1,6 @@
 """tariffcalc batch against the pandas script an analyst would write, on the same file.
 
-    python bench/batch.py [--rows N] [--keep DIR]
+    python bench/batch.py [--rows N] [--jobs N] [--keep DIR]
 
 Generates N synthetic shipments (a mix of sectors, origins, entry dates across
 2025-2026, values, some steel derivatives with their metal content), scores them
@@ -224,6 +224,9 @@ def pandas_script(source: Path, output: Path, totals: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--jobs", type=int, default=0, help="tariffcalc's worker processes (default: its own)"
+    )
     parser.add_argument("--keep", type=Path, help="keep the files here")
     parser.add_argument("--pandas-run", nargs=3, type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -253,6 +256,8 @@ def main() -> None:
         "--summary",
         str(work / "summary.json"),
         "--no-progress",
+        "--jobs",
+        str(options.jobs),
     ]
     seconds, memory = measured(ours, env)
     theirs = [
