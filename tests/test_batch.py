@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -263,6 +263,50 @@ def test_a_row_warns_as_duty_does_of_what_is_not_confirmed(table: RateTable, val
         expected
     )
     assert any(w.startswith("MPF values for FY2027 not confirmed") for w in expected)
+
+
+def _change_days(table: RateTable) -> list[date]:
+    """The days around each change of the law or of the MPF terms, in a shuffled order."""
+    periods = [p for m in table.measures.values() for p in m.in_force]
+    periods += [y.period for y in table.fees.mpf_years]
+    days = {d for p in periods for d in (p.start, p.end) if d is not None}
+    around = sorted({d + timedelta(days=k) for d in days for k in (-1, 0, 1)})
+    return around[::2] + around[1::2][::-1]  # later rows meet plans cached on other days
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"sector": "autos", "origin": "JP", "value": "30000"},
+        {"sector": "general", "origin": "DE", "value": "1000"},  # the informal MPF
+        {"sector": "steel", "origin": "GB", "value": "500000", "metal_value": "200000"},
+        {"sector": "aluminum", "origin": "KR", "value": "10000", "metal_value": "10000"},
+    ],
+)
+def test_a_plan_cached_on_another_day_gives_what_the_engine_gives(
+    table: RateTable, fields: dict[str, str]
+) -> None:
+    """Rows of one kind share plans across entry dates; each row still equals `assess_all`."""
+    days = _change_days(table)
+    scorer = Scorer(table, list(table.scenarios), Defaults())
+    for line, day in enumerate(days, 2):
+        row = {**fields, "entry_date": day.isoformat()}
+        scored = scorer.score(Row(line, dict(row), row))
+        assert isinstance(scored, Scored), scored
+        shipment = make_shipment(
+            table,
+            value=row["value"],
+            sector=row["sector"],
+            origin=row["origin"],
+            entry_date=row["entry_date"],
+            metal_value=row.get("metal_value"),
+        )
+        results = assess_all(table, shipment)
+        assert [tuple(f) for f in scored.figures] == [
+            (r.duty, r.effective_rate, r.fees.total, r.landed_cost) for r in results
+        ], day
+        assert set(scored.warnings) == {w for r in results for w in r.warnings}, day
+    assert len(scorer.assessor.plans) < len(days)  # so some rows used another day's plans
 
 
 def test_worker_processes_give_the_same_output_in_the_same_order(cli: Any, files: Path) -> None:

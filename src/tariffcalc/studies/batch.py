@@ -1,9 +1,9 @@
 """Score a whole file of shipments under every scenario: streaming, with shared plans.
 
 Rows stream through in bounded memory. Rows alike in classification, origin,
-date and currency share one shipment template and one plan per scenario (the
-engine's decisions), so the work left for a row is its arithmetic, done by the
-engine's own functions: a batch row equals `duty --json` for the same inputs.
+date and currency share one shipment template; the engine's `Assessor` does the
+arithmetic, sharing plans between rows alike: a batch row equals `duty --json`
+for the same inputs.
 """
 
 from __future__ import annotations
@@ -20,22 +20,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.shipment import parse_date, shipment_template, with_amounts
 from tariffcalc.law.domain import RateTable, Shipment
-from tariffcalc.law.engine import (
-    FeeTerms,
-    Plan,
-    bases,
-    effective_rate,
-    fee_amounts,
-    fee_terms,
-    in_scope_of,
-    make_plan,
-    mfn_line,
-    mpf_fallback,
-    present_parts,
-    step_amount,
-)
+from tariffcalc.law.engine import Assessor, Figures, effective_rate
 from tariffcalc.law.hts import check_leading_zero
-from tariffcalc.money import cents
 
 if TYPE_CHECKING:
     from tariffcalc.inputs.schedule import Schedule
@@ -64,7 +50,7 @@ _FOLD = re.compile(r"[\s_\-]+")
 LOOKUP = {
     _FOLD.sub(" ", alias).strip(): field for field, names in ALIASES.items() for alias in names
 }
-MAX_CACHED = 100_000  # templates and plans kept; the cache starts over beyond it
+MAX_TEMPLATES = 100_000  # templates kept; the cache starts over beyond it
 FORMULA_START = frozenset("=+-@\t\r")
 
 
@@ -88,13 +74,6 @@ class Row(NamedTuple):
     line: int  # line number in the file (the header is line 1 for CSV)
     cells: dict[str, Any]  # original header -> cell, as read (JSON values stay JSON values)
     fields: dict[str, str]  # canonical field -> cell
-
-
-class Figures(NamedTuple):
-    duty: Decimal
-    effective_rate: Decimal
-    fees: Decimal
-    landed_cost: Decimal
 
 
 class Scored(NamedTuple):
@@ -234,7 +213,8 @@ def _mapping(header: list[str], name: str) -> list[tuple[int, str]]:
 
 
 class Scorer:
-    """Scores rows, sharing templates, plans and fee terms between rows alike."""
+    """Scores rows: builds each row's shipment from a template shared by rows alike, and
+    leaves the arithmetic to the engine's `Assessor`."""
 
     def __init__(
         self,
@@ -247,17 +227,14 @@ class Scorer:
         self.scenarios = scenarios
         self.defaults = defaults
         self.schedule = schedule
+        self.assessor = Assessor(table, scenarios)
         self.templates: dict[tuple[str | None, ...], Shipment | InputError] = {}
-        self.plans: dict[tuple[object, ...], list[Plan]] = {}
-        self.in_scope: dict[tuple[object, ...], frozenset[str]] = {}
-        self.in_force: dict[date, frozenset[str]] = {}
         self.dates: dict[str, date] = {}
-        self.fee_terms: dict[date, FeeTerms] = {}
 
     def score(self, row: Row) -> Scored | Rejected:
         try:
             shipment = self.shipment(row.fields)
-            figures, warnings = self.figures(shipment)
+            figures, warnings = self.assessor.figures(shipment)
         except InputError as error:
             return Rejected(row, error.field, error.message)
         return Scored(row, shipment, figures, warnings)
@@ -298,7 +275,7 @@ class Scorer:
         found = self.templates.get(key)
         if found is None:
             found = self._build_template(key)
-            if len(self.templates) >= MAX_CACHED:
+            if len(self.templates) >= MAX_TEMPLATES:
                 self.templates.clear()
             self.templates[key] = found
         if isinstance(found, InputError):
@@ -325,62 +302,6 @@ class Scorer:
             )
         except InputError as error:
             return error
-
-    def plans_for(self, shipment: Shipment, amounts: dict[str, Decimal]) -> list[Plan]:
-        """The scenarios' plans, shared by shipments whose plans' steps are alike (see
-        `engine.Plan`): the entry date matters only through the measures in force on it.
-        `amounts` are the shipment's `engine.bases`. Only the steps and warnings are used
-        here, which name no date; a plan's other texts name the first shipment's date."""
-        kind = (shipment.origin, shipment.sector, shipment.metal_value is not None)
-        measures = self.table.measures.values()
-        scope = self.in_scope.get(kind)
-        if scope is None:
-            scope = frozenset(m.id for m in measures if in_scope_of(m, shipment))
-            self.in_scope[kind] = scope
-        day = shipment.entry_date
-        in_force = self.in_force.get(day)
-        if in_force is None:
-            in_force = self.in_force[day] = frozenset(m.id for m in measures if m.in_force_on(day))
-        key = (*kind, present_parts(amounts), scope & in_force)
-        plans = self.plans.get(key)
-        if plans is None:
-            plans = [make_plan(self.table, shipment, s) for s in self.scenarios]
-            if len(self.plans) >= MAX_CACHED:
-                self.plans.clear()
-            self.plans[key] = plans
-        return plans
-
-    def figures(self, shipment: Shipment) -> tuple[list[Figures], list[str]]:
-        """The engine's arithmetic for each scenario's plan (see `engine.apply`)."""
-        amounts = bases(shipment)
-        plans = self.plans_for(shipment, amounts)
-        warnings: list[str] = []
-        value = shipment.customs_value
-        if shipment.mfn_terms or shipment.mfn_shape != "terms":
-            line, ave, _, warnings = mfn_line(shipment)
-            mfn = line.amount
-        else:  # plain ad valorem: mfn_line's arithmetic without its text
-            mfn, ave = cents(shipment.mfn_rate * value), shipment.mfn_rate
-        terms = self.fee_terms.get(shipment.entry_date)
-        if terms is None:
-            terms = self.fee_terms[shipment.entry_date] = fee_terms(
-                self.table.fees, shipment.entry_date
-            )
-        mpf, hmf, ad_valorem = fee_amounts(self.table.fees, terms, shipment)
-        borrowed = mpf_fallback(self.table.fees, terms, shipment, mpf, ad_valorem)
-        fees = mpf + hmf
-        outside = value + shipment.freight + shipment.insurance + fees
-        figures = []
-        for plan in plans:
-            duty = mfn
-            for step in plan.steps:
-                duty += step_amount(step, amounts, ave)[2]
-            figures.append(Figures(duty, effective_rate(duty, value), fees, outside + duty))
-            if plan.warnings:
-                warnings = [*warnings, *plan.warnings]
-        if borrowed is not None and borrowed[1]:
-            warnings = [*warnings, borrowed[0]]
-        return figures, list(dict.fromkeys(warnings))
 
 
 # --- writing ---------------------------------------------------------------------------------
