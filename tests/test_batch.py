@@ -15,10 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tariffcalc.inputs.records import InputRow
 from tariffcalc.inputs.shipment import make_shipment
 from tariffcalc.law.domain import RateTable
 from tariffcalc.law.engine import assess_all
-from tariffcalc.studies.batch import Defaults, Row, Scored, Scorer
+from tariffcalc.studies.batch import Defaults, ScoredRow, Scorer
 
 D = Decimal
 
@@ -118,7 +119,7 @@ def test_an_interrupted_run_leaves_the_old_output_and_no_temporary(
     scored = batch.Scorer.score
     calls = []
 
-    def interrupted(self: batch.Scorer, row: batch.Row) -> Any:
+    def interrupted(self: batch.Scorer, row: InputRow) -> Any:
         calls.append(row)
         if len(calls) == 20:
             raise KeyboardInterrupt
@@ -254,8 +255,8 @@ def test_a_row_warns_as_duty_does_of_what_is_not_confirmed(table: RateTable, val
     table = table._replace(measures={**table.measures, doubtful.id: doubtful})
     scorer = Scorer(table, list(table.scenarios), Defaults(sector="autos"))
     fields = {"value": value, "entry_date": "2026-11-02"}  # FY2027: its MPF not confirmed
-    scored = scorer.score(Row(2, dict(fields), fields))
-    assert isinstance(scored, Scored)
+    scored = scorer.score(InputRow(2, dict(fields), fields))
+    assert isinstance(scored, ScoredRow)
     shipment = make_shipment(table, value=value, sector="autos", entry_date="2026-11-02")
     expected = {w for result in assess_all(table, shipment) for w in result.warnings}
     assert set(scored.warnings) == expected
@@ -291,8 +292,8 @@ def test_a_plan_cached_on_another_day_gives_what_the_engine_gives(
     scorer = Scorer(table, list(table.scenarios), Defaults())
     for line, day in enumerate(days, 2):
         row = {**fields, "entry_date": day.isoformat()}
-        scored = scorer.score(Row(line, dict(row), row))
-        assert isinstance(scored, Scored), scored
+        scored = scorer.score(InputRow(line, dict(row), row))
+        assert isinstance(scored, ScoredRow), scored
         shipment = make_shipment(
             table,
             value=row["value"],

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
+    from tariffcalc.inputs.records import Layout, Record
     from tariffcalc.inputs.schedule import Schedule
     from tariffcalc.law.domain import RateTable
     from tariffcalc.output.render import Grid
-    from tariffcalc.studies.batch import Defaults, Layout, Record, Scorer
+    from tariffcalc.studies.batch import Defaults, Scorer
 
 
 def say_rejected(item: Any) -> None:
@@ -75,7 +76,7 @@ def make_scorer(table: RateTable, scenarios: list[str], defaults: Defaults) -> S
 
 
 def records_of(file: str) -> tuple[Layout, Iterator[Record]]:
-    from tariffcalc.studies.batch import read_records
+    from tariffcalc.inputs.records import read_records
 
     return read_records(open_text(file), "<stdin>" if file == "-" else file)
 

@@ -81,6 +81,7 @@ def refunds(
       tariffcalc refunds entries.csv -o refunds.csv --format csv
     """
     from tariffcalc.inputs.files import atomic_text
+    from tariffcalc.inputs.records import rows_of
     from tariffcalc.inputs.shipment import amount
     from tariffcalc.output.render import write_csv
     from tariffcalc.output.views.refunds import refund_document, refund_grids, refund_rows_grid
@@ -97,7 +98,7 @@ def refunds(
     totals = claims.Totals()
     entries: list[claims.Entry] = []
     rejected: list[scoring.Rejected] = []
-    rows = scoring.rows_of(layout, records)
+    rows = rows_of(layout, records)
     for item in work.entries(rows):
         if isinstance(item, scoring.Rejected):
             rejected.append(item)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
 from tariffcalc.errors import InputError
+from tariffcalc.inputs.records import InputRow, Layout, Record, chunks, text_of, to_rows
 from tariffcalc.inputs.shipment import parse_date, shipment_template, with_amounts
 from tariffcalc.law.domain import RateTable, Shipment
 from tariffcalc.law.engine import Assessor, Figures, effective_rate
@@ -26,36 +26,8 @@ from tariffcalc.law.hts import check_leading_zero
 if TYPE_CHECKING:
     from tariffcalc.inputs.schedule import Schedule
 
-# Canonical field -> the header names it goes by (compared lower-case, with spaces,
-# underscores and hyphens folded). Flexport's bulk-upload layout is among them.
-ALIASES = {
-    "value": ["value", "value usd", "customs value", "entered value", "declared value", "amount"],
-    "hts": ["hts", "us hts code", "hts code", "htsus", "hts number", "hts no"],
-    "sector": ["sector"],
-    "origin": ["origin", "origin country", "country of origin", "country", "coo"],
-    "entry_date": ["entry date", "date", "date of entry"],
-    "mfn": ["mfn", "mfn rate"],
-    "metal_value": ["metal value", "metal content", "metal content value"],
-    "freight": ["freight"],
-    "insurance": ["insurance"],
-    "mode": ["mode", "transport mode"],
-    "quantity": ["quantity", "qty"],
-    "unit": ["unit", "uom", "unit of quantity"],
-    "currency": ["currency"],
-    "fx": ["fx", "fx rate", "exchange rate"],
-    "id": ["id", "sku", "line", "line id", "item", "item id"],
-    "entry_number": ["entry number", "entry no"],
-}
-_FOLD = re.compile(r"[\s_\-]+")
-LOOKUP = {
-    _FOLD.sub(" ", alias).strip(): field for field, names in ALIASES.items() for alias in names
-}
 MAX_TEMPLATES = 100_000  # templates kept; the cache starts over beyond it
 FORMULA_START = frozenset("=+-@\t\r")
-
-
-def fold(header: str) -> str:
-    return _FOLD.sub(" ", header.strip().lower()).strip()
 
 
 class Defaults(NamedTuple):
@@ -70,143 +42,21 @@ class Defaults(NamedTuple):
     mfn: str | None = None
 
 
-class Row(NamedTuple):
-    line: int  # line number in the file (the header is line 1 for CSV)
-    cells: dict[str, Any]  # original header -> cell, as read (JSON values stay JSON values)
-    fields: dict[str, str]  # canonical field -> cell
+class ScoredRow(NamedTuple):
+    """A row scored under every scenario."""
 
-
-class Scored(NamedTuple):
-    row: Row
+    row: InputRow
     shipment: Shipment
     figures: list[Figures]  # one per scenario, in order
     warnings: list[str]
 
 
 class Rejected(NamedTuple):
-    row: Row
+    """A row that could not be scored: the field at fault, and why."""
+
+    row: InputRow
     field: str
     reason: str
-
-
-# --- reading ------------------------------------------------------------------------------
-
-
-class Layout(NamedTuple):
-    """How to turn a file's records into rows."""
-
-    name: str
-    jsonl: bool
-    header: list[str]  # for JSON Lines, the first object's keys
-    delimiter: str = ","
-    mapping: tuple[tuple[int, str], ...] = ()  # CSV column index -> canonical field
-
-
-Record = tuple[int, str]  # (line number, the record's text)
-
-
-def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
-    """The layout and the raw records of a CSV (comma or tab) or JSON Lines stream.
-
-    Records stay text until `to_rows`, so that worker processes can parse them."""
-    first = stream.readline()
-    line = 1
-    while first and not first.strip():
-        first = stream.readline()
-        line += 1
-    if not first:
-        raise InputError("file", f"{name}: empty, expected a header row or JSON Lines")
-    if first.lstrip().startswith("{"):
-        header = list(_json_object(line, first, name))
-        _mapping(header, name)
-        return Layout(name, True, header), _lines(stream, line, first)
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    header = next(csv.reader([first], delimiter=delimiter))
-    mapping = tuple(_mapping(header, name))
-    return Layout(name, False, header, delimiter, mapping), _csv_records(stream, line + 1)
-
-
-def _lines(stream: TextIO, line: int, first: str) -> Iterator[Record]:
-    yield line, first
-    for number, text in enumerate(stream, line + 1):
-        if text.strip():
-            yield number, text
-
-
-def _csv_records(stream: TextIO, line: int) -> Iterator[Record]:
-    """One record per row; a quoted field may span lines (its quotes are then unbalanced)."""
-    pending, start = "", line
-    for number, text in enumerate(stream, line):
-        if not pending:
-            start = number
-        pending += text
-        if pending.count('"') % 2 == 0:
-            if pending.strip():
-                yield start, pending
-            pending = ""
-    if pending.strip():
-        yield start, pending
-
-
-def to_rows(layout: Layout, records: list[Record]) -> Iterator[Row]:
-    if layout.jsonl:
-        for line, text in records:
-            yield _json_row(line, _json_object(line, text, layout.name))
-        return
-    header, width = layout.header, len(layout.header)
-    texts = (text for _, text in records)
-    for (line, _), cells in zip(
-        records, csv.reader(texts, delimiter=layout.delimiter), strict=True
-    ):
-        cells += [""] * (width - len(cells))
-        yield Row(
-            line,
-            dict(zip(header, cells, strict=False)),
-            {field: cells[i] for i, field in layout.mapping},
-        )
-
-
-def _json_object(line: int, text: str, name: str) -> dict[str, Any]:
-    try:
-        item = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError("file", f"{name}: line {line}: not valid JSON ({error})") from None
-    if not isinstance(item, dict):
-        raise InputError("file", f"{name}: line {line}: expected a JSON object")
-    return {str(k): v for k, v in item.items()}
-
-
-def _json_row(line: int, cells: dict[str, Any]) -> Row:
-    fields = {}
-    for key, cell in cells.items():
-        field = LOOKUP.get(fold(key))
-        if field and field not in fields:
-            fields[field] = text_of(cell)
-    return Row(line, cells, fields)
-
-
-def text_of(cell: Any) -> str:
-    """A cell as text: strings as they are, other JSON values as JSON (null is empty)."""
-    if isinstance(cell, str):
-        return cell
-    return "" if cell is None else json.dumps(cell, ensure_ascii=False)
-
-
-def _mapping(header: list[str], name: str) -> list[tuple[int, str]]:
-    mapping: list[tuple[int, str]] = []
-    seen = set()
-    for i, column in enumerate(header):
-        field = LOOKUP.get(fold(column))
-        if field and field not in seen:
-            mapping.append((i, field))
-            seen.add(field)
-    if "value" not in seen:
-        raise InputError(
-            "file",
-            f"{name}: no value column; expected one of {', '.join(ALIASES['value'])}"
-            f" (columns: {', '.join(header[:8])})",
-        )
-    return mapping
 
 
 # --- scoring ------------------------------------------------------------------------------
@@ -231,13 +81,13 @@ class Scorer:
         self.templates: dict[tuple[str | None, ...], Shipment | InputError] = {}
         self.dates: dict[str, date] = {}
 
-    def score(self, row: Row) -> Scored | Rejected:
+    def score(self, row: InputRow) -> ScoredRow | Rejected:
         try:
             shipment = self.shipment(row.fields)
             figures, warnings = self.assessor.figures(shipment)
         except InputError as error:
             return Rejected(row, error.field, error.message)
-        return Scored(row, shipment, figures, warnings)
+        return ScoredRow(row, shipment, figures, warnings)
 
     def shipment(self, fields: dict[str, str]) -> Shipment:
         template = self.template(fields)
@@ -334,7 +184,7 @@ def result_columns(scenarios: list[str]) -> list[str]:
     return [*columns, "warnings"]
 
 
-def result_cells(scored: Scored) -> list[Any]:
+def result_cells(scored: ScoredRow) -> list[Any]:
     cells: list[Any] = [scored.shipment.sector, scored.shipment.customs_value]
     for f in scored.figures:
         cells += [f.duty, f.effective_rate, f.fees, f.landed_cost]
@@ -354,7 +204,7 @@ class CsvOut:
     def write_chunk(self, text: str) -> None:
         self.out.write(text)
 
-    def write(self, scored: Scored) -> None:
+    def write(self, scored: ScoredRow) -> None:
         cells = scored.row.cells
         texts = [text_of(cells.get(h, "")) for h in self.header]
         safe = [c if c[:1] not in FORMULA_START else neutralise(c) for c in texts]
@@ -375,7 +225,7 @@ class JsonlOut:
     def write_chunk(self, text: str) -> None:
         self.out.write(text)
 
-    def write(self, scored: Scored) -> None:
+    def write(self, scored: ScoredRow) -> None:
         document: dict[str, Any] = dict(scored.row.cells)
         document["line"] = scored.row.line
         document["classified_sector"] = scored.shipment.sector
@@ -397,7 +247,7 @@ class JsonlOut:
         pass
 
 
-def parquet_cells(header: list[str], scored: Scored) -> list[Any]:
+def parquet_cells(header: list[str], scored: ScoredRow) -> list[Any]:
     cells = scored.row.cells
     return [*(text_of(cells.get(h, "")) for h in header), *result_cells(scored)]
 
@@ -409,7 +259,7 @@ class ParquetRows:
         self.header = header
         self.rows: list[list[Any]] = []
 
-    def write(self, scored: Scored) -> None:
+    def write(self, scored: ScoredRow) -> None:
         self.rows.append(parquet_cells(self.header, scored))
 
 
@@ -446,7 +296,7 @@ class ParquetOut:
     def start(self) -> None:
         pass
 
-    def write(self, scored: Scored) -> None:
+    def write(self, scored: ScoredRow) -> None:
         self.write_chunk([parquet_cells(self.header, scored)])
 
     def write_chunk(self, rows: list[list[Any]]) -> None:
@@ -489,7 +339,7 @@ class Summary:
         self.landed = [Decimal(0)] * len(scenarios)
         self.groups: dict[tuple[str, str], list[Decimal]] = {}  # (by, key) -> [value, duties...]
 
-    def add(self, scored: Scored) -> None:
+    def add(self, scored: ScoredRow) -> None:
         self.scored += 1
         value = scored.shipment.customs_value
         self.value += value
@@ -563,7 +413,6 @@ class Summary:
 
 
 Output = CsvOut | JsonlOut | ParquetOut
-CHUNK = 5_000  # rows a worker scores at a time
 
 
 def run(
@@ -585,7 +434,7 @@ def run(
     if jobs > 1:
         _run_parallel(layout, records, scorer, output, summary, on_rejected, progress, jobs)
     else:
-        for chunk in _chunks(records):
+        for chunk in chunks(records):
             summary.read += len(chunk)
             _score_rows(scorer, to_rows(layout, chunk), output, summary, on_rejected)
             if progress is not None:
@@ -594,12 +443,12 @@ def run(
 
 
 class RowWriter(Protocol):
-    def write(self, scored: Scored) -> None: ...
+    def write(self, scored: ScoredRow) -> None: ...
 
 
 def _score_rows(
     scorer: Scorer,
-    rows: Iterable[Row],
+    rows: Iterable[InputRow],
     output: RowWriter,
     summary: Summary,
     on_rejected: Callable[[Rejected], None],
@@ -653,21 +502,6 @@ def _score_chunk(records: list[Record]) -> tuple[Any, list[Rejected], Summary]:
     return (out.rows if _WORKER["parquet"] else buffer.getvalue()), rejected, summary
 
 
-def rows_of(layout: Layout, records: Iterable[Record]) -> Iterator[Row]:
-    return (row for chunk in _chunks(records) for row in to_rows(layout, chunk))
-
-
-def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
-    chunk: list[Record] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _run_parallel(
     layout: Layout,
     records: Iterable[Record],
@@ -705,7 +539,7 @@ def _run_parallel(
             if progress is not None:
                 progress(summary.read)
 
-        for chunk in _chunks(records):
+        for chunk in chunks(records):
             pending.append(pool.apply_async(_score_chunk, (chunk,)))
             if len(pending) >= 2 * jobs:
                 finish_oldest()

@@ -15,11 +15,12 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from tariffcalc.errors import InputError
+from tariffcalc.inputs.records import InputRow, fold, text_of
 from tariffcalc.inputs.shipment import amount
 from tariffcalc.law.domain import Assessment, RateTable, Shipment
 from tariffcalc.law.engine import assess
 from tariffcalc.money import usd
-from tariffcalc.studies.batch import Rejected, Row, Scorer, fold, text_of
+from tariffcalc.studies.batch import Rejected, Scorer
 from tariffcalc.studies.timeline import law_on_date
 
 DISCLAIMER = (
@@ -32,7 +33,7 @@ HEADING = re.compile(r"^(?:paid )?(9903\.\d{2}\.\d{2})$")
 
 
 class Entry(NamedTuple):
-    row: Row
+    row: InputRow
     shipment: Shipment
     result: Assessment
     refundable: Decimal
@@ -84,7 +85,7 @@ class Refunds:
             h for m in table.measures.values() if m.legal_basis in table.rulings for h in m.headings
         }
 
-    def entries(self, rows: Iterable[Row]) -> Iterator[Entry | Rejected]:
+    def entries(self, rows: Iterable[InputRow]) -> Iterator[Entry | Rejected]:
         for row in rows:
             try:
                 shipment = self.scorer.shipment(row.fields)
@@ -92,7 +93,7 @@ class Refunds:
             except InputError as error:
                 yield Rejected(row, error.field, error.message)
 
-    def entry(self, row: Row, shipment: Shipment, result: Assessment) -> Entry:
+    def entry(self, row: InputRow, shipment: Shipment, result: Assessment) -> Entry:
         paid = self._paid(row, self.paid.total, "paid") if self.paid.total else None
         struck_columns = [c for c, h in self.paid.headings.items() if h in self.struck_headings]
         paid_struck = None
@@ -106,7 +107,7 @@ class Refunds:
         reason = self.reason(result, shipment.entry_date)
         return Entry(row, shipment, result, result.refundable, reason, paid, paid_struck, flagged)
 
-    def _paid(self, row: Row, column: str, field: str) -> Decimal | None:
+    def _paid(self, row: InputRow, column: str, field: str) -> Decimal | None:
         cell = text_of(row.cells.get(column, "")).strip()
         return amount(field, cell) if cell else None
 

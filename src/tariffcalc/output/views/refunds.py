@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 def refund_rows_grid(table: RateTable, header: list[str], entries: list[Entry]) -> Grid:
     """One row per entry: its own columns, then the estimate (CSV output)."""
-    from tariffcalc.studies.batch import neutralise, text_of
+    from tariffcalc.inputs.records import text_of
+    from tariffcalc.studies.batch import neutralise
 
     columns = [Column(h, h) for h in header] + [
         Column("classified_sector", "Sector"),
