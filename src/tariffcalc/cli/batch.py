@@ -106,6 +106,7 @@ def batch(
     """
     from tariffcalc.errors import InputError
     from tariffcalc.inputs.files import atomic_path, atomic_text
+    from tariffcalc.output import rows
     from tariffcalc.studies import batch as scoring
 
     chosen = output_format.strip().lower()
@@ -121,7 +122,6 @@ def batch(
     scorer = make_scorer(table, scenarios, defaults)
     layout, records = records_of(file)
     header = layout.header
-    summary = scoring.Summary(scenarios)
     reported = [0]
 
     def report(rejected: scoring.Rejected) -> None:
@@ -131,7 +131,7 @@ def batch(
 
     with ExitStack() as stack:
         errors_out = (
-            scoring.ErrorsOut(stack.enter_context(atomic_text(Path(errors)))) if errors else None
+            rows.ErrorsOut(stack.enter_context(atomic_text(Path(errors)))) if errors else None
         )
 
         def rejected(item: scoring.Rejected) -> None:
@@ -147,7 +147,7 @@ def batch(
         elif strict:
             target = stack.enter_context(scratch_file())
         if chosen == "parquet":
-            writer: Any = scoring.ParquetOut(str(target), header, scenarios)
+            writer: Any = rows.ParquetOut(str(target), header, scenarios)
             out = None
         else:
             out = (
@@ -155,12 +155,10 @@ def batch(
                 if target
                 else sys.stdout
             )
-            writer = (scoring.CsvOut if chosen == "csv" else scoring.JsonlOut)(
-                out, header, scenarios
-            )
+            writer = (rows.CsvOut if chosen == "csv" else rows.JsonlOut)(out, header, scenarios)
         with progress_bar(progress) as tick:
-            scoring.run(
-                layout, records, scorer, writer, summary, rejected, tick, jobs or auto_jobs(file)
+            summary = scoring.score_file(
+                layout, records, scorer, writer, rejected, tick, jobs or auto_jobs(file)
             )
         if strict and summary.rejected:
             raise InputError(

@@ -114,15 +114,17 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[int], None] | None]:
 
 
 def write_summary(summary: Any, path: str | None) -> None:
+    from tariffcalc.output.rows import summary_document, summary_lines
+
     if path is None:
-        for line in summary.lines():
+        for line in summary_lines(summary):
             print(f"tariffcalc: {line}", file=sys.stderr)
         return
     from tariffcalc.inputs.files import atomic_text
     from tariffcalc.output.render import write_json
 
     with atomic_text(Path(path)) as out:
-        write_json(out, summary.document())
+        write_json(out, summary_document(summary))
 
 
 def require_schedule() -> Schedule:

@@ -84,6 +84,7 @@ def refunds(
     from tariffcalc.inputs.records import rows_of
     from tariffcalc.inputs.shipment import amount
     from tariffcalc.output.render import write_csv
+    from tariffcalc.output.rows import ErrorsOut
     from tariffcalc.output.views.refunds import refund_document, refund_grids, refund_rows_grid
     from tariffcalc.studies import batch as scoring
     from tariffcalc.studies import refunds as claims
@@ -110,7 +111,7 @@ def refunds(
         say_rejected(item)
     with ExitStack() as stack:
         if errors:
-            errors_out = scoring.ErrorsOut(stack.enter_context(atomic_text(Path(errors))))
+            errors_out = ErrorsOut(stack.enter_context(atomic_text(Path(errors))))
             for item in rejected:
                 errors_out.write(item)
         if output:

@@ -3,31 +3,28 @@
 Rows stream through in bounded memory. Rows alike in classification, origin,
 date and currency share one shipment template; the engine's `Assessor` does the
 arithmetic, sharing plans between rows alike: a batch row equals `duty --json`
-for the same inputs.
+for the same inputs. The scored rows go to an `Output` the caller gives (the
+writers are in `output/rows.py`); worker processes get its class.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from tariffcalc.errors import InputError
-from tariffcalc.inputs.records import InputRow, Layout, Record, chunks, text_of, to_rows
+from tariffcalc.inputs.records import InputRow, Layout, Record, chunks, to_rows
 from tariffcalc.inputs.shipment import parse_date, shipment_template, with_amounts
 from tariffcalc.law.domain import RateTable, Shipment
-from tariffcalc.law.engine import Assessor, Figures, effective_rate
+from tariffcalc.law.engine import Assessor, Figures
 from tariffcalc.law.hts import check_leading_zero
 
 if TYPE_CHECKING:
     from tariffcalc.inputs.schedule import Schedule
 
 MAX_TEMPLATES = 100_000  # templates kept; the cache starts over beyond it
-FORMULA_START = frozenset("=+-@\t\r")
 
 
 class Defaults(NamedTuple):
@@ -154,175 +151,6 @@ class Scorer:
             return error
 
 
-# --- writing ---------------------------------------------------------------------------------
-
-
-def neutralise(cell: str) -> str:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if cell[:1] in FORMULA_START and cell and not _is_number(cell):
-        return "'" + cell
-    return cell
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        Decimal(cell)
-    except ArithmeticError:
-        return False
-    return True
-
-
-def result_columns(scenarios: list[str]) -> list[str]:
-    columns = ["classified_sector", "customs_value_usd"]
-    for scenario in scenarios:
-        columns += [
-            f"{scenario}_duty",
-            f"{scenario}_effective_rate",
-            f"{scenario}_fees",
-            f"{scenario}_landed_cost",
-        ]
-    return [*columns, "warnings"]
-
-
-def result_cells(scored: ScoredRow) -> list[Any]:
-    cells: list[Any] = [scored.shipment.sector, scored.shipment.customs_value]
-    for f in scored.figures:
-        cells += [f.duty, f.effective_rate, f.fees, f.landed_cost]
-    return [*cells, "; ".join(scored.warnings)]
-
-
-class CsvOut:
-    def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
-        self.out = out
-        self.writer = csv.writer(out, lineterminator="\n")
-        self.header = header
-        self.scenarios = scenarios
-
-    def start(self) -> None:
-        self.writer.writerow([*map(neutralise, self.header), *result_columns(self.scenarios)])
-
-    def write_chunk(self, text: str) -> None:
-        self.out.write(text)
-
-    def write(self, scored: ScoredRow) -> None:
-        cells = scored.row.cells
-        texts = [text_of(cells.get(h, "")) for h in self.header]
-        safe = [c if c[:1] not in FORMULA_START else neutralise(c) for c in texts]
-        self.writer.writerow([*safe, *result_cells(scored)])
-
-    def close(self) -> None:
-        pass
-
-
-class JsonlOut:
-    def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
-        self.out = out
-        self.scenarios = scenarios
-
-    def start(self) -> None:
-        pass
-
-    def write_chunk(self, text: str) -> None:
-        self.out.write(text)
-
-    def write(self, scored: ScoredRow) -> None:
-        document: dict[str, Any] = dict(scored.row.cells)
-        document["line"] = scored.row.line
-        document["classified_sector"] = scored.shipment.sector
-        document["customs_value_usd"] = float(scored.shipment.customs_value)
-        document["scenarios"] = {
-            scenario: {
-                "duty": float(f.duty),
-                "effective_rate": float(f.effective_rate),
-                "fees": float(f.fees),
-                "landed_cost": float(f.landed_cost),
-            }
-            for scenario, f in zip(self.scenarios, scored.figures, strict=True)
-        }
-        document["warnings"] = scored.warnings
-        self.out.write(json.dumps(document, ensure_ascii=False))
-        self.out.write("\n")
-
-    def close(self) -> None:
-        pass
-
-
-def parquet_cells(header: list[str], scored: ScoredRow) -> list[Any]:
-    cells = scored.row.cells
-    return [*(text_of(cells.get(h, "")) for h in header), *result_cells(scored)]
-
-
-class ParquetRows:
-    """What a worker returns for Parquet: the rows' cells, written by the main process."""
-
-    def __init__(self, header: list[str]) -> None:
-        self.header = header
-        self.rows: list[list[Any]] = []
-
-    def write(self, scored: ScoredRow) -> None:
-        self.rows.append(parquet_cells(self.header, scored))
-
-
-class ParquetOut:
-    """Parquet through pyarrow (optional): row groups of 65,536 rows, exact decimals."""
-
-    GROUP = 65_536
-
-    def __init__(self, path: str, header: list[str], scenarios: list[str]) -> None:
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise InputError(
-                "format", "parquet output needs pyarrow: pip install 'tariffcalc[parquet]'"
-            ) from None
-        self.pa = pa
-        self.header = header
-        self.names = [*header, *result_columns(scenarios)]
-        money = pa.decimal128(18, 2)
-        results = [pa.field("classified_sector", pa.string()), pa.field("customs_value_usd", money)]
-        for scenario in scenarios:
-            results += [
-                pa.field(f"{scenario}_duty", money),
-                pa.field(f"{scenario}_effective_rate", pa.decimal128(12, 6)),
-                pa.field(f"{scenario}_fees", money),
-                pa.field(f"{scenario}_landed_cost", money),
-            ]
-        texts = [pa.field(h, pa.string()) for h in header]
-        self.schema = pa.schema([*texts, *results, pa.field("warnings", pa.string())])
-        self.writer = pq.ParquetWriter(path, self.schema)
-        self.buffer: list[list[Any]] = []
-
-    def start(self) -> None:
-        pass
-
-    def write(self, scored: ScoredRow) -> None:
-        self.write_chunk([parquet_cells(self.header, scored)])
-
-    def write_chunk(self, rows: list[list[Any]]) -> None:
-        self.buffer += rows
-        if len(self.buffer) >= self.GROUP:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.buffer:
-            columns = list(zip(*self.buffer, strict=True))
-            self.writer.write_table(
-                self.pa.Table.from_arrays(
-                    [
-                        self.pa.array(c, type=f.type)
-                        for c, f in zip(columns, self.schema, strict=True)
-                    ],
-                    schema=self.schema,
-                )
-            )
-            self.buffer = []
-
-    def close(self) -> None:
-        self._flush()
-        self.writer.close()
-
-
 # --- the summary -------------------------------------------------------------------------
 
 
@@ -360,36 +188,6 @@ class Summary:
             totals = self.groups[key] = [Decimal(0)] * (1 + len(self.scenarios))
         return totals
 
-    def document(self) -> dict[str, Any]:
-        def rate(duty: Decimal, value: Decimal) -> float | None:
-            return float(effective_rate(duty, value)) if value else None
-
-        breakdown: dict[str, dict[str, Any]] = {"sector": {}, "origin": {}}
-        for (by, key), totals in sorted(self.groups.items()):
-            breakdown[by][key] = {
-                "customs_value": float(totals[0]),
-                "scenarios": {
-                    s: {"duty": float(d), "effective_rate": rate(d, totals[0])}
-                    for s, d in zip(self.scenarios, totals[1:], strict=True)
-                },
-            }
-        return {
-            "rows_read": self.read,
-            "rows_scored": self.scored,
-            "rows_rejected": self.rejected,
-            "scenarios": {
-                s: {
-                    "customs_value": float(self.value),
-                    "duty": float(self.duty[i]),
-                    "effective_rate": rate(self.duty[i], self.value),
-                    "landed_cost": float(self.landed[i]),
-                }
-                for i, s in enumerate(self.scenarios)
-            },
-            "by_sector": breakdown["sector"],
-            "by_origin": breakdown["origin"],
-        }
-
     def merge(self, other: Summary) -> None:
         self.read += other.read
         self.scored += other.scored
@@ -401,55 +199,85 @@ class Summary:
             mine = self._group(key)
             mine[:] = [a + b for a, b in zip(mine, totals, strict=True)]
 
-    def lines(self) -> list[str]:
-        text = [f"rows read {self.read:,}, scored {self.scored:,}, rejected {self.rejected:,}"]
-        for i, s in enumerate(self.scenarios):
-            rate = f"{self.duty[i] / self.value * 100:.2f}%" if self.value else "n/a"
-            text.append(
-                f"{s}: customs value ${self.value:,.2f}, duty ${self.duty[i]:,.2f} ({rate}),"
-                f" landed cost ${self.landed[i]:,.2f}"
-            )
-        return text
+
+class ChunkWriter(Protocol):
+    """What a worker process writes a chunk's scored rows to."""
+
+    def write(self, scored: ScoredRow) -> None: ...
+
+    def payload(self) -> Any:
+        """What the chunk's rows became (picklable), for the main output's `write_chunk`."""
 
 
-Output = CsvOut | JsonlOut | ParquetOut
+class Output(Protocol):
+    """Where scored rows go, in input order (the writers are in `output/rows.py`). Its class
+    is sent to worker processes, for `for_worker`: define it at the top of a module."""
+
+    def start(self) -> None: ...
+
+    def write(self, scored: ScoredRow) -> None: ...
+
+    def write_chunk(self, payload: Any) -> None: ...
+
+    def close(self) -> None: ...
+
+    @classmethod
+    def for_worker(cls, header: list[str], scenarios: list[str]) -> ChunkWriter: ...
 
 
-def run(
+def score_file(
     layout: Layout,
     records: Iterable[Record],
     scorer: Scorer,
     output: Output,
-    summary: Summary,
-    on_rejected: Callable[[Rejected], None],
+    on_rejected: Callable[[Rejected], None] = lambda rejected: None,
     progress: Callable[[int], None] | None = None,
     jobs: int = 1,
-) -> None:
-    """Score every row into `output`, in input order; rejected rows go to `on_rejected`.
+) -> Summary:
+    """Score every record of a file (see `inputs.records.read_records`) into `output`, in
+    input order; rejected rows go to `on_rejected`. The totals are returned.
 
     With jobs > 1, worker processes score chunks of rows while this one reads and
     writes; chunks are written in input order, and only a few are in flight at once,
     so memory stays bounded."""
+    sink = _Sink(output, Summary(scorer.scenarios), on_rejected, progress)
     output.start()
     if jobs > 1:
-        _run_parallel(layout, records, scorer, output, summary, on_rejected, progress, jobs)
+        _score_in_workers(layout, records, scorer, sink, jobs)
     else:
         for chunk in chunks(records):
-            summary.read += len(chunk)
-            _score_rows(scorer, to_rows(layout, chunk), output, summary, on_rejected)
-            if progress is not None:
-                progress(summary.read)
+            sink.summary.read += len(chunk)
+            _score_rows(scorer, to_rows(layout, chunk), output, sink.summary, on_rejected)
+            sink.tick()
     output.close()
+    return sink.summary
 
 
-class RowWriter(Protocol):
-    def write(self, scored: ScoredRow) -> None: ...
+class _Sink(NamedTuple):
+    """Where scored chunks go: the output, the totals, the rejected rows, the progress."""
+
+    output: Output
+    summary: Summary
+    on_rejected: Callable[[Rejected], None]
+    progress: Callable[[int], None] | None
+
+    def take(self, payload: Any, rejected: list[Rejected], part: Summary) -> None:
+        """A chunk scored by a worker, in input order."""
+        self.output.write_chunk(payload)
+        for item in rejected:
+            self.on_rejected(item)
+        self.summary.merge(part)
+        self.tick()
+
+    def tick(self) -> None:
+        if self.progress is not None:
+            self.progress(self.summary.read)
 
 
 def _score_rows(
     scorer: Scorer,
     rows: Iterable[InputRow],
-    output: RowWriter,
+    output: ChunkWriter | Output,
     summary: Summary,
     on_rejected: Callable[[Rejected], None],
 ) -> None:
@@ -464,7 +292,13 @@ def _score_rows(
             output.write(result)
 
 
-_WORKER: dict[str, Any] = {}  # a worker process's scorer and output shape, set when it starts
+class _Worker(NamedTuple):
+    scorer: Scorer
+    layout: Layout
+    output: type[Output]
+
+
+_WORKER: list[_Worker] = []  # a worker process's own scorer and output, set when it starts
 
 
 def _start_worker(
@@ -473,8 +307,7 @@ def _start_worker(
     defaults: Defaults,
     with_schedule: bool,
     layout: Layout,
-    parquet: bool,
-    jsonl: bool,
+    output: type[Output],
 ) -> None:
     """A worker's own scorer: a database connection does not cross processes."""
     schedule = None
@@ -482,35 +315,21 @@ def _start_worker(
         from tariffcalc.inputs.schedule import open_schedule
 
         schedule = open_schedule()
-    scorer = Scorer(table, scenarios, defaults, schedule)
-    _WORKER.update(scorer=scorer, layout=layout, parquet=parquet, jsonl=jsonl)
+    _WORKER.append(_Worker(Scorer(table, scenarios, defaults, schedule), layout, output))
 
 
 def _score_chunk(records: list[Record]) -> tuple[Any, list[Rejected], Summary]:
-    scorer: Scorer = _WORKER["scorer"]
-    layout: Layout = _WORKER["layout"]
+    scorer, layout, output = _WORKER[0]
     summary = Summary(scorer.scenarios)
     summary.read = len(records)
     rejected: list[Rejected] = []
-    buffer = io.StringIO()
-    out: Any
-    if _WORKER["parquet"]:
-        out = ParquetRows(layout.header)
-    else:
-        out = (JsonlOut if _WORKER["jsonl"] else CsvOut)(buffer, layout.header, scorer.scenarios)
+    out = output.for_worker(layout.header, scorer.scenarios)
     _score_rows(scorer, to_rows(layout, records), out, summary, rejected.append)
-    return (out.rows if _WORKER["parquet"] else buffer.getvalue()), rejected, summary
+    return out.payload(), rejected, summary
 
 
-def _run_parallel(
-    layout: Layout,
-    records: Iterable[Record],
-    scorer: Scorer,
-    output: Output,
-    summary: Summary,
-    on_rejected: Callable[[Rejected], None],
-    progress: Callable[[int], None] | None,
-    jobs: int,
+def _score_in_workers(
+    layout: Layout, records: Iterable[Record], scorer: Scorer, sink: _Sink, jobs: int
 ) -> None:
     import multiprocessing
     from collections import deque
@@ -524,43 +343,13 @@ def _run_parallel(
         scorer.defaults,
         scorer.schedule is not None,
         layout,
-        isinstance(output, ParquetOut),
-        isinstance(output, JsonlOut),
+        type(sink.output),
     )
     with context.Pool(jobs, initializer=_start_worker, initargs=start) as pool:
         pending: deque[Any] = deque()
-
-        def finish_oldest() -> None:
-            payload, rejected, part = pending.popleft().get()
-            output.write_chunk(payload)
-            for item in rejected:
-                on_rejected(item)
-            summary.merge(part)
-            if progress is not None:
-                progress(summary.read)
-
         for chunk in chunks(records):
             pending.append(pool.apply_async(_score_chunk, (chunk,)))
             if len(pending) >= 2 * jobs:
-                finish_oldest()
+                sink.take(*pending.popleft().get())
         while pending:
-            finish_oldest()
-
-
-class ErrorsOut:
-    """Rejected rows as CSV: line, id, field, reason."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.writer = csv.writer(out, lineterminator="\n")
-        self.writer.writerow(["line", "id", "field", "reason"])
-
-    def write(self, rejected: Rejected) -> None:
-        row = rejected.row
-        self.writer.writerow(
-            [
-                row.line,
-                neutralise(row.fields.get("id", "")),
-                rejected.field,
-                neutralise(rejected.reason),
-            ]
-        )
+            sink.take(*pending.popleft().get())

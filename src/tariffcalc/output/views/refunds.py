@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def refund_rows_grid(table: RateTable, header: list[str], entries: list[Entry]) -> Grid:
     """One row per entry: its own columns, then the estimate (CSV output)."""
     from tariffcalc.inputs.records import text_of
-    from tariffcalc.studies.batch import neutralise
+    from tariffcalc.output.rows import neutralise
 
     columns = [Column(h, h) for h in header] + [
         Column("classified_sector", "Sector"),

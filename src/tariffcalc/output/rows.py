@@ -1,0 +1,278 @@
+"""Scored rows written out: CSV, JSON Lines or Parquet, the rejected rows as CSV, and
+a batch's summary. Text cells a spreadsheet would run as formulas are neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TextIO
+
+from tariffcalc.errors import InputError
+from tariffcalc.inputs.records import text_of
+from tariffcalc.law.engine import effective_rate
+from tariffcalc.output.views.common import number
+
+if TYPE_CHECKING:
+    from tariffcalc.studies.batch import Rejected, ScoredRow, Summary
+
+FORMULA_START = frozenset("=+-@\t\r")
+
+
+def neutralise(cell: str) -> str:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if cell[:1] in FORMULA_START and cell and not _is_number(cell):
+        return "'" + cell
+    return cell
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        Decimal(cell)
+    except ArithmeticError:
+        return False
+    return True
+
+
+def result_columns(scenarios: list[str]) -> list[str]:
+    columns = ["classified_sector", "customs_value_usd"]
+    for scenario in scenarios:
+        columns += [
+            f"{scenario}_duty",
+            f"{scenario}_effective_rate",
+            f"{scenario}_fees",
+            f"{scenario}_landed_cost",
+        ]
+    return [*columns, "warnings"]
+
+
+def result_cells(scored: ScoredRow) -> list[Any]:
+    cells: list[Any] = [scored.shipment.sector, scored.shipment.customs_value]
+    for f in scored.figures:
+        cells += [f.duty, f.effective_rate, f.fees, f.landed_cost]
+    return [*cells, "; ".join(scored.warnings)]
+
+
+class _TextOut:
+    """A text format: the rows of worker processes arrive as text, written as it is."""
+
+    def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
+        self.out = out
+        self.header = header
+        self.scenarios = scenarios
+
+    @classmethod
+    def for_worker(cls, header: list[str], scenarios: list[str]) -> _TextChunk:
+        return _TextChunk(cls, header, scenarios)
+
+    def start(self) -> None:
+        pass
+
+    def write(self, scored: ScoredRow) -> None:
+        raise NotImplementedError  # each format's own
+
+    def write_chunk(self, text: str) -> None:
+        self.out.write(text)
+
+    def close(self) -> None:
+        pass
+
+
+class _TextChunk:
+    """A worker's writer of a text format: a chunk's rows as text, for `write_chunk`."""
+
+    def __init__(self, writer: type[_TextOut], header: list[str], scenarios: list[str]) -> None:
+        self.buffer = io.StringIO()
+        self.write: Callable[[ScoredRow], None] = writer(self.buffer, header, scenarios).write
+
+    def payload(self) -> str:
+        return self.buffer.getvalue()
+
+
+class CsvOut(_TextOut):
+    def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
+        super().__init__(out, header, scenarios)
+        self.writer = csv.writer(out, lineterminator="\n")
+
+    def start(self) -> None:
+        self.writer.writerow([*map(neutralise, self.header), *result_columns(self.scenarios)])
+
+    def write(self, scored: ScoredRow) -> None:
+        cells = scored.row.cells
+        texts = [text_of(cells.get(h, "")) for h in self.header]
+        safe = [c if c[:1] not in FORMULA_START else neutralise(c) for c in texts]
+        self.writer.writerow([*safe, *result_cells(scored)])
+
+
+class JsonlOut(_TextOut):
+    def write(self, scored: ScoredRow) -> None:
+        document: dict[str, Any] = dict(scored.row.cells)
+        document["line"] = scored.row.line
+        document["classified_sector"] = scored.shipment.sector
+        document["customs_value_usd"] = number(scored.shipment.customs_value)
+        document["scenarios"] = {
+            scenario: {
+                "duty": number(f.duty),
+                "effective_rate": number(f.effective_rate),
+                "fees": number(f.fees),
+                "landed_cost": number(f.landed_cost),
+            }
+            for scenario, f in zip(self.scenarios, scored.figures, strict=True)
+        }
+        document["warnings"] = scored.warnings
+        self.out.write(json.dumps(document, ensure_ascii=False))
+        self.out.write("\n")
+
+
+def parquet_cells(header: list[str], scored: ScoredRow) -> list[Any]:
+    cells = scored.row.cells
+    return [*(text_of(cells.get(h, "")) for h in header), *result_cells(scored)]
+
+
+class ParquetRows:
+    """A worker's writer for Parquet: the rows' cells, written by the main process."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.header = header
+        self.rows: list[list[Any]] = []
+
+    def write(self, scored: ScoredRow) -> None:
+        self.rows.append(parquet_cells(self.header, scored))
+
+    def payload(self) -> list[list[Any]]:
+        return self.rows
+
+
+class ParquetOut:
+    """Parquet through pyarrow (optional): row groups of 65,536 rows, exact decimals."""
+
+    GROUP = 65_536
+
+    def __init__(self, path: str, header: list[str], scenarios: list[str]) -> None:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise InputError(
+                "format", "parquet output needs pyarrow: pip install 'tariffcalc[parquet]'"
+            ) from None
+        self.pa = pa
+        self.header = header
+        self.names = [*header, *result_columns(scenarios)]
+        money = pa.decimal128(18, 2)
+        results = [pa.field("classified_sector", pa.string()), pa.field("customs_value_usd", money)]
+        for scenario in scenarios:
+            results += [
+                pa.field(f"{scenario}_duty", money),
+                pa.field(f"{scenario}_effective_rate", pa.decimal128(12, 6)),
+                pa.field(f"{scenario}_fees", money),
+                pa.field(f"{scenario}_landed_cost", money),
+            ]
+        texts = [pa.field(h, pa.string()) for h in header]
+        self.schema = pa.schema([*texts, *results, pa.field("warnings", pa.string())])
+        self.writer = pq.ParquetWriter(path, self.schema)
+        self.buffer: list[list[Any]] = []
+
+    @classmethod
+    def for_worker(cls, header: list[str], scenarios: list[str]) -> ParquetRows:
+        return ParquetRows(header)
+
+    def start(self) -> None:
+        pass
+
+    def write(self, scored: ScoredRow) -> None:
+        self.write_chunk([parquet_cells(self.header, scored)])
+
+    def write_chunk(self, rows: list[list[Any]]) -> None:
+        self.buffer += rows
+        if len(self.buffer) >= self.GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.buffer:
+            columns = list(zip(*self.buffer, strict=True))
+            self.writer.write_table(
+                self.pa.Table.from_arrays(
+                    [
+                        self.pa.array(c, type=f.type)
+                        for c, f in zip(columns, self.schema, strict=True)
+                    ],
+                    schema=self.schema,
+                )
+            )
+            self.buffer = []
+
+    def close(self) -> None:
+        self._flush()
+        self.writer.close()
+
+
+class ErrorsOut:
+    """Rejected rows as CSV: line, id, field, reason."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer.writerow(["line", "id", "field", "reason"])
+
+    def write(self, rejected: Rejected) -> None:
+        row = rejected.row
+        self.writer.writerow(
+            [
+                row.line,
+                neutralise(row.fields.get("id", "")),
+                rejected.field,
+                neutralise(rejected.reason),
+            ]
+        )
+
+
+# --- the summary -----------------------------------------------------------------------------
+
+
+def summary_document(summary: Summary) -> dict[str, Any]:
+    """The totals as JSON: per scenario, and by sector and origin."""
+    breakdown: dict[str, dict[str, Any]] = {"sector": {}, "origin": {}}
+    for (by, key), totals in sorted(summary.groups.items()):
+        breakdown[by][key] = {
+            "customs_value": number(totals[0]),
+            "scenarios": {
+                s: {"duty": number(d), "effective_rate": _rate(d, totals[0])}
+                for s, d in zip(summary.scenarios, totals[1:], strict=True)
+            },
+        }
+    return {
+        "rows_read": summary.read,
+        "rows_scored": summary.scored,
+        "rows_rejected": summary.rejected,
+        "scenarios": {
+            s: {
+                "customs_value": number(summary.value),
+                "duty": number(summary.duty[i]),
+                "effective_rate": _rate(summary.duty[i], summary.value),
+                "landed_cost": number(summary.landed[i]),
+            }
+            for i, s in enumerate(summary.scenarios)
+        },
+        "by_sector": breakdown["sector"],
+        "by_origin": breakdown["origin"],
+    }
+
+
+def _rate(duty: Decimal, value: Decimal) -> float | None:
+    return number(effective_rate(duty, value)) if value else None
+
+
+def summary_lines(summary: Summary) -> list[str]:
+    """The totals in a few lines of text: rows, then each scenario's."""
+    read, scored, rejected = summary.read, summary.scored, summary.rejected
+    text = [f"rows read {read:,}, scored {scored:,}, rejected {rejected:,}"]
+    value = summary.value
+    for s, duty, landed in zip(summary.scenarios, summary.duty, summary.landed, strict=True):
+        rate = f"{duty / value * 100:.2f}%" if value else "n/a"
+        text.append(
+            f"{s}: customs value ${value:,.2f}, duty ${duty:,.2f} ({rate}),"
+            f" landed cost ${landed:,.2f}"
+        )
+    return text
