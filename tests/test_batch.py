@@ -181,6 +181,25 @@ def test_a_file_without_a_value_column(cli: Any, files: Path) -> None:
     assert result.code == 1 and "no value column" in result.err and result.out == ""
 
 
+def test_a_batch_run_from_python_writes_what_the_command_writes(
+    cli: Any, files: Path, table: RateTable
+) -> None:
+    from tariffcalc.inputs.records import read_records
+    from tariffcalc.output.rows import BatchTargets, write_batch
+    from tariffcalc.studies.batch import row_defaults
+
+    scorer = Scorer(table, ["in-force", "mfn"], row_defaults())
+    targets = BatchTargets(output="scored.csv", errors="rejected.csv", summary="summary.json")
+    with (files / "flex.csv").open(encoding="utf-8", newline="") as source:
+        layout, records = read_records(source, "flex.csv")
+        summary = write_batch(layout, records, scorer, targets)
+    assert (summary.read, summary.scored, summary.rejected) == (5, 3, 2)
+    command = cli("batch", "flex.csv", "-s", "in-force", "-s", "mfn")
+    assert (files / "scored.csv").read_text() == command.out
+    assert [e["id"] for e in rows_of((files / "rejected.csv").read_text())] == ["A3", "A5"]
+    assert json.loads((files / "summary.json").read_text())["rows_scored"] == 3
+
+
 # --- the property --------------------------------------------------------------------------
 
 SECTORS = ["autos", "auto-parts", "steel", "aluminum", "copper", "general", "trucks", "pharma"]

@@ -1,24 +1,30 @@
 """Scored rows written out: CSV, JSON Lines or Parquet, the rejected rows as CSV, and
-a batch's summary. Text cells a spreadsheet would run as formulas are neutralised."""
+a batch's summary; and a whole batch run's files (`write_batch`). Text cells a
+spreadsheet would run as formulas are neutralised."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Callable
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TextIO
+from pathlib import Path
+from typing import Any, NamedTuple, TextIO
 
 from tariffcalc.errors import InputError
-from tariffcalc.inputs.records import text_of
+from tariffcalc.inputs.files import atomic_path, atomic_text
+from tariffcalc.inputs.records import Layout, Record, text_of
 from tariffcalc.law.engine import effective_rate
 from tariffcalc.output.views.common import number
+from tariffcalc.studies.batch import Output, Rejected, ScoredRow, Scorer, Summary, score_file
 
-if TYPE_CHECKING:
-    from tariffcalc.studies.batch import Rejected, ScoredRow, Summary
-
+FORMATS = ("csv", "jsonl", "parquet")
 FORMULA_START = frozenset("=+-@\t\r")
+SHOWN_REJECTED = 20  # rejected rows said on stderr; the rest are counted
 
 
 def neutralise(cell: str) -> str:
@@ -276,3 +282,157 @@ def summary_lines(summary: Summary) -> list[str]:
             f" landed cost ${landed:,.2f}"
         )
     return text
+
+
+def write_summary(summary: Summary, path: str | None) -> None:
+    """The totals as JSON to a file (atomically), or as lines on stderr."""
+    if path is None:
+        for line in summary_lines(summary):
+            print(f"tariffcalc: {line}", file=sys.stderr)
+        return
+    from tariffcalc.output.render import write_json
+
+    with atomic_text(Path(path)) as out:
+        write_json(out, summary_document(summary))
+
+
+# --- a batch run --------------------------------------------------------------------------------
+
+
+def say_rejected(item: Rejected) -> None:
+    """A rejected row on stderr: its line, its id when it has one, the field and why."""
+    fields = item.row.fields
+    where = f"line {item.row.line}" + (f" ({fields['id']})" if fields.get("id") else "")
+    print(f"tariffcalc: {where}: {item.field}: {item.reason}", file=sys.stderr)
+
+
+class RejectedReport:
+    """Rejected rows: the first few said on stderr, the rest counted; every one written to
+    the errors file, when there is one."""
+
+    def __init__(self, errors: ErrorsOut | None) -> None:
+        self.errors = errors
+        self.count = 0
+
+    def __call__(self, item: Rejected) -> None:
+        self.count += 1
+        if self.count <= SHOWN_REJECTED:
+            say_rejected(item)
+        if self.errors is not None:
+            self.errors.write(item)
+
+    def say_the_rest(self, errors_path: str | None) -> None:
+        if self.count > SHOWN_REJECTED:
+            more = f" (all in {errors_path})" if errors_path else " (--errors FILE lists them)"
+            rest = self.count - SHOWN_REJECTED
+            print(f"tariffcalc: ... and {rest:,} more rejected rows{more}", file=sys.stderr)
+
+
+class BatchTargets(NamedTuple):
+    """Where a batch run writes."""
+
+    output: str | None = None  # a file, written atomically; None: standard output
+    format: str = "csv"  # one of FORMATS; parquet only to a file
+    errors: str | None = None  # the rejected rows as CSV
+    summary: str | None = None  # the totals as JSON; None: a few lines on stderr
+    strict: bool = False  # a rejected row is an error, and nothing is written
+
+    def check(self, source: str) -> None:
+        """Refuse what cannot be written: Parquet to stdout, over the input file ('-': stdin)."""
+        if self.format == "parquet" and self.output is None:
+            raise InputError("output", "parquet is written to a file: give -o FILE")
+        output = self.output
+        if (
+            output is not None
+            and source != "-"
+            and Path(output).resolve() == Path(source).resolve()
+        ):
+            raise InputError("output", "must not be the input file")
+
+
+def write_batch(
+    layout: Layout,
+    records: Iterable[Record],
+    scorer: Scorer,
+    targets: BatchTargets,
+    *,
+    jobs: int = 1,
+    progress: bool = False,
+) -> Summary:
+    """Score every record into the targets, and return the totals (see `score_file`).
+
+    Rejected rows are said on stderr (the first 20, then how many more) and written
+    to the errors file. A file output appears whole or not at all; with `strict`, a
+    rejected row raises InputError and nothing is written, and output to stdout
+    waits in a temporary file until every row is known to be good."""
+    with ExitStack() as stack:
+        errors = stack.enter_context(atomic_text(Path(targets.errors))) if targets.errors else None
+        report = RejectedReport(ErrorsOut(errors) if errors is not None else None)
+        target = _target(stack, targets)
+        output, stream = _open_output(stack, targets.format, target, layout, scorer.scenarios)
+        with progress_bar(progress) as tick:
+            summary = score_file(layout, records, scorer, output, report, tick, jobs)
+        if targets.strict and summary.rejected:
+            raise InputError(
+                "strict", f"{summary.rejected:,} of {summary.read:,} rows rejected; nothing written"
+            )
+        if targets.output is None and target is not None and stream is not None:
+            stream.flush()
+            sys.stdout.write(target.read_text(encoding="utf-8"))
+    report.say_the_rest(targets.errors)
+    write_summary(summary, targets.summary)
+    return summary
+
+
+def _target(stack: ExitStack, targets: BatchTargets) -> Path | None:
+    """The path to write the rows to: the output's temporary twin, a scratch file for
+    --strict to stdout, or None for stdout itself."""
+    if targets.output is not None:
+        return stack.enter_context(atomic_path(Path(targets.output)))
+    return stack.enter_context(_scratch_file()) if targets.strict else None
+
+
+def _open_output(
+    stack: ExitStack, chosen: str, target: Path | None, layout: Layout, scenarios: list[str]
+) -> tuple[Output, TextIO | None]:
+    """The writer of the chosen format, and the text stream it writes to (not Parquet's)."""
+    if chosen == "parquet":
+        return ParquetOut(str(target), layout.header, scenarios), None
+    stream: TextIO = (
+        stack.enter_context(target.open("w", encoding="utf-8", newline=""))
+        if target
+        else sys.stdout
+    )
+    writer = CsvOut if chosen == "csv" else JsonlOut
+    return writer(stream, layout.header, scenarios), stream
+
+
+@contextmanager
+def _scratch_file() -> Iterator[Path]:
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix="tariffcalc-", suffix=".out")
+    os.close(handle)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A Rich progress display on stderr when it is a terminal; nothing when piped."""
+    if not (enabled and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("scoring {task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("rows", total=None)
+        yield lambda count: bar.update(task, completed=count)

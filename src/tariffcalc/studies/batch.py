@@ -39,6 +39,22 @@ class Defaults(NamedTuple):
     mfn: str | None = None
 
 
+def row_defaults(
+    origin: str = "JP",
+    entry_date: str | None = None,
+    currency: str = "USD",
+    fx: str | None = None,
+    mode: str = "ocean",
+    sector: str | None = None,
+    mfn: str | None = None,
+) -> Defaults:
+    """Defaults from options as typed; the entry date is parsed (today when not given)."""
+    day = parse_date("date", entry_date) if entry_date else date.today()
+    return Defaults(
+        origin=origin, entry_date=day, currency=currency, fx=fx, mode=mode, sector=sector, mfn=mfn
+    )
+
+
 class ScoredRow(NamedTuple):
     """A row scored under every scenario."""
 
@@ -151,6 +167,13 @@ class Scorer:
             return error
 
 
+def make_scorer(table: RateTable, scenarios: list[str], defaults: Defaults) -> Scorer:
+    """A row scorer that looks HTS codes up in the imported schedule, when there is one."""
+    from tariffcalc.inputs.schedule import open_schedule
+
+    return Scorer(table, scenarios, defaults, open_schedule())
+
+
 # --- the summary -------------------------------------------------------------------------
 
 
@@ -198,6 +221,9 @@ class Summary:
         for key, totals in other.groups.items():
             mine = self._group(key)
             mine[:] = [a + b for a, b in zip(mine, totals, strict=True)]
+
+
+# --- a run -------------------------------------------------------------------------------
 
 
 class ChunkWriter(Protocol):

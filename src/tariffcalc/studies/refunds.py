@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.records import InputRow, fold, text_of
@@ -41,6 +41,14 @@ class Entry(NamedTuple):
     paid: Decimal | None  # the total duty paid, when the file has it
     paid_struck: Decimal | None  # paid under struck-down headings, when the file has them
     flagged: bool  # paid and computed differ by more than the tolerance
+
+
+class Estimate(NamedTuple):
+    """A file's entries, each with its refund estimate, the rows rejected, and the totals."""
+
+    entries: list[Entry]
+    rejected: list[Rejected]
+    totals: Totals
 
 
 class PaidColumns(NamedTuple):
@@ -84,6 +92,18 @@ class Refunds:
         self.struck_headings = {
             h for m in table.measures.values() if m.legal_basis in table.rulings for h in m.headings
         }
+
+    def estimate(self, rows: Iterable[InputRow]) -> Estimate:
+        """Every row's entry, or why it was rejected, and the totals of them all."""
+        result = Estimate([], [], Totals())
+        for item in self.entries(rows):
+            if isinstance(item, Rejected):
+                result.rejected.append(item)
+                result.totals.rejected += 1
+            else:
+                result.entries.append(item)
+                result.totals.add(item)
+        return result
 
     def entries(self, rows: Iterable[InputRow]) -> Iterator[Entry | Rejected]:
         for row in rows:
@@ -165,19 +185,3 @@ class Totals:
             totals[0] += 1
             totals[1] += entry.result.duty
             totals[2] += entry.refundable
-
-    def document(self) -> dict[str, Any]:
-        return {
-            "entries": self.entries,
-            "rejected": self.rejected,
-            "duty": float(self.duty),
-            "refundable": float(self.refundable),
-            "flagged": self.flagged,
-            **{
-                f"by_{by}": {
-                    key: {"entries": int(t[0]), "duty": float(t[1]), "refundable": float(t[2])}
-                    for key, t in sorted(groups.items())
-                }
-                for by, groups in self.by.items()
-            },
-        }
