@@ -86,14 +86,13 @@ class Assessor:
         the MFN's, the plans', then the fees' (`assess_all` warns of the same ones)."""
         amounts = _bases(shipment)
         plans = self._plans_for(shipment, amounts)
-        mfn = _mfn_duty(shipment)
+        mfn, ave, _, _, warnings = _mfn_duty(shipment)
         fees, fee_warning = self._fees(shipment)
         value = shipment.customs_value
         outside = value + shipment.freight + shipment.insurance + fees
-        ave, warnings = mfn.ave, mfn.warnings
         figures = []
         for plan in plans:
-            duty = mfn.amount
+            duty = mfn
             for step in plan.steps:
                 duty += _step_amount(step, amounts, ave)[2]
             figures.append(Figures(duty, effective_rate(duty, value), fees, outside + duty))
@@ -378,22 +377,15 @@ def _line(
     )
 
 
-class _MfnDuty(NamedTuple):
-    amount: Decimal  # rounded to the cent
-    ave: Decimal  # the ad valorem equivalent that inclusive measures are measured against
-    specific: bool  # a specific part was computed
-    notes: list[str]
-    warnings: list[str]
-
-
-def _mfn_duty(shipment: Shipment) -> _MfnDuty:
-    """The MFN duty (ad valorem, plus specific parts when the quantity is known) and its
-    ad valorem equivalent, which inclusive measures use: the rate itself when the duty
-    is ad valorem, the unrounded duty / value when a specific part was computed."""
+def _mfn_duty(shipment: Shipment) -> tuple[Decimal, Decimal, bool, list[str], list[str]]:
+    """The MFN duty (ad valorem, plus specific parts when the quantity is known) to the
+    cent; its ad valorem equivalent, which inclusive measures use: the rate itself when
+    the duty is ad valorem, the unrounded duty / value when a specific part was computed;
+    whether one was; notes; warnings. A plain tuple: this is on the batch hot path."""
     value = shipment.customs_value
     exact = shipment.mfn_rate * value
     if not shipment.mfn_terms and shipment.mfn_shape == "terms":  # plain ad valorem: most rows
-        return _MfnDuty(cents(exact), shipment.mfn_rate, False, [], [])
+        return cents(exact), shipment.mfn_rate, False, [], []
     from tariffcalc.law.ratetext import quantity_in
 
     specific = False
@@ -424,7 +416,7 @@ def _mfn_duty(shipment: Shipment) -> _MfnDuty:
             " computed; pass --mfn for the rate that applies"
         )
     ave = exact / value if specific else shipment.mfn_rate
-    return _MfnDuty(cents(exact), ave, specific, notes, warnings)
+    return cents(exact), ave, specific, notes, warnings
 
 
 def _mfn_line(shipment: Shipment) -> tuple[DutyLine, Decimal, list[str], list[str]]:
