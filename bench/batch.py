@@ -1,12 +1,12 @@
 """tariffcalc batch against the pandas script an analyst would write, on the same file.
 
-    python bench/batch.py [--rows N] [--keep DIR]
+    python bench/batch.py [--rows N] [--jobs N] [--keep DIR]
 
 Generates N synthetic shipments (a mix of sectors, origins, entry dates across
 2025-2026, values, some steel derivatives with their metal content), scores them
 with `tariffcalc batch` end to end, then with a pandas script (pandas is a
 bench-only dependency) that takes each group's rates from tariffcalc's own
-plans and does the arithmetic in exact integer cents, vectorised. Checks that
+assessments and does the arithmetic in exact integer cents, vectorised. Checks that
 both give the same totals to the cent and prints rows per second, their ratio,
 and the peak memory (maximum resident set) of each.
 """
@@ -108,13 +108,14 @@ def _tree_rss(pid: int) -> int:
 
 def pandas_script(source: Path, output: Path, totals: Path) -> None:
     """What an analyst would write: read everything, look up each group's rates from
-    tariffcalc's plans, compute every row vectorised in integer cents, write it all."""
+    tariffcalc's assessment of a sample shipment, compute every row vectorised in integer
+    cents, write it all."""
     # Bench-only dependencies, not installed by the project: untyped here on purpose.
     np: Any = importlib.import_module("numpy")
     pd: Any = importlib.import_module("pandas")
 
     from tariffcalc.inputs.shipment import make_shipment
-    from tariffcalc.law.engine import fee_terms, make_plan
+    from tariffcalc.law.engine import assess_all, fee_terms
     from tariffcalc.law.ratetable import load_table
 
     table = load_table()
@@ -128,7 +129,7 @@ def pandas_script(source: Path, output: Path, totals: Path) -> None:
     metal = np.where(has_metal, cents(frame["metal_value"].replace("", "0")), value)
     freight = cents(frame["freight"])
 
-    # One plan per group, from the library, as a rate table to merge on.
+    # Each group's rates, from the library's assessment of a sample, as a table to merge on.
     keys = frame[["sector", "origin", "entry_date"]].assign(
         metal_state=np.where(
             ~has_metal,
@@ -161,18 +162,11 @@ def pandas_script(source: Path, output: Path, totals: Path) -> None:
         record["mpf_min"] = int((terms.formal.minimum or 0) * 100)
         record["mpf_max"] = int((terms.formal.maximum or 0) * 100)
         record["informal"] = int((terms.informal.informal or 0) * 100)
-        for scenario in SCENARIOS:
-            plan = make_plan(table, shipment, scenario)
-            for name, parts in (
-                ("value", {"metal", "non_metal"}),
-                ("metal", {"metal"}),
-                ("non_metal", {"non_metal"}),
-            ):
-                rate = Decimal(0)
-                for step in plan.steps:
-                    if step.parts == parts:
-                        m = step.measure
-                        rate += m.rate if m.kind == "additional" else max(Decimal(0), m.rate - mfn)
+        for scenario, result in zip(SCENARIOS, assess_all(table, shipment, SCENARIOS), strict=True):
+            rates = dict.fromkeys(("value", "metal", "non_metal"), Decimal(0))
+            for line in result.lines[1:]:  # each measure's line, after the MFN line
+                rates[line.base_kind] += line.rate  # the rate charged (inclusive: over MFN)
+            for name, rate in rates.items():
                 record[f"{scenario}_{name}"] = int(rate * SCALE)
         records.append(record)
     rates = pd.DataFrame.from_records(records)
@@ -224,6 +218,9 @@ def pandas_script(source: Path, output: Path, totals: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--jobs", type=int, default=0, help="tariffcalc's worker processes (default: its own)"
+    )
     parser.add_argument("--keep", type=Path, help="keep the files here")
     parser.add_argument("--pandas-run", nargs=3, type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -253,6 +250,8 @@ def main() -> None:
         "--summary",
         str(work / "summary.json"),
         "--no-progress",
+        "--jobs",
+        str(options.jobs),
     ]
     seconds, memory = measured(ours, env)
     theirs = [

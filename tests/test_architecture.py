@@ -8,8 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-import pytest
-
 SRC = Path(__file__).resolve().parents[1] / "src" / "tariffcalc"
 PACKAGE = "tariffcalc"
 
@@ -202,11 +200,6 @@ def test_subpackage_init_files_are_empty_or_a_docstring() -> None:
     assert not crowded, "\n".join(crowded)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10: the long cli commands (sweep, batch, impact ...) are being split "
-    "into studies by the refactor in flight",
-)
 def test_every_function_is_shorter_than_60_lines() -> None:
     long = [
         f"{name}:{node.lineno} {node.name} is {length} lines"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,10 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tariffcalc.inputs.records import InputRow
 from tariffcalc.inputs.shipment import make_shipment
 from tariffcalc.law.domain import RateTable
 from tariffcalc.law.engine import assess_all
-from tariffcalc.studies.batch import Defaults, Row, Scored, Scorer
+from tariffcalc.studies.batch import Defaults, ScoredRow, Scorer
 
 D = Decimal
 
@@ -118,7 +119,7 @@ def test_an_interrupted_run_leaves_the_old_output_and_no_temporary(
     scored = batch.Scorer.score
     calls = []
 
-    def interrupted(self: batch.Scorer, row: batch.Row) -> Any:
+    def interrupted(self: batch.Scorer, row: InputRow) -> Any:
         calls.append(row)
         if len(calls) == 20:
             raise KeyboardInterrupt
@@ -178,6 +179,25 @@ def test_a_file_without_a_value_column(cli: Any, files: Path) -> None:
     (files / "novalue.csv").write_text("sku,hts\n1,8703.23.01\n")
     result = cli("batch", "novalue.csv")
     assert result.code == 1 and "no value column" in result.err and result.out == ""
+
+
+def test_a_batch_run_from_python_writes_what_the_command_writes(
+    cli: Any, files: Path, table: RateTable
+) -> None:
+    from tariffcalc.inputs.records import read_records
+    from tariffcalc.output.rows import BatchTargets, write_batch
+    from tariffcalc.studies.batch import row_defaults
+
+    scorer = Scorer(table, ["in-force", "mfn"], row_defaults())
+    targets = BatchTargets(output="scored.csv", errors="rejected.csv", summary="summary.json")
+    with (files / "flex.csv").open(encoding="utf-8", newline="") as source:
+        layout, records = read_records(source, "flex.csv")
+        summary = write_batch(layout, records, scorer, targets)
+    assert (summary.read, summary.scored, summary.rejected) == (5, 3, 2)
+    command = cli("batch", "flex.csv", "-s", "in-force", "-s", "mfn")
+    assert (files / "scored.csv").read_text() == command.out
+    assert [e["id"] for e in rows_of((files / "rejected.csv").read_text())] == ["A3", "A5"]
+    assert json.loads((files / "summary.json").read_text())["rows_scored"] == 3
 
 
 # --- the property --------------------------------------------------------------------------
@@ -254,8 +274,8 @@ def test_a_row_warns_as_duty_does_of_what_is_not_confirmed(table: RateTable, val
     table = table._replace(measures={**table.measures, doubtful.id: doubtful})
     scorer = Scorer(table, list(table.scenarios), Defaults(sector="autos"))
     fields = {"value": value, "entry_date": "2026-11-02"}  # FY2027: its MPF not confirmed
-    scored = scorer.score(Row(2, dict(fields), fields))
-    assert isinstance(scored, Scored)
+    scored = scorer.score(InputRow(2, dict(fields), fields))
+    assert isinstance(scored, ScoredRow)
     shipment = make_shipment(table, value=value, sector="autos", entry_date="2026-11-02")
     expected = {w for result in assess_all(table, shipment) for w in result.warnings}
     assert set(scored.warnings) == expected
@@ -263,6 +283,50 @@ def test_a_row_warns_as_duty_does_of_what_is_not_confirmed(table: RateTable, val
         expected
     )
     assert any(w.startswith("MPF values for FY2027 not confirmed") for w in expected)
+
+
+def _change_days(table: RateTable) -> list[date]:
+    """The days around each change of the law or of the MPF terms, in a shuffled order."""
+    periods = [p for m in table.measures.values() for p in m.in_force]
+    periods += [y.period for y in table.fees.mpf_years]
+    days = {d for p in periods for d in (p.start, p.end) if d is not None}
+    around = sorted({d + timedelta(days=k) for d in days for k in (-1, 0, 1)})
+    return around[::2] + around[1::2][::-1]  # later rows meet plans cached on other days
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"sector": "autos", "origin": "JP", "value": "30000"},
+        {"sector": "general", "origin": "DE", "value": "1000"},  # the informal MPF
+        {"sector": "steel", "origin": "GB", "value": "500000", "metal_value": "200000"},
+        {"sector": "aluminum", "origin": "KR", "value": "10000", "metal_value": "10000"},
+    ],
+)
+def test_a_plan_cached_on_another_day_gives_what_the_engine_gives(
+    table: RateTable, fields: dict[str, str]
+) -> None:
+    """Rows of one kind share plans across entry dates; each row still equals `assess_all`."""
+    days = _change_days(table)
+    scorer = Scorer(table, list(table.scenarios), Defaults())
+    for line, day in enumerate(days, 2):
+        row = {**fields, "entry_date": day.isoformat()}
+        scored = scorer.score(InputRow(line, dict(row), row))
+        assert isinstance(scored, ScoredRow), scored
+        shipment = make_shipment(
+            table,
+            value=row["value"],
+            sector=row["sector"],
+            origin=row["origin"],
+            entry_date=row["entry_date"],
+            metal_value=row.get("metal_value"),
+        )
+        results = assess_all(table, shipment)
+        assert [tuple(f) for f in scored.figures] == [
+            (r.duty, r.effective_rate, r.fees.total, r.landed_cost) for r in results
+        ], day
+        assert set(scored.warnings) == {w for r in results for w in r.warnings}, day
+    assert len(scorer.assessor.plans) < len(days)  # so some rows used another day's plans
 
 
 def test_worker_processes_give_the_same_output_in_the_same_order(cli: Any, files: Path) -> None:

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from contextlib import ExitStack
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+import os
 
 import typer
 
-from tariffcalc.cli.common import (
-    auto_jobs,
-    make_scorer,
-    progress_bar,
-    rate_table,
-    records_of,
-    row_defaults,
-    say_rejected,
-    scenario_ids,
-    scratch_file,
-    write_summary,
-)
+from tariffcalc.cli.common import rate_table, records_of, scenario_ids
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     ADD_SCENARIO,
@@ -36,37 +22,48 @@ from tariffcalc.cli.options import (
     SET,
 )
 
-if TYPE_CHECKING:
-    pass
+FILE = typer.Argument(..., metavar="FILE", help="CSV (comma or tab) or JSON Lines; '-': stdin.")
+OUTPUT = typer.Option(
+    None, "--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout."
+)
+ROWS_FORMAT = typer.Option(
+    "csv", "--format", "-f", metavar="FORMAT", help="csv, jsonl or parquet (needs pyarrow)."
+)
+ERRORS = typer.Option(
+    None, "--errors", metavar="FILE", help="Rejected rows as CSV: line, id, field, reason."
+)
+SUMMARY = typer.Option(
+    None, "--summary", metavar="FILE", help="The summary as JSON (else on stderr)."
+)
+STRICT = typer.Option(False, "--strict", help="Any bad row is an error: exit 1, write nothing.")
+ROWS_SECTOR = typer.Option(
+    None, "--sector", metavar="SECTOR", help="Sector of rows with neither hts nor sector."
+)
+PROGRESS = typer.Option(True, "--progress/--no-progress", help="A progress bar on a terminal.")
+JOBS = typer.Option(
+    0,
+    "--jobs",
+    "-j",
+    min=0,
+    max=64,
+    metavar="N",
+    help="Worker processes (default: one per core, up to 4, for files over 8 MB; else 1).",
+)
 
 
 @app.command(
     epilog=EPILOG + "  Batch exit status: 3 when some rows were rejected (the rest is written)."
 )
 def batch(
-    file: str = typer.Argument(
-        ..., metavar="FILE", help="CSV (comma or tab) or JSON Lines; '-': stdin."
-    ),
-    output: str = typer.Option(
-        None, "--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout."
-    ),
-    output_format: str = typer.Option(
-        "csv", "--format", "-f", metavar="FORMAT", help="csv, jsonl or parquet (needs pyarrow)."
-    ),
-    errors: str = typer.Option(
-        None, "--errors", metavar="FILE", help="Rejected rows as CSV: line, id, field, reason."
-    ),
-    summary_file: str = typer.Option(
-        None, "--summary", metavar="FILE", help="The summary as JSON (else on stderr)."
-    ),
-    strict: bool = typer.Option(
-        False, "--strict", help="Any bad row is an error: exit 1, write nothing."
-    ),
+    file: str = FILE,
+    output: str = OUTPUT,
+    output_format: str = ROWS_FORMAT,
+    errors: str = ERRORS,
+    summary_file: str = SUMMARY,
+    strict: bool = STRICT,
     origin: str = ORIGIN,
     entry_date: str = DATE,
-    sector: str = typer.Option(
-        None, "--sector", metavar="SECTOR", help="Sector of rows with neither hts nor sector."
-    ),
+    sector: str = ROWS_SECTOR,
     mfn: str = MFN,
     currency: str = CURRENCY,
     fx: str = FX,
@@ -75,18 +72,8 @@ def batch(
     set_: list[str] = SET,
     add_scenario: list[str] = ADD_SCENARIO,
     rates: str = RATES,
-    progress: bool = typer.Option(
-        True, "--progress/--no-progress", help="A progress bar on a terminal."
-    ),
-    jobs: int = typer.Option(
-        0,
-        "--jobs",
-        "-j",
-        min=0,
-        max=64,
-        metavar="N",
-        help="Worker processes (default: one per core, up to 4, for files over 8 MB; else 1).",
-    ),
+    progress: bool = PROGRESS,
+    jobs: int = JOBS,
 ) -> None:
     """Score a whole file of shipments under every scenario, with totals.
 
@@ -104,74 +91,34 @@ def batch(
 
       cat lines.jsonl | tariffcalc batch - --format jsonl | jq .scenarios
     """
-    from tariffcalc.errors import InputError
-    from tariffcalc.files import atomic_path, atomic_text
-    from tariffcalc.studies import batch as scoring
+    from tariffcalc.errors import Exit
+    from tariffcalc.output.rows import BatchTargets, write_batch
+    from tariffcalc.studies.batch import make_scorer, row_defaults
 
-    chosen = output_format.strip().lower()
-    if chosen not in ("csv", "jsonl", "parquet"):
-        raise typer.BadParameter("expected csv, jsonl or parquet", param_hint="'--format'")
-    if chosen == "parquet" and output is None:
-        raise InputError("output", "parquet is written to a file: give -o FILE")
-    if output is not None and file != "-" and Path(output).resolve() == Path(file).resolve():
-        raise InputError("output", "must not be the input file")
+    targets = BatchTargets(output, _format(output_format), errors, summary_file, strict)
+    targets.check(file)
     table = rate_table(rates, set_, add_scenario)
     scenarios = scenario_ids(table.scenarios, scenario)
     defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn)
     scorer = make_scorer(table, scenarios, defaults)
     layout, records = records_of(file)
-    header = layout.header
-    summary = scoring.Summary(scenarios)
-    reported = [0]
-
-    def report(rejected: scoring.Rejected) -> None:
-        reported[0] += 1
-        if reported[0] <= 20:
-            say_rejected(rejected)
-
-    with ExitStack() as stack:
-        errors_out = (
-            scoring.ErrorsOut(stack.enter_context(atomic_text(Path(errors)))) if errors else None
-        )
-
-        def rejected(item: scoring.Rejected) -> None:
-            report(item)
-            if errors_out is not None:
-                errors_out.write(item)
-
-        # A file output appears whole or not at all; --strict output to stdout waits
-        # in a temporary file until every row is known to be good.
-        target = None
-        if output is not None:
-            target = stack.enter_context(atomic_path(Path(output)))
-        elif strict:
-            target = stack.enter_context(scratch_file())
-        if chosen == "parquet":
-            writer: Any = scoring.ParquetOut(str(target), header, scenarios)
-            out = None
-        else:
-            out = (
-                stack.enter_context(target.open("w", encoding="utf-8", newline=""))
-                if target
-                else sys.stdout
-            )
-            writer = (scoring.CsvOut if chosen == "csv" else scoring.JsonlOut)(
-                out, header, scenarios
-            )
-        with progress_bar(progress) as tick:
-            scoring.run(
-                layout, records, scorer, writer, summary, rejected, tick, jobs or auto_jobs(file)
-            )
-        if strict and summary.rejected:
-            raise InputError(
-                "strict", f"{summary.rejected:,} of {summary.read:,} rows rejected; nothing written"
-            )
-        if output is None and target is not None and out is not None:
-            out.flush()
-            sys.stdout.write(target.read_text(encoding="utf-8"))
-    if reported[0] > 20:
-        more = f" (all in {errors})" if errors else " (--errors FILE lists them)"
-        print(f"tariffcalc: ... and {reported[0] - 20:,} more rejected rows{more}", file=sys.stderr)
-    write_summary(summary, summary_file)
+    jobs = jobs or auto_jobs(file)
+    summary = write_batch(layout, records, scorer, targets, jobs=jobs, progress=progress)
     if summary.rejected:
-        raise SystemExit(3)
+        raise SystemExit(Exit.REJECTED_ROWS)
+
+
+def _format(output_format: str) -> str:
+    from tariffcalc.output.rows import FORMATS
+
+    chosen = output_format.strip().lower()
+    if chosen not in FORMATS:
+        raise typer.BadParameter("expected csv, jsonl or parquet", param_hint="'--format'")
+    return chosen
+
+
+def auto_jobs(file: str) -> int:
+    """Worker processes pay for themselves on large files only."""
+    if file == "-" or os.path.getsize(file) < 8 * 1024 * 1024:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))

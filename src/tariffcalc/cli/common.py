@@ -3,112 +3,25 @@ the output format, warnings, and the rows of a file or standard input."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 if TYPE_CHECKING:
+    from tariffcalc.inputs.records import Layout, Record
     from tariffcalc.inputs.schedule import Schedule
     from tariffcalc.law.domain import RateTable
     from tariffcalc.output.render import Grid
-    from tariffcalc.studies.batch import Defaults, Layout, Record, Scorer
-
-
-def say_rejected(item: Any) -> None:
-    """A rejected row on stderr: its line, its id when it has one, the field and why."""
-    fields = item.row.fields
-    where = f"line {item.row.line}" + (f" ({fields['id']})" if fields.get("id") else "")
-    print(f"tariffcalc: {where}: {item.field}: {item.reason}", file=sys.stderr)
-
-
-def auto_jobs(file: str) -> int:
-    """Worker processes pay for themselves on large files only."""
-    if file == "-" or os.path.getsize(file) < 8 * 1024 * 1024:
-        return 1
-    return max(1, min(os.cpu_count() or 1, 4))
-
-
-@contextmanager
-def scratch_file() -> Iterator[Path]:
-    import tempfile
-
-    handle, name = tempfile.mkstemp(prefix="tariffcalc-", suffix=".out")
-    os.close(handle)
-    try:
-        yield Path(name)
-    finally:
-        Path(name).unlink(missing_ok=True)
-
-
-def row_defaults(
-    origin: str,
-    entry_date: str | None,
-    currency: str,
-    fx: str | None,
-    mode: str,
-    sector: str | None,
-    mfn: str | None,
-) -> Defaults:
-    """The command's options, for the columns a file of rows does not have."""
-    from tariffcalc.inputs.shipment import parse_date
-    from tariffcalc.studies.batch import Defaults
-
-    day = parse_date("date", entry_date) if entry_date else date.today()
-    return Defaults(
-        origin=origin, entry_date=day, currency=currency, fx=fx, mode=mode, sector=sector, mfn=mfn
-    )
-
-
-def make_scorer(table: RateTable, scenarios: list[str], defaults: Defaults) -> Scorer:
-    """A row scorer that looks HTS codes up in the imported schedule, when there is one."""
-    from tariffcalc.inputs.schedule import open_schedule
-    from tariffcalc.studies.batch import Scorer
-
-    return Scorer(table, scenarios, defaults, open_schedule())
 
 
 def records_of(file: str) -> tuple[Layout, Iterator[Record]]:
+    """The layout and records of a file of rows ('-': stdin), for batch and refunds."""
     from tariffcalc.files import open_text
-    from tariffcalc.studies.batch import read_records
+    from tariffcalc.inputs.records import read_records
 
     return read_records(open_text(file, "file"), "<stdin>" if file == "-" else file)
-
-
-@contextmanager
-def progress_bar(enabled: bool) -> Iterator[Callable[[int], None] | None]:
-    """A Rich progress display on stderr when it is a terminal; nothing when piped."""
-    if not (enabled and sys.stderr.isatty()):
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("scoring {task.completed:,} rows"),
-        TimeElapsedColumn(),
-        console=Console(file=sys.stderr),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("rows", total=None)
-        yield lambda count: bar.update(task, completed=count)
-
-
-def write_summary(summary: Any, path: str | None) -> None:
-    if path is None:
-        for line in summary.lines():
-            print(f"tariffcalc: {line}", file=sys.stderr)
-        return
-    from tariffcalc.files import atomic_text
-    from tariffcalc.output.render import write_json
-
-    with atomic_text(Path(path)) as out:
-        write_json(out, summary.document())
 
 
 def require_schedule() -> Schedule:

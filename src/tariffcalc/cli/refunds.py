@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from tariffcalc.cli.common import (
-    chosen_format,
-    emit,
-    make_scorer,
-    rate_table,
-    records_of,
-    row_defaults,
-    say_rejected,
-)
+from tariffcalc.cli.common import chosen_format, emit, rate_table, records_of
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     CURRENCY,
@@ -33,29 +23,33 @@ from tariffcalc.cli.options import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from tariffcalc.studies.refunds import Estimate, Refunds
+
+ENTRIES = typer.Argument(..., metavar="ENTRIES", help="CSV or JSON Lines of entries; '-': stdin.")
+OUTPUT = typer.Option(
+    None, "--output", "-o", metavar="FILE", help="Per-entry results as CSV (atomically)."
+)
+ERRORS = typer.Option(None, "--errors", metavar="FILE", help="Rejected rows as CSV.")
+TOLERANCE = typer.Option(
+    "1",
+    "--tolerance",
+    metavar="USD",
+    help="Flag entries whose paid and computed duty differ by more.",
+)
+ROWS_SECTOR = typer.Option(
+    None, "--sector", metavar="SECTOR", help="Sector of rows with neither hts nor sector."
+)
 
 
 @app.command(epilog=EPILOG + "  Exit status 3: some rows were rejected (the rest is reported).")
 def refunds(
-    file: str = typer.Argument(
-        ..., metavar="ENTRIES", help="CSV or JSON Lines of entries; '-': stdin."
-    ),
-    output: str = typer.Option(
-        None, "--output", "-o", metavar="FILE", help="Per-entry results as CSV (atomically)."
-    ),
-    errors: str = typer.Option(None, "--errors", metavar="FILE", help="Rejected rows as CSV."),
-    tolerance: str = typer.Option(
-        "1",
-        "--tolerance",
-        metavar="USD",
-        help="Flag entries whose paid and computed duty differ by more.",
-    ),
+    file: str = ENTRIES,
+    output: str = OUTPUT,
+    errors: str = ERRORS,
+    tolerance: str = TOLERANCE,
     origin: str = ORIGIN,
     entry_date: str = DATE,
-    sector: str = typer.Option(
-        None, "--sector", metavar="SECTOR", help="Sector of rows with neither hts nor sector."
-    ),
+    sector: str = ROWS_SECTOR,
     mfn: str = MFN,
     currency: str = CURRENCY,
     fx: str = FX,
@@ -80,50 +74,53 @@ def refunds(
 
       tariffcalc refunds entries.csv -o refunds.csv --format csv
     """
-    from tariffcalc.files import atomic_text
+    from tariffcalc.errors import Exit
+    from tariffcalc.inputs.records import rows_of
     from tariffcalc.inputs.shipment import amount
-    from tariffcalc.output.render import write_csv
-    from tariffcalc.output.views.refunds import refund_document, refund_grids, refund_rows_grid
-    from tariffcalc.studies import batch as scoring
-    from tariffcalc.studies import refunds as claims
+    from tariffcalc.studies.batch import make_scorer, row_defaults
+    from tariffcalc.studies.refunds import Refunds, paid_columns
 
     chosen = chosen_format(output_format, as_json)
     table = rate_table(rates, [], [])
     defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn)
     scorer = make_scorer(table, [], defaults)
     layout, records = records_of(file)
-    paid = claims.paid_columns(layout.header)
-    work = claims.Refunds(table, scorer, paid, amount("tolerance", tolerance))
-    totals = claims.Totals()
-    entries: list[claims.Entry] = []
-    rejected: list[scoring.Rejected] = []
-    rows = scoring.rows_of(layout, records)
-    for item in work.entries(rows):
-        if isinstance(item, scoring.Rejected):
-            rejected.append(item)
-            totals.rejected += 1
-            continue
-        entries.append(item)
-        totals.add(item)
-    for item in rejected[:20]:
+    work = Refunds(table, scorer, paid_columns(layout.header), amount("tolerance", tolerance))
+    estimate = work.estimate(rows_of(layout, records))
+    _emit(chosen, work, layout.header, estimate, output, errors)
+    if estimate.rejected:
+        raise SystemExit(Exit.REJECTED_ROWS)
+
+
+def _emit(
+    chosen: str,
+    work: Refunds,
+    header: list[str],
+    estimate: Estimate,
+    output: str | None,
+    errors: str | None,
+) -> None:
+    """The first rejected rows on stderr, the files asked for, the disclaimer, the report."""
+    from tariffcalc.output.rows import SHOWN_REJECTED, say_rejected
+    from tariffcalc.output.views.refunds import (
+        refund_document,
+        refund_grids,
+        refund_rows_grid,
+        write_refund_files,
+    )
+    from tariffcalc.studies.refunds import DISCLAIMER
+
+    for item in estimate.rejected[:SHOWN_REJECTED]:
         say_rejected(item)
-    with ExitStack() as stack:
-        if errors:
-            errors_out = scoring.ErrorsOut(stack.enter_context(atomic_text(Path(errors))))
-            for item in rejected:
-                errors_out.write(item)
-        if output:
-            out = stack.enter_context(atomic_text(Path(output)))
-            write_csv(out, [refund_rows_grid(table, layout.header, entries)])
-    print(f"tariffcalc: note: {claims.DISCLAIMER}", file=sys.stderr)
+    table = work.table
+    write_refund_files(table, header, estimate, output, errors)
+    print(f"tariffcalc: note: {DISCLAIMER}", file=sys.stderr)
     emit(
         chosen,
         lambda: (
-            refund_grids(table, entries, totals, work)
+            refund_grids(table, estimate, work)
             if chosen != "csv"
-            else [refund_rows_grid(table, layout.header, entries)]
+            else [refund_rows_grid(table, header, estimate.entries)]
         ),
-        lambda: refund_document(table, layout.header, entries, totals, work),
+        lambda: refund_document(table, estimate, work),
     )
-    if rejected:
-        raise SystemExit(3)

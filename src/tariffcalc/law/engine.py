@@ -14,7 +14,7 @@ One general evaluator for every measure in the table:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
@@ -47,16 +47,98 @@ def assess_all(
     table: RateTable, shipment: Shipment, scenarios: Iterable[str] | None = None
 ) -> list[Assessment]:
     """Assess the shipment under each scenario (default: every scenario of the table)."""
-    priced = price(table, shipment)
+    priced = _price(table, shipment)
     ids = list(scenarios) if scenarios is not None else list(table.scenarios)
-    return [apply(table, make_plan(table, shipment, i), shipment, priced) for i in ids]
+    return [_apply(table, _make_plan(table, shipment, i), shipment, priced) for i in ids]
 
 
 def assess(table: RateTable, shipment: Shipment, scenario: str) -> Assessment:
     return assess_all(table, shipment, [scenario])[0]
 
 
-class Step(NamedTuple):
+class Figures(NamedTuple):
+    """One scenario's totals for one shipment, without its lines: what a batch row reports."""
+
+    duty: Decimal
+    effective_rate: Decimal
+    fees: Decimal  # MPF and HMF
+    landed_cost: Decimal
+
+
+class Assessor:
+    """The figures and warnings `assess_all` gives, for many shipments under the same
+    scenarios, by the same functions. Shipments alike in what a plan depends on (see
+    `_Plan`) share their plans, and those entered on one day share their fee terms,
+    so the work left for each shipment is its arithmetic: the batch hot path."""
+
+    MAX_PLANS = 100_000  # plan sets kept; the cache starts over beyond it
+
+    def __init__(self, table: RateTable, scenarios: Sequence[str]) -> None:
+        self.table = table
+        self.scenarios = list(scenarios)
+        self.plans: dict[tuple[object, ...], list[_Plan]] = {}
+        self._in_scope: dict[tuple[str, str, bool], frozenset[str]] = {}
+        self._in_force: dict[date, frozenset[str]] = {}
+        self._fee_terms: dict[date, FeeTerms] = {}
+
+    def figures(self, shipment: Shipment) -> tuple[list[Figures], list[str]]:
+        """Each scenario's figures, in order, and the warnings of them all, once each:
+        the MFN's, the plans', then the fees' (`assess_all` warns of the same ones)."""
+        amounts = _bases(shipment)
+        plans = self._plans_for(shipment, amounts)
+        mfn, ave, _, _, warnings = _mfn_duty(shipment)
+        fees, fee_warning = self._fees(shipment)
+        value = shipment.customs_value
+        outside = value + shipment.freight + shipment.insurance + fees
+        figures = []
+        for plan in plans:
+            duty = mfn
+            for step in plan.steps:
+                duty += _step_amount(step, amounts, ave)[2]
+            figures.append(Figures(duty, effective_rate(duty, value), fees, outside + duty))
+            if plan.warnings:
+                warnings = [*warnings, *plan.warnings]
+        if fee_warning is not None:
+            warnings = [*warnings, fee_warning]
+        return figures, list(dict.fromkeys(warnings))
+
+    def _plans_for(self, shipment: Shipment, amounts: dict[str, Decimal]) -> list[_Plan]:
+        """The scenarios' plans, shared by shipments whose plans' steps are alike: the entry
+        date matters only through the in-scope measures in force on it. Only the steps and
+        warnings are used, which name no date (a plan's other texts name the first
+        shipment's date). `amounts` are the shipment's `_bases`."""
+        kind = (shipment.origin, shipment.sector, shipment.metal_value is not None)
+        measures = self.table.measures.values()
+        scope = self._in_scope.get(kind)
+        if scope is None:
+            scope = frozenset(m.id for m in measures if in_scope_of(m, shipment))
+            self._in_scope[kind] = scope
+        day = shipment.entry_date
+        in_force = self._in_force.get(day)
+        if in_force is None:
+            in_force = self._in_force[day] = frozenset(m.id for m in measures if m.in_force_on(day))
+        key = (*kind, _present_parts(amounts), scope & in_force)
+        plans = self.plans.get(key)
+        if plans is None:
+            plans = [_make_plan(self.table, shipment, s) for s in self.scenarios]
+            if len(self.plans) >= self.MAX_PLANS:
+                self.plans.clear()
+            self.plans[key] = plans
+        return plans
+
+    def _fees(self, shipment: Shipment) -> tuple[Decimal, str | None]:
+        """MPF plus HMF, and the warning of `_compute_fees` when the MPF rests on another
+        fiscal year's values."""
+        day = shipment.entry_date
+        terms = self._fee_terms.get(day)
+        if terms is None:
+            terms = self._fee_terms[day] = fee_terms(self.table.fees, day)
+        mpf, hmf, ad_valorem = _fee_amounts(self.table.fees, terms, shipment)
+        borrowed = _mpf_fallback(self.table.fees, terms, shipment, mpf, ad_valorem)
+        return mpf + hmf, borrowed[0] if borrowed is not None and borrowed[1] else None
+
+
+class _Step(NamedTuple):
     """A measure that applies, and the parts of the value it is charged on."""
 
     measure: Measure
@@ -64,22 +146,22 @@ class Step(NamedTuple):
     base_kind: Base
 
 
-class Plan(NamedTuple):
+class _Plan(NamedTuple):
     """The decisions of one scenario for one kind of shipment, before any arithmetic.
 
     Its steps depend only on the shipment's origin, sector, whether a metal content
-    was given, which parts of the value are not zero (`present_parts`) and which
+    was given, which parts of the value are not zero (`_present_parts`) and which
     measures are in force on the entry date: shipments alike in these share them."""
 
     scenario: str
     label: str
-    steps: tuple[Step, ...]  # in the order of the duty lines
+    steps: tuple[_Step, ...]  # in the order of the duty lines
     not_applied: tuple[NotApplied, ...]
     notes: tuple[str, ...]
     warnings: tuple[str, ...]  # duty that rests on a fact the table marks as not confirmed
 
 
-class Priced(NamedTuple):
+class _Priced(NamedTuple):
     """What is the same under every scenario: fees and the MFN line."""
 
     fees: FeeLines
@@ -95,12 +177,12 @@ def effective_rate(duty: Decimal, value: Decimal) -> Decimal:
     return (duty / value).quantize(RATE_PLACES)
 
 
-def present_parts(amounts: dict[str, Decimal]) -> frozenset[str]:
-    """The parts of the value (see `bases`) that are not zero (a metal article is all metal)."""
+def _present_parts(amounts: dict[str, Decimal]) -> frozenset[str]:
+    """The parts of the value (see `_bases`) that are not zero (a metal article is all metal)."""
     return frozenset(part for part in ("metal", "non_metal") if amounts[part])
 
 
-def make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> Plan:
+def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     scenario = table.scenarios[scenario_id]
     in_scope = [m for m in table.measures.values() if in_scope_of(m, shipment)]
     not_applied: list[NotApplied] = []
@@ -110,7 +192,7 @@ def make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> Plan:
     else:
         selected = [m for m in in_scope if m.id in scenario.measures]
     active, superseded = _supersede(selected)
-    steps, exempt, notes = _steps(table, active, present_parts(bases(shipment)))
+    steps, exempt, notes = _steps(table, active, _present_parts(_bases(shipment)))
     not_applied += superseded + exempt
     notes += [
         f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
@@ -123,24 +205,24 @@ def make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> Plan:
         for m in (step.measure for step in steps)
         if m.confidence == "L"
     )
-    return Plan(scenario.id, label, tuple(steps), tuple(not_applied), tuple(notes), unconfirmed)
+    return _Plan(scenario.id, label, tuple(steps), tuple(not_applied), tuple(notes), unconfirmed)
 
 
-def price(table: RateTable, shipment: Shipment) -> Priced:
-    fees, fee_notes, fee_warnings = compute_fees(table.fees, shipment)
-    mfn, ave, mfn_notes, mfn_warnings = mfn_line(shipment)
-    return Priced(fees, mfn, ave, mfn_notes + fee_notes, mfn_warnings, fee_warnings)
+def _price(table: RateTable, shipment: Shipment) -> _Priced:
+    fees, fee_notes, fee_warnings = _compute_fees(table.fees, shipment)
+    mfn, ave, mfn_notes, mfn_warnings = _mfn_line(shipment)
+    return _Priced(fees, mfn, ave, mfn_notes + fee_notes, mfn_warnings, fee_warnings)
 
 
-def bases(shipment: Shipment) -> dict[str, Decimal]:
+def _bases(shipment: Shipment) -> dict[str, Decimal]:
     """The amount of each base a step can have: the whole value, or its metal or other part."""
     value = shipment.customs_value
     metal = shipment.metal_value if shipment.metal_value is not None else value
     return {"value": value, "metal": metal, "non_metal": value - metal}
 
 
-def step_amount(
-    step: Step, amounts: dict[str, Decimal], ave: Decimal
+def _step_amount(
+    step: _Step, amounts: dict[str, Decimal], ave: Decimal
 ) -> tuple[Decimal, Decimal, Decimal]:
     """(rate charged, base, amount) of one line: the one place a measure's duty is computed."""
     measure = step.measure
@@ -149,12 +231,12 @@ def step_amount(
     return rate, base, cents(rate * base)
 
 
-def apply(table: RateTable, plan: Plan, shipment: Shipment, priced: Priced) -> Assessment:
+def _apply(table: RateTable, plan: _Plan, shipment: Shipment, priced: _Priced) -> Assessment:
     """The arithmetic of a plan for one shipment: lines, duty, fees, landed cost."""
-    amounts = bases(shipment)
+    amounts = _bases(shipment)
     lines = [priced.mfn]
     for step in plan.steps:
-        rate, base, amount = step_amount(step, amounts, priced.ave)
+        rate, base, amount = _step_amount(step, amounts, priced.ave)
         struck_down = step.measure.legal_basis in table.rulings
         lines.append(_line(step.measure, step.base_kind, rate, base, amount, struck_down))
     duty = sum((line.amount for line in lines), Decimal(0))
@@ -214,11 +296,11 @@ def _supersede(selected: list[Measure]) -> tuple[list[Measure], list[NotApplied]
 
 def _steps(
     table: RateTable, active: list[Measure], present: frozenset[str]
-) -> tuple[list[Step], list[NotApplied], list[str]]:
+) -> tuple[list[_Step], list[NotApplied], list[str]]:
     """The measures that apply (in table order), those exempted, and notes on partial bases."""
     covered_by: dict[str, frozenset[str]] = {}  # applied measure id -> parts of the value it covers
     groups = {m.id: m.groups for m in active}
-    applied: dict[str, Step] = {}
+    applied: dict[str, _Step] = {}
     exempt: list[NotApplied] = []
     notes: list[str] = []
     for measure in _yield_order(active):
@@ -226,7 +308,9 @@ def _steps(
         taken = frozenset().union(*(covered_by[i] for i in blockers))
         remaining = PARTS[measure.base] - taken
         if blockers and not remaining & present:
-            detail = f"goods subject to {_bases(table, active, blockers)} ({', '.join(blockers)})"
+            detail = (
+                f"goods subject to {_basis_names(table, active, blockers)} ({', '.join(blockers)})"
+            )
             exempt.append(NotApplied(measure.id, measure.label, "exempt", detail))
             continue
         base_kind = _base_kind(remaining)
@@ -236,7 +320,7 @@ def _steps(
                 f" the rest is subject to {', '.join(blockers)}"
             )
         covered_by[measure.id] = remaining
-        applied[measure.id] = Step(measure, remaining, base_kind)
+        applied[measure.id] = _Step(measure, remaining, base_kind)
     order = [m.id for m in active]
     return sorted(applied.values(), key=lambda step: order.index(step.measure.id)), exempt, notes
 
@@ -257,7 +341,7 @@ def _yield_order(active: list[Measure]) -> list[Measure]:
     return done
 
 
-def _bases(table: RateTable, active: list[Measure], ids: list[str]) -> str:
+def _basis_names(table: RateTable, active: list[Measure], ids: list[str]) -> str:
     """'Section 232' for the measures `ids`, by their legal basis."""
     bases = dict.fromkeys(m.legal_basis for m in active if m.id in ids)
     return " and ".join(table.basis_name(b) for b in bases)
@@ -293,14 +377,17 @@ def _line(
     )
 
 
-def mfn_line(shipment: Shipment) -> tuple[DutyLine, Decimal, list[str], list[str]]:
-    """The MFN duty (ad valorem, plus specific parts when the quantity is known) and its
-    ad valorem equivalent, which inclusive measures use: the rate itself when the duty
-    is ad valorem, the unrounded duty / value when a specific part was computed."""
-    from tariffcalc.law.ratetext import quantity_in
-
+def _mfn_duty(shipment: Shipment) -> tuple[Decimal, Decimal, bool, list[str], list[str]]:
+    """The MFN duty (ad valorem, plus specific parts when the quantity is known) to the
+    cent; its ad valorem equivalent, which inclusive measures use: the rate itself when
+    the duty is ad valorem, the unrounded duty / value when a specific part was computed;
+    whether one was; notes; warnings. A plain tuple: this is on the batch hot path."""
     value = shipment.customs_value
     exact = shipment.mfn_rate * value
+    if not shipment.mfn_terms and shipment.mfn_shape == "terms":  # plain ad valorem: most rows
+        return cents(exact), shipment.mfn_rate, False, [], []
+    from tariffcalc.law.ratetext import quantity_in
+
     specific = False
     notes: list[str] = []
     warnings: list[str] = []
@@ -328,8 +415,13 @@ def mfn_line(shipment: Shipment) -> tuple[DutyLine, Decimal, list[str], list[str
             f"MFN: the rate {shipment.mfn_text!r} is {why}: only its ad valorem part is"
             " computed; pass --mfn for the rate that applies"
         )
-    amount = cents(exact)
     ave = exact / value if specific else shipment.mfn_rate
+    return cents(exact), ave, specific, notes, warnings
+
+
+def _mfn_line(shipment: Shipment) -> tuple[DutyLine, Decimal, list[str], list[str]]:
+    """The MFN duty line (see `_mfn_duty`), its ad valorem equivalent, notes and warnings."""
+    amount, ave, specific, notes, warnings = _mfn_duty(shipment)
     rate_text = shipment.mfn_text or percent(shipment.mfn_rate)
     line = DutyLine(
         measure="mfn",
@@ -339,7 +431,7 @@ def mfn_line(shipment: Shipment) -> tuple[DutyLine, Decimal, list[str], list[str
         nominal_rate=shipment.mfn_rate,
         rate=ave.quantize(AVE_PLACES) if specific else ave,
         base_kind="value",
-        base=value,
+        base=shipment.customs_value,
         amount=amount,
         legal_basis="mfn",
         confidence="H",
@@ -392,7 +484,7 @@ def fee_terms(fees: Fees, day: date) -> FeeTerms:
     return FeeTerms(year, formal, informal)
 
 
-def fee_amounts(
+def _fee_amounts(
     fees: Fees, terms: FeeTerms, shipment: Shipment
 ) -> tuple[Decimal, Decimal, Decimal]:
     """(MPF, HMF, the MPF before its limits): the one place the fees are computed."""
@@ -406,10 +498,10 @@ def fee_amounts(
     return min(max(ad_valorem, low), high), hmf, ad_valorem
 
 
-def compute_fees(fees: Fees, shipment: Shipment) -> tuple[FeeLines, list[str], list[str]]:
+def _compute_fees(fees: Fees, shipment: Shipment) -> tuple[FeeLines, list[str], list[str]]:
     """MPF (formal: ad valorem within the fiscal year's min/max; informal: flat) and HMF."""
     terms = fee_terms(fees, shipment.entry_date)
-    mpf, hmf, ad_valorem = fee_amounts(fees, terms, shipment)
+    mpf, hmf, ad_valorem = _fee_amounts(fees, terms, shipment)
     informal = shipment.customs_value <= fees.informal_max_value
     notes: list[str] = []
     warnings: list[str] = []
@@ -417,7 +509,7 @@ def compute_fees(fees: Fees, shipment: Shipment) -> tuple[FeeLines, list[str], l
         notes.append(
             f"informal entry (value up to {usd(fees.informal_max_value)}): flat MPF {usd(mpf)}"
         )
-    borrowed = mpf_fallback(fees, terms, shipment, mpf, ad_valorem)
+    borrowed = _mpf_fallback(fees, terms, shipment, mpf, ad_valorem)
     if borrowed is not None:
         text, matters = borrowed
         if matters:
@@ -452,18 +544,20 @@ def _nearest(years: tuple[MpfYear, ...], day: date, usable: Callable[[MpfYear], 
     return (covering or before[-1:] or candidates[:1])[0]
 
 
-def mpf_fallback(
+def _mpf_fallback(
     fees: Fees, terms: FeeTerms, shipment: Shipment, mpf: Decimal, ad_valorem: Decimal
 ) -> tuple[str, bool] | None:
     """What the MPF borrowed from another fiscal year, if anything, and whether the fee
     depends on it: always for the informal fee, for the formal one only at a limit."""
-    if shipment.customs_value <= fees.informal_max_value:
-        source, what, matters = terms.informal, f"informal MPF {usd(mpf)}", True
-    else:
-        source, matters = terms.formal, mpf != ad_valorem
-        what = f"min {usd(source.minimum or ZERO)}, max {usd(source.maximum or ZERO)}"
-    if source is terms.year:
+    informal = shipment.customs_value <= fees.informal_max_value
+    source = terms.informal if informal else terms.formal
+    if source is terms.year:  # the usual case, and the batch hot path: no text to build
         return None
+    if informal:
+        what, matters = f"informal MPF {usd(mpf)}", True
+    else:
+        what = f"min {usd(source.minimum or ZERO)}, max {usd(source.maximum or ZERO)}"
+        matters = mpf != ad_valorem
     year = terms.year
     missing = f"FY{year.fiscal_year}" if year else f"the fiscal year of {shipment.entry_date}"
     text = f"MPF values for {missing} not confirmed; FY{source.fiscal_year} values used ({what})"

@@ -1,75 +1,30 @@
 """Score a whole file of shipments under every scenario: streaming, with shared plans.
 
 Rows stream through in bounded memory. Rows alike in classification, origin,
-date and currency share one shipment template and one plan per scenario (the
-engine's decisions), so the work left for a row is its arithmetic, done by the
-engine's own functions: a batch row equals `duty --json` for the same inputs.
+date and currency share one shipment template; the engine's `Assessor` does the
+arithmetic, sharing plans between rows alike: a batch row equals `duty --json`
+for the same inputs. The scored rows go to an `Output` the caller gives (the
+writers are in `output/rows.py`); worker processes get its class.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from tariffcalc.errors import InputError
+from tariffcalc.inputs.records import InputRow, Layout, Record, chunks, to_rows
 from tariffcalc.inputs.shipment import parse_date, shipment_template, with_amounts
 from tariffcalc.law.domain import RateTable, Shipment
-from tariffcalc.law.engine import (
-    FeeTerms,
-    Plan,
-    bases,
-    effective_rate,
-    fee_amounts,
-    fee_terms,
-    in_scope_of,
-    make_plan,
-    mfn_line,
-    mpf_fallback,
-    present_parts,
-    step_amount,
-)
+from tariffcalc.law.engine import Assessor, Figures
 from tariffcalc.law.hts import check_leading_zero
-from tariffcalc.money import cents
 
 if TYPE_CHECKING:
     from tariffcalc.inputs.schedule import Schedule
 
-# Canonical field -> the header names it goes by (compared lower-case, with spaces,
-# underscores and hyphens folded). Flexport's bulk-upload layout is among them.
-ALIASES = {
-    "value": ["value", "value usd", "customs value", "entered value", "declared value", "amount"],
-    "hts": ["hts", "us hts code", "hts code", "htsus", "hts number", "hts no"],
-    "sector": ["sector"],
-    "origin": ["origin", "origin country", "country of origin", "country", "coo"],
-    "entry_date": ["entry date", "date", "date of entry"],
-    "mfn": ["mfn", "mfn rate"],
-    "metal_value": ["metal value", "metal content", "metal content value"],
-    "freight": ["freight"],
-    "insurance": ["insurance"],
-    "mode": ["mode", "transport mode"],
-    "quantity": ["quantity", "qty"],
-    "unit": ["unit", "uom", "unit of quantity"],
-    "currency": ["currency"],
-    "fx": ["fx", "fx rate", "exchange rate"],
-    "id": ["id", "sku", "line", "line id", "item", "item id"],
-    "entry_number": ["entry number", "entry no"],
-}
-_FOLD = re.compile(r"[\s_\-]+")
-LOOKUP = {
-    _FOLD.sub(" ", alias).strip(): field for field, names in ALIASES.items() for alias in names
-}
-MAX_CACHED = 100_000  # templates and plans kept; the cache starts over beyond it
-FORMULA_START = frozenset("=+-@\t\r")
-
-
-def fold(header: str) -> str:
-    return _FOLD.sub(" ", header.strip().lower()).strip()
+MAX_TEMPLATES = 100_000  # templates kept; the cache starts over beyond it
 
 
 class Defaults(NamedTuple):
@@ -84,157 +39,45 @@ class Defaults(NamedTuple):
     mfn: str | None = None
 
 
-class Row(NamedTuple):
-    line: int  # line number in the file (the header is line 1 for CSV)
-    cells: dict[str, Any]  # original header -> cell, as read (JSON values stay JSON values)
-    fields: dict[str, str]  # canonical field -> cell
+def row_defaults(
+    origin: str = "JP",
+    entry_date: str | None = None,
+    currency: str = "USD",
+    fx: str | None = None,
+    mode: str = "ocean",
+    sector: str | None = None,
+    mfn: str | None = None,
+) -> Defaults:
+    """Defaults from options as typed; the entry date is parsed (today when not given)."""
+    day = parse_date("date", entry_date) if entry_date else date.today()
+    return Defaults(
+        origin=origin, entry_date=day, currency=currency, fx=fx, mode=mode, sector=sector, mfn=mfn
+    )
 
 
-class Figures(NamedTuple):
-    duty: Decimal
-    effective_rate: Decimal
-    fees: Decimal
-    landed_cost: Decimal
+class ScoredRow(NamedTuple):
+    """A row scored under every scenario."""
 
-
-class Scored(NamedTuple):
-    row: Row
+    row: InputRow
     shipment: Shipment
     figures: list[Figures]  # one per scenario, in order
     warnings: list[str]
 
 
 class Rejected(NamedTuple):
-    row: Row
+    """A row that could not be scored: the field at fault, and why."""
+
+    row: InputRow
     field: str
     reason: str
-
-
-# --- reading ------------------------------------------------------------------------------
-
-
-class Layout(NamedTuple):
-    """How to turn a file's records into rows."""
-
-    name: str
-    jsonl: bool
-    header: list[str]  # for JSON Lines, the first object's keys
-    delimiter: str = ","
-    mapping: tuple[tuple[int, str], ...] = ()  # CSV column index -> canonical field
-
-
-Record = tuple[int, str]  # (line number, the record's text)
-
-
-def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
-    """The layout and the raw records of a CSV (comma or tab) or JSON Lines stream.
-
-    Records stay text until `to_rows`, so that worker processes can parse them."""
-    first = stream.readline()
-    line = 1
-    while first and not first.strip():
-        first = stream.readline()
-        line += 1
-    if not first:
-        raise InputError("file", f"{name}: empty, expected a header row or JSON Lines")
-    if first.lstrip().startswith("{"):
-        header = list(_json_object(line, first, name))
-        _mapping(header, name)
-        return Layout(name, True, header), _lines(stream, line, first)
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    header = next(csv.reader([first], delimiter=delimiter))
-    mapping = tuple(_mapping(header, name))
-    return Layout(name, False, header, delimiter, mapping), _csv_records(stream, line + 1)
-
-
-def _lines(stream: TextIO, line: int, first: str) -> Iterator[Record]:
-    yield line, first
-    for number, text in enumerate(stream, line + 1):
-        if text.strip():
-            yield number, text
-
-
-def _csv_records(stream: TextIO, line: int) -> Iterator[Record]:
-    """One record per row; a quoted field may span lines (its quotes are then unbalanced)."""
-    pending, start = "", line
-    for number, text in enumerate(stream, line):
-        if not pending:
-            start = number
-        pending += text
-        if pending.count('"') % 2 == 0:
-            if pending.strip():
-                yield start, pending
-            pending = ""
-    if pending.strip():
-        yield start, pending
-
-
-def to_rows(layout: Layout, records: list[Record]) -> Iterator[Row]:
-    if layout.jsonl:
-        for line, text in records:
-            yield _json_row(line, _json_object(line, text, layout.name))
-        return
-    header, width = layout.header, len(layout.header)
-    texts = (text for _, text in records)
-    for (line, _), cells in zip(
-        records, csv.reader(texts, delimiter=layout.delimiter), strict=True
-    ):
-        cells += [""] * (width - len(cells))
-        yield Row(
-            line,
-            dict(zip(header, cells, strict=False)),
-            {field: cells[i] for i, field in layout.mapping},
-        )
-
-
-def _json_object(line: int, text: str, name: str) -> dict[str, Any]:
-    try:
-        item = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError("file", f"{name}: line {line}: not valid JSON ({error})") from None
-    if not isinstance(item, dict):
-        raise InputError("file", f"{name}: line {line}: expected a JSON object")
-    return {str(k): v for k, v in item.items()}
-
-
-def _json_row(line: int, cells: dict[str, Any]) -> Row:
-    fields = {}
-    for key, cell in cells.items():
-        field = LOOKUP.get(fold(key))
-        if field and field not in fields:
-            fields[field] = text_of(cell)
-    return Row(line, cells, fields)
-
-
-def text_of(cell: Any) -> str:
-    """A cell as text: strings as they are, other JSON values as JSON (null is empty)."""
-    if isinstance(cell, str):
-        return cell
-    return "" if cell is None else json.dumps(cell, ensure_ascii=False)
-
-
-def _mapping(header: list[str], name: str) -> list[tuple[int, str]]:
-    mapping: list[tuple[int, str]] = []
-    seen = set()
-    for i, column in enumerate(header):
-        field = LOOKUP.get(fold(column))
-        if field and field not in seen:
-            mapping.append((i, field))
-            seen.add(field)
-    if "value" not in seen:
-        raise InputError(
-            "file",
-            f"{name}: no value column; expected one of {', '.join(ALIASES['value'])}"
-            f" (columns: {', '.join(header[:8])})",
-        )
-    return mapping
 
 
 # --- scoring ------------------------------------------------------------------------------
 
 
 class Scorer:
-    """Scores rows, sharing templates, plans and fee terms between rows alike."""
+    """Scores rows: builds each row's shipment from a template shared by rows alike, and
+    leaves the arithmetic to the engine's `Assessor`."""
 
     def __init__(
         self,
@@ -247,20 +90,17 @@ class Scorer:
         self.scenarios = scenarios
         self.defaults = defaults
         self.schedule = schedule
+        self.assessor = Assessor(table, scenarios)
         self.templates: dict[tuple[str | None, ...], Shipment | InputError] = {}
-        self.plans: dict[tuple[object, ...], list[Plan]] = {}
-        self.in_scope: dict[tuple[object, ...], frozenset[str]] = {}
-        self.in_force: dict[date, frozenset[str]] = {}
         self.dates: dict[str, date] = {}
-        self.fee_terms: dict[date, FeeTerms] = {}
 
-    def score(self, row: Row) -> Scored | Rejected:
+    def score(self, row: InputRow) -> ScoredRow | Rejected:
         try:
             shipment = self.shipment(row.fields)
-            figures, warnings = self.figures(shipment)
+            figures, warnings = self.assessor.figures(shipment)
         except InputError as error:
             return Rejected(row, error.field, error.message)
-        return Scored(row, shipment, figures, warnings)
+        return ScoredRow(row, shipment, figures, warnings)
 
     def shipment(self, fields: dict[str, str]) -> Shipment:
         template = self.template(fields)
@@ -298,7 +138,7 @@ class Scorer:
         found = self.templates.get(key)
         if found is None:
             found = self._build_template(key)
-            if len(self.templates) >= MAX_CACHED:
+            if len(self.templates) >= MAX_TEMPLATES:
                 self.templates.clear()
             self.templates[key] = found
         if isinstance(found, InputError):
@@ -326,230 +166,12 @@ class Scorer:
         except InputError as error:
             return error
 
-    def plans_for(self, shipment: Shipment, amounts: dict[str, Decimal]) -> list[Plan]:
-        """The scenarios' plans, shared by shipments whose plans' steps are alike (see
-        `engine.Plan`): the entry date matters only through the measures in force on it.
-        `amounts` are the shipment's `engine.bases`. Only the steps and warnings are used
-        here, which name no date; a plan's other texts name the first shipment's date."""
-        kind = (shipment.origin, shipment.sector, shipment.metal_value is not None)
-        measures = self.table.measures.values()
-        scope = self.in_scope.get(kind)
-        if scope is None:
-            scope = frozenset(m.id for m in measures if in_scope_of(m, shipment))
-            self.in_scope[kind] = scope
-        day = shipment.entry_date
-        in_force = self.in_force.get(day)
-        if in_force is None:
-            in_force = self.in_force[day] = frozenset(m.id for m in measures if m.in_force_on(day))
-        key = (*kind, present_parts(amounts), scope & in_force)
-        plans = self.plans.get(key)
-        if plans is None:
-            plans = [make_plan(self.table, shipment, s) for s in self.scenarios]
-            if len(self.plans) >= MAX_CACHED:
-                self.plans.clear()
-            self.plans[key] = plans
-        return plans
 
-    def figures(self, shipment: Shipment) -> tuple[list[Figures], list[str]]:
-        """The engine's arithmetic for each scenario's plan (see `engine.apply`)."""
-        amounts = bases(shipment)
-        plans = self.plans_for(shipment, amounts)
-        warnings: list[str] = []
-        value = shipment.customs_value
-        if shipment.mfn_terms or shipment.mfn_shape != "terms":
-            line, ave, _, warnings = mfn_line(shipment)
-            mfn = line.amount
-        else:  # plain ad valorem: mfn_line's arithmetic without its text
-            mfn, ave = cents(shipment.mfn_rate * value), shipment.mfn_rate
-        terms = self.fee_terms.get(shipment.entry_date)
-        if terms is None:
-            terms = self.fee_terms[shipment.entry_date] = fee_terms(
-                self.table.fees, shipment.entry_date
-            )
-        mpf, hmf, ad_valorem = fee_amounts(self.table.fees, terms, shipment)
-        borrowed = mpf_fallback(self.table.fees, terms, shipment, mpf, ad_valorem)
-        fees = mpf + hmf
-        outside = value + shipment.freight + shipment.insurance + fees
-        figures = []
-        for plan in plans:
-            duty = mfn
-            for step in plan.steps:
-                duty += step_amount(step, amounts, ave)[2]
-            figures.append(Figures(duty, effective_rate(duty, value), fees, outside + duty))
-            if plan.warnings:
-                warnings = [*warnings, *plan.warnings]
-        if borrowed is not None and borrowed[1]:
-            warnings = [*warnings, borrowed[0]]
-        return figures, list(dict.fromkeys(warnings))
+def make_scorer(table: RateTable, scenarios: list[str], defaults: Defaults) -> Scorer:
+    """A row scorer that looks HTS codes up in the imported schedule, when there is one."""
+    from tariffcalc.inputs.schedule import open_schedule
 
-
-# --- writing ---------------------------------------------------------------------------------
-
-
-def neutralise(cell: str) -> str:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if cell[:1] in FORMULA_START and cell and not _is_number(cell):
-        return "'" + cell
-    return cell
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        Decimal(cell)
-    except ArithmeticError:
-        return False
-    return True
-
-
-def result_columns(scenarios: list[str]) -> list[str]:
-    columns = ["classified_sector", "customs_value_usd"]
-    for scenario in scenarios:
-        columns += [
-            f"{scenario}_duty",
-            f"{scenario}_effective_rate",
-            f"{scenario}_fees",
-            f"{scenario}_landed_cost",
-        ]
-    return [*columns, "warnings"]
-
-
-def result_cells(scored: Scored) -> list[Any]:
-    cells: list[Any] = [scored.shipment.sector, scored.shipment.customs_value]
-    for f in scored.figures:
-        cells += [f.duty, f.effective_rate, f.fees, f.landed_cost]
-    return [*cells, "; ".join(scored.warnings)]
-
-
-class CsvOut:
-    def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
-        self.out = out
-        self.writer = csv.writer(out, lineterminator="\n")
-        self.header = header
-        self.scenarios = scenarios
-
-    def start(self) -> None:
-        self.writer.writerow([*map(neutralise, self.header), *result_columns(self.scenarios)])
-
-    def write_chunk(self, text: str) -> None:
-        self.out.write(text)
-
-    def write(self, scored: Scored) -> None:
-        cells = scored.row.cells
-        texts = [text_of(cells.get(h, "")) for h in self.header]
-        safe = [c if c[:1] not in FORMULA_START else neutralise(c) for c in texts]
-        self.writer.writerow([*safe, *result_cells(scored)])
-
-    def close(self) -> None:
-        pass
-
-
-class JsonlOut:
-    def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
-        self.out = out
-        self.scenarios = scenarios
-
-    def start(self) -> None:
-        pass
-
-    def write_chunk(self, text: str) -> None:
-        self.out.write(text)
-
-    def write(self, scored: Scored) -> None:
-        document: dict[str, Any] = dict(scored.row.cells)
-        document["line"] = scored.row.line
-        document["classified_sector"] = scored.shipment.sector
-        document["customs_value_usd"] = float(scored.shipment.customs_value)
-        document["scenarios"] = {
-            scenario: {
-                "duty": float(f.duty),
-                "effective_rate": float(f.effective_rate),
-                "fees": float(f.fees),
-                "landed_cost": float(f.landed_cost),
-            }
-            for scenario, f in zip(self.scenarios, scored.figures, strict=True)
-        }
-        document["warnings"] = scored.warnings
-        self.out.write(json.dumps(document, ensure_ascii=False))
-        self.out.write("\n")
-
-    def close(self) -> None:
-        pass
-
-
-def parquet_cells(header: list[str], scored: Scored) -> list[Any]:
-    cells = scored.row.cells
-    return [*(text_of(cells.get(h, "")) for h in header), *result_cells(scored)]
-
-
-class ParquetRows:
-    """What a worker returns for Parquet: the rows' cells, written by the main process."""
-
-    def __init__(self, header: list[str]) -> None:
-        self.header = header
-        self.rows: list[list[Any]] = []
-
-    def write(self, scored: Scored) -> None:
-        self.rows.append(parquet_cells(self.header, scored))
-
-
-class ParquetOut:
-    """Parquet through pyarrow (optional): row groups of 65,536 rows, exact decimals."""
-
-    GROUP = 65_536
-
-    def __init__(self, path: str, header: list[str], scenarios: list[str]) -> None:
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise InputError(
-                "format", "parquet output needs pyarrow: pip install 'tariffcalc[parquet]'"
-            ) from None
-        self.pa = pa
-        self.header = header
-        self.names = [*header, *result_columns(scenarios)]
-        money = pa.decimal128(18, 2)
-        results = [pa.field("classified_sector", pa.string()), pa.field("customs_value_usd", money)]
-        for scenario in scenarios:
-            results += [
-                pa.field(f"{scenario}_duty", money),
-                pa.field(f"{scenario}_effective_rate", pa.decimal128(12, 6)),
-                pa.field(f"{scenario}_fees", money),
-                pa.field(f"{scenario}_landed_cost", money),
-            ]
-        texts = [pa.field(h, pa.string()) for h in header]
-        self.schema = pa.schema([*texts, *results, pa.field("warnings", pa.string())])
-        self.writer = pq.ParquetWriter(path, self.schema)
-        self.buffer: list[list[Any]] = []
-
-    def start(self) -> None:
-        pass
-
-    def write(self, scored: Scored) -> None:
-        self.write_chunk([parquet_cells(self.header, scored)])
-
-    def write_chunk(self, rows: list[list[Any]]) -> None:
-        self.buffer += rows
-        if len(self.buffer) >= self.GROUP:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.buffer:
-            columns = list(zip(*self.buffer, strict=True))
-            self.writer.write_table(
-                self.pa.Table.from_arrays(
-                    [
-                        self.pa.array(c, type=f.type)
-                        for c, f in zip(columns, self.schema, strict=True)
-                    ],
-                    schema=self.schema,
-                )
-            )
-            self.buffer = []
-
-    def close(self) -> None:
-        self._flush()
-        self.writer.close()
+    return Scorer(table, scenarios, defaults, open_schedule())
 
 
 # --- the summary -------------------------------------------------------------------------
@@ -568,7 +190,7 @@ class Summary:
         self.landed = [Decimal(0)] * len(scenarios)
         self.groups: dict[tuple[str, str], list[Decimal]] = {}  # (by, key) -> [value, duties...]
 
-    def add(self, scored: Scored) -> None:
+    def add(self, scored: ScoredRow) -> None:
         self.scored += 1
         value = scored.shipment.customs_value
         self.value += value
@@ -589,36 +211,6 @@ class Summary:
             totals = self.groups[key] = [Decimal(0)] * (1 + len(self.scenarios))
         return totals
 
-    def document(self) -> dict[str, Any]:
-        def rate(duty: Decimal, value: Decimal) -> float | None:
-            return float(effective_rate(duty, value)) if value else None
-
-        breakdown: dict[str, dict[str, Any]] = {"sector": {}, "origin": {}}
-        for (by, key), totals in sorted(self.groups.items()):
-            breakdown[by][key] = {
-                "customs_value": float(totals[0]),
-                "scenarios": {
-                    s: {"duty": float(d), "effective_rate": rate(d, totals[0])}
-                    for s, d in zip(self.scenarios, totals[1:], strict=True)
-                },
-            }
-        return {
-            "rows_read": self.read,
-            "rows_scored": self.scored,
-            "rows_rejected": self.rejected,
-            "scenarios": {
-                s: {
-                    "customs_value": float(self.value),
-                    "duty": float(self.duty[i]),
-                    "effective_rate": rate(self.duty[i], self.value),
-                    "landed_cost": float(self.landed[i]),
-                }
-                for i, s in enumerate(self.scenarios)
-            },
-            "by_sector": breakdown["sector"],
-            "by_origin": breakdown["origin"],
-        }
-
     def merge(self, other: Summary) -> None:
         self.read += other.read
         self.scored += other.scored
@@ -630,56 +222,88 @@ class Summary:
             mine = self._group(key)
             mine[:] = [a + b for a, b in zip(mine, totals, strict=True)]
 
-    def lines(self) -> list[str]:
-        text = [f"rows read {self.read:,}, scored {self.scored:,}, rejected {self.rejected:,}"]
-        for i, s in enumerate(self.scenarios):
-            rate = f"{self.duty[i] / self.value * 100:.2f}%" if self.value else "n/a"
-            text.append(
-                f"{s}: customs value ${self.value:,.2f}, duty ${self.duty[i]:,.2f} ({rate}),"
-                f" landed cost ${self.landed[i]:,.2f}"
-            )
-        return text
+
+# --- a run -------------------------------------------------------------------------------
 
 
-Output = CsvOut | JsonlOut | ParquetOut
-CHUNK = 5_000  # rows a worker scores at a time
+class ChunkWriter(Protocol):
+    """What a worker process writes a chunk's scored rows to."""
+
+    def write(self, scored: ScoredRow) -> None: ...
+
+    def payload(self) -> Any:
+        """What the chunk's rows became (picklable), for the main output's `write_chunk`."""
 
 
-def run(
+class Output(Protocol):
+    """Where scored rows go, in input order (the writers are in `output/rows.py`). Its class
+    is sent to worker processes, for `for_worker`: define it at the top of a module."""
+
+    def start(self) -> None: ...
+
+    def write(self, scored: ScoredRow) -> None: ...
+
+    def write_chunk(self, payload: Any) -> None: ...
+
+    def close(self) -> None: ...
+
+    @classmethod
+    def for_worker(cls, header: list[str], scenarios: list[str]) -> ChunkWriter: ...
+
+
+def score_file(
     layout: Layout,
     records: Iterable[Record],
     scorer: Scorer,
     output: Output,
-    summary: Summary,
-    on_rejected: Callable[[Rejected], None],
+    on_rejected: Callable[[Rejected], None] = lambda rejected: None,
     progress: Callable[[int], None] | None = None,
     jobs: int = 1,
-) -> None:
-    """Score every row into `output`, in input order; rejected rows go to `on_rejected`.
+) -> Summary:
+    """Score every record of a file (see `inputs.records.read_records`) into `output`, in
+    input order; rejected rows go to `on_rejected`. The totals are returned.
 
     With jobs > 1, worker processes score chunks of rows while this one reads and
     writes; chunks are written in input order, and only a few are in flight at once,
     so memory stays bounded."""
+    sink = _Sink(output, Summary(scorer.scenarios), on_rejected, progress)
     output.start()
     if jobs > 1:
-        _run_parallel(layout, records, scorer, output, summary, on_rejected, progress, jobs)
+        _score_in_workers(layout, records, scorer, sink, jobs)
     else:
-        for chunk in _chunks(records):
-            summary.read += len(chunk)
-            _score_rows(scorer, to_rows(layout, chunk), output, summary, on_rejected)
-            if progress is not None:
-                progress(summary.read)
+        for chunk in chunks(records):
+            sink.summary.read += len(chunk)
+            _score_rows(scorer, to_rows(layout, chunk), output, sink.summary, on_rejected)
+            sink.tick()
     output.close()
+    return sink.summary
 
 
-class RowWriter(Protocol):
-    def write(self, scored: Scored) -> None: ...
+class _Sink(NamedTuple):
+    """Where scored chunks go: the output, the totals, the rejected rows, the progress."""
+
+    output: Output
+    summary: Summary
+    on_rejected: Callable[[Rejected], None]
+    progress: Callable[[int], None] | None
+
+    def take(self, payload: Any, rejected: list[Rejected], part: Summary) -> None:
+        """A chunk scored by a worker, in input order."""
+        self.output.write_chunk(payload)
+        for item in rejected:
+            self.on_rejected(item)
+        self.summary.merge(part)
+        self.tick()
+
+    def tick(self) -> None:
+        if self.progress is not None:
+            self.progress(self.summary.read)
 
 
 def _score_rows(
     scorer: Scorer,
-    rows: Iterable[Row],
-    output: RowWriter,
+    rows: Iterable[InputRow],
+    output: ChunkWriter | Output,
     summary: Summary,
     on_rejected: Callable[[Rejected], None],
 ) -> None:
@@ -694,7 +318,13 @@ def _score_rows(
             output.write(result)
 
 
-_WORKER: dict[str, Any] = {}  # a worker process's scorer and output shape, set when it starts
+class _Worker(NamedTuple):
+    scorer: Scorer
+    layout: Layout
+    output: type[Output]
+
+
+_WORKER: list[_Worker] = []  # a worker process's own scorer and output, set when it starts
 
 
 def _start_worker(
@@ -703,8 +333,7 @@ def _start_worker(
     defaults: Defaults,
     with_schedule: bool,
     layout: Layout,
-    parquet: bool,
-    jsonl: bool,
+    output: type[Output],
 ) -> None:
     """A worker's own scorer: a database connection does not cross processes."""
     schedule = None
@@ -712,50 +341,21 @@ def _start_worker(
         from tariffcalc.inputs.schedule import open_schedule
 
         schedule = open_schedule()
-    scorer = Scorer(table, scenarios, defaults, schedule)
-    _WORKER.update(scorer=scorer, layout=layout, parquet=parquet, jsonl=jsonl)
+    _WORKER.append(_Worker(Scorer(table, scenarios, defaults, schedule), layout, output))
 
 
 def _score_chunk(records: list[Record]) -> tuple[Any, list[Rejected], Summary]:
-    scorer: Scorer = _WORKER["scorer"]
-    layout: Layout = _WORKER["layout"]
+    scorer, layout, output = _WORKER[0]
     summary = Summary(scorer.scenarios)
     summary.read = len(records)
     rejected: list[Rejected] = []
-    buffer = io.StringIO()
-    out: Any
-    if _WORKER["parquet"]:
-        out = ParquetRows(layout.header)
-    else:
-        out = (JsonlOut if _WORKER["jsonl"] else CsvOut)(buffer, layout.header, scorer.scenarios)
+    out = output.for_worker(layout.header, scorer.scenarios)
     _score_rows(scorer, to_rows(layout, records), out, summary, rejected.append)
-    return (out.rows if _WORKER["parquet"] else buffer.getvalue()), rejected, summary
+    return out.payload(), rejected, summary
 
 
-def rows_of(layout: Layout, records: Iterable[Record]) -> Iterator[Row]:
-    return (row for chunk in _chunks(records) for row in to_rows(layout, chunk))
-
-
-def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
-    chunk: list[Record] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _run_parallel(
-    layout: Layout,
-    records: Iterable[Record],
-    scorer: Scorer,
-    output: Output,
-    summary: Summary,
-    on_rejected: Callable[[Rejected], None],
-    progress: Callable[[int], None] | None,
-    jobs: int,
+def _score_in_workers(
+    layout: Layout, records: Iterable[Record], scorer: Scorer, sink: _Sink, jobs: int
 ) -> None:
     import multiprocessing
     from collections import deque
@@ -769,43 +369,13 @@ def _run_parallel(
         scorer.defaults,
         scorer.schedule is not None,
         layout,
-        isinstance(output, ParquetOut),
-        isinstance(output, JsonlOut),
+        type(sink.output),
     )
     with context.Pool(jobs, initializer=_start_worker, initargs=start) as pool:
         pending: deque[Any] = deque()
-
-        def finish_oldest() -> None:
-            payload, rejected, part = pending.popleft().get()
-            output.write_chunk(payload)
-            for item in rejected:
-                on_rejected(item)
-            summary.merge(part)
-            if progress is not None:
-                progress(summary.read)
-
-        for chunk in _chunks(records):
+        for chunk in chunks(records):
             pending.append(pool.apply_async(_score_chunk, (chunk,)))
             if len(pending) >= 2 * jobs:
-                finish_oldest()
+                sink.take(*pending.popleft().get())
         while pending:
-            finish_oldest()
-
-
-class ErrorsOut:
-    """Rejected rows as CSV: line, id, field, reason."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.writer = csv.writer(out, lineterminator="\n")
-        self.writer.writerow(["line", "id", "field", "reason"])
-
-    def write(self, rejected: Rejected) -> None:
-        row = rejected.row
-        self.writer.writerow(
-            [
-                row.line,
-                neutralise(row.fields.get("id", "")),
-                rejected.field,
-                neutralise(rejected.reason),
-            ]
-        )
+            sink.take(*pending.popleft().get())

@@ -12,14 +12,15 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from tariffcalc.errors import InputError
+from tariffcalc.inputs.records import InputRow, fold, text_of
 from tariffcalc.inputs.shipment import amount
 from tariffcalc.law.domain import Assessment, RateTable, Shipment
 from tariffcalc.law.engine import assess
 from tariffcalc.money import usd
-from tariffcalc.studies.batch import Rejected, Row, Scorer, fold, text_of
+from tariffcalc.studies.batch import Rejected, Scorer
 from tariffcalc.studies.timeline import law_on_date
 
 DISCLAIMER = (
@@ -32,7 +33,7 @@ HEADING = re.compile(r"^(?:paid )?(9903\.\d{2}\.\d{2})$")
 
 
 class Entry(NamedTuple):
-    row: Row
+    row: InputRow
     shipment: Shipment
     result: Assessment
     refundable: Decimal
@@ -40,6 +41,14 @@ class Entry(NamedTuple):
     paid: Decimal | None  # the total duty paid, when the file has it
     paid_struck: Decimal | None  # paid under struck-down headings, when the file has them
     flagged: bool  # paid and computed differ by more than the tolerance
+
+
+class Estimate(NamedTuple):
+    """A file's entries, each with its refund estimate, the rows rejected, and the totals."""
+
+    entries: list[Entry]
+    rejected: list[Rejected]
+    totals: Totals
 
 
 class PaidColumns(NamedTuple):
@@ -84,7 +93,19 @@ class Refunds:
             h for m in table.measures.values() if m.legal_basis in table.rulings for h in m.headings
         }
 
-    def entries(self, rows: Iterable[Row]) -> Iterator[Entry | Rejected]:
+    def estimate(self, rows: Iterable[InputRow]) -> Estimate:
+        """Every row's entry, or why it was rejected, and the totals of them all."""
+        result = Estimate([], [], Totals())
+        for item in self.entries(rows):
+            if isinstance(item, Rejected):
+                result.rejected.append(item)
+                result.totals.rejected += 1
+            else:
+                result.entries.append(item)
+                result.totals.add(item)
+        return result
+
+    def entries(self, rows: Iterable[InputRow]) -> Iterator[Entry | Rejected]:
         for row in rows:
             try:
                 shipment = self.scorer.shipment(row.fields)
@@ -92,7 +113,7 @@ class Refunds:
             except InputError as error:
                 yield Rejected(row, error.field, error.message)
 
-    def entry(self, row: Row, shipment: Shipment, result: Assessment) -> Entry:
+    def entry(self, row: InputRow, shipment: Shipment, result: Assessment) -> Entry:
         paid = self._paid(row, self.paid.total, "paid") if self.paid.total else None
         struck_columns = [c for c, h in self.paid.headings.items() if h in self.struck_headings]
         paid_struck = None
@@ -106,7 +127,7 @@ class Refunds:
         reason = self.reason(result, shipment.entry_date)
         return Entry(row, shipment, result, result.refundable, reason, paid, paid_struck, flagged)
 
-    def _paid(self, row: Row, column: str, field: str) -> Decimal | None:
+    def _paid(self, row: InputRow, column: str, field: str) -> Decimal | None:
         cell = text_of(row.cells.get(column, "")).strip()
         return amount(field, cell) if cell else None
 
@@ -164,19 +185,3 @@ class Totals:
             totals[0] += 1
             totals[1] += entry.result.duty
             totals[2] += entry.refundable
-
-    def document(self) -> dict[str, Any]:
-        return {
-            "entries": self.entries,
-            "rejected": self.rejected,
-            "duty": float(self.duty),
-            "refundable": float(self.refundable),
-            "flagged": self.flagged,
-            **{
-                f"by_{by}": {
-                    key: {"entries": int(t[0]), "duty": float(t[1]), "refundable": float(t[2])}
-                    for key, t in sorted(groups.items())
-                }
-                for by, groups in self.by.items()
-            },
-        }

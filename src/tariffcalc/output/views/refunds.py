@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffcalc.law.domain import RateTable
@@ -15,12 +17,13 @@ from tariffcalc.output.views.common import (
 )
 
 if TYPE_CHECKING:
-    from tariffcalc.studies.refunds import Entry, Refunds, Totals
+    from tariffcalc.studies.refunds import Entry, Estimate, Refunds, Totals
 
 
 def refund_rows_grid(table: RateTable, header: list[str], entries: list[Entry]) -> Grid:
     """One row per entry: its own columns, then the estimate (CSV output)."""
-    from tariffcalc.studies.batch import neutralise, text_of
+    from tariffcalc.inputs.records import text_of
+    from tariffcalc.output.rows import neutralise
 
     columns = [Column(h, h) for h in header] + [
         Column("classified_sector", "Sector"),
@@ -53,16 +56,14 @@ def refund_rows_grid(table: RateTable, header: list[str], entries: list[Entry]) 
     return Grid(tuple(columns), rows)
 
 
-def refund_grids(
-    table: RateTable, entries: list[Entry], totals: Totals, work: Refunds
-) -> list[Grid]:
+def refund_grids(table: RateTable, estimate: Estimate, work: Refunds) -> list[Grid]:
     from tariffcalc.studies.refunds import DISCLAIMER
 
-    document = totals.document()
+    totals = estimate.totals
     heading = (
-        f"{document['entries']:,} entries, {document['rejected']:,} rejected · duty"
+        f"{totals.entries:,} entries, {totals.rejected:,} rejected · duty"
         f" {usd(totals.duty)} · refundable {usd(totals.refundable)}"
-        + (f" · {document['flagged']:,} to check" if document["flagged"] else "")
+        + (f" · {totals.flagged:,} to check" if totals.flagged else "")
     )
     grids = []
     for by, title in (("month", "Month"), ("origin", "Origin"), ("sector", "Sector")):
@@ -82,43 +83,61 @@ def refund_grids(
                 title=f"By {by}",
             )
         )
-    flagged = [e for e in entries if e.flagged]
+    flagged = [e for e in estimate.entries if e.flagged]
     if flagged:
-        grids.append(
-            Grid(
-                (
-                    Column("line", "Line"),
-                    Column("entry", "Entry"),
-                    Column("paid", "Paid", "money"),
-                    Column("duty", "Computed", "money"),
-                    Column("paid_struck", "Paid (struck)", "money"),
-                    Column("refundable", "Refundable", "money"),
-                ),
-                tuple(
-                    Row(
-                        (
-                            str(e.row.line),
-                            e.row.fields.get("entry_number") or e.row.fields.get("id", ""),
-                            e.paid,
-                            e.result.duty,
-                            e.paid_struck,
-                            e.refundable,
-                        )
-                    )
-                    for e in flagged[:50]
-                ),
-                title=f"To check: paid and computed differ by more than {usd(work.tolerance)}",
-            )
-        )
+        grids.append(_flagged_grid(flagged, work))
     rulings = [f"{r.authority}: {r.note or ''}".strip() for r in table.rulings.values()]
     last = grids[-1]
     grids[-1] = last._replace(notes=(*last.notes, *rulings, DISCLAIMER))
     return grids
 
 
-def refund_document(
-    table: RateTable, header: list[str], entries: list[Entry], totals: Totals, work: Refunds
-) -> dict[str, Any]:
+def _flagged_grid(flagged: list[Entry], work: Refunds) -> Grid:
+    """The entries whose paid and computed duty differ (the first 50)."""
+    return Grid(
+        (
+            Column("line", "Line"),
+            Column("entry", "Entry"),
+            Column("paid", "Paid", "money"),
+            Column("duty", "Computed", "money"),
+            Column("paid_struck", "Paid (struck)", "money"),
+            Column("refundable", "Refundable", "money"),
+        ),
+        tuple(
+            Row(
+                (
+                    str(e.row.line),
+                    e.row.fields.get("entry_number") or e.row.fields.get("id", ""),
+                    e.paid,
+                    e.result.duty,
+                    e.paid_struck,
+                    e.refundable,
+                )
+            )
+            for e in flagged[:50]
+        ),
+        title=f"To check: paid and computed differ by more than {usd(work.tolerance)}",
+    )
+
+
+def totals_document(totals: Totals) -> dict[str, Any]:
+    return {
+        "entries": totals.entries,
+        "rejected": totals.rejected,
+        "duty": number(totals.duty),
+        "refundable": number(totals.refundable),
+        "flagged": totals.flagged,
+        **{
+            f"by_{by}": {
+                key: {"entries": int(t[0]), "duty": number(t[1]), "refundable": number(t[2])}
+                for key, t in sorted(groups.items())
+            }
+            for by, groups in totals.by.items()
+        },
+    }
+
+
+def refund_document(table: RateTable, estimate: Estimate, work: Refunds) -> dict[str, Any]:
     from tariffcalc.studies.refunds import DISCLAIMER
 
     return {
@@ -134,7 +153,7 @@ def refund_document(
         ],
         "period": [d.isoformat() for d in work.period] if work.period else None,
         "tolerance": number(work.tolerance),
-        "totals": totals.document(),
+        "totals": totals_document(estimate.totals),
         "entries": [
             {
                 "line": e.row.line,
@@ -160,6 +179,24 @@ def refund_document(
                 "paid_struck_down": number(e.paid_struck),
                 "flagged": e.flagged,
             }
-            for e in entries
+            for e in estimate.entries
         ],
     }
+
+
+def write_refund_files(
+    table: RateTable, header: list[str], estimate: Estimate, output: str | None, errors: str | None
+) -> None:
+    """The rejected rows and the per-entry results as CSV, each file whole or not at all."""
+    from tariffcalc.files import atomic_text
+    from tariffcalc.output.render import write_csv
+    from tariffcalc.output.rows import ErrorsOut
+
+    with ExitStack() as stack:
+        if errors:
+            errors_out = ErrorsOut(stack.enter_context(atomic_text(Path(errors))))
+            for item in estimate.rejected:
+                errors_out.write(item)
+        if output:
+            out = stack.enter_context(atomic_text(Path(output)))
+            write_csv(out, [refund_rows_grid(table, header, estimate.entries)])

@@ -1,0 +1,188 @@
+"""Files of rows: CSV (comma or tab) or JSON Lines, with flexible headers.
+
+A file's records stay text (`Record`) until `to_rows` parses them into `InputRow`s,
+so that worker processes can do the parsing. Headers are matched to canonical
+fields through their aliases, in any case and with spaces, underscores and hyphens
+folded, so Flexport's bulk-upload layout is read as it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple, TextIO
+
+from tariffcalc.errors import InputError
+
+# Canonical field -> the header names it goes by (compared lower-case, with spaces,
+# underscores and hyphens folded). Flexport's bulk-upload layout is among them.
+ALIASES = {
+    "value": ["value", "value usd", "customs value", "entered value", "declared value", "amount"],
+    "hts": ["hts", "us hts code", "hts code", "htsus", "hts number", "hts no"],
+    "sector": ["sector"],
+    "origin": ["origin", "origin country", "country of origin", "country", "coo"],
+    "entry_date": ["entry date", "date", "date of entry"],
+    "mfn": ["mfn", "mfn rate"],
+    "metal_value": ["metal value", "metal content", "metal content value"],
+    "freight": ["freight"],
+    "insurance": ["insurance"],
+    "mode": ["mode", "transport mode"],
+    "quantity": ["quantity", "qty"],
+    "unit": ["unit", "uom", "unit of quantity"],
+    "currency": ["currency"],
+    "fx": ["fx", "fx rate", "exchange rate"],
+    "id": ["id", "sku", "line", "line id", "item", "item id"],
+    "entry_number": ["entry number", "entry no"],
+}
+_FOLD = re.compile(r"[\s_\-]+")
+LOOKUP = {
+    _FOLD.sub(" ", alias).strip(): field for field, names in ALIASES.items() for alias in names
+}
+CHUNK = 5_000  # records read, parsed and scored together (a worker's share of the work)
+
+
+def fold(header: str) -> str:
+    return _FOLD.sub(" ", header.strip().lower()).strip()
+
+
+class InputRow(NamedTuple):
+    """A row of an input file, as read."""
+
+    line: int  # line number in the file (the header is line 1 for CSV)
+    cells: dict[str, Any]  # original header -> cell, as read (JSON values stay JSON values)
+    fields: dict[str, str]  # canonical field -> cell
+
+
+class Layout(NamedTuple):
+    """How to turn a file's records into rows."""
+
+    name: str
+    jsonl: bool
+    header: list[str]  # for JSON Lines, the first object's keys
+    delimiter: str = ","
+    mapping: tuple[tuple[int, str], ...] = ()  # CSV column index -> canonical field
+
+
+Record = tuple[int, str]  # (line number, the record's text)
+
+
+def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
+    """The layout and the raw records of a CSV (comma or tab) or JSON Lines stream.
+
+    Records stay text until `to_rows`, so that worker processes can parse them."""
+    first = stream.readline()
+    line = 1
+    while first and not first.strip():
+        first = stream.readline()
+        line += 1
+    if not first:
+        raise InputError("file", f"{name}: empty, expected a header row or JSON Lines")
+    if first.lstrip().startswith("{"):
+        header = list(_json_object(line, first, name))
+        _mapping(header, name)
+        return Layout(name, True, header), _lines(stream, line, first)
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    header = next(csv.reader([first], delimiter=delimiter))
+    mapping = tuple(_mapping(header, name))
+    return Layout(name, False, header, delimiter, mapping), _csv_records(stream, line + 1)
+
+
+def _lines(stream: TextIO, line: int, first: str) -> Iterator[Record]:
+    yield line, first
+    for number, text in enumerate(stream, line + 1):
+        if text.strip():
+            yield number, text
+
+
+def _csv_records(stream: TextIO, line: int) -> Iterator[Record]:
+    """One record per row; a quoted field may span lines (its quotes are then unbalanced)."""
+    pending, start = "", line
+    for number, text in enumerate(stream, line):
+        if not pending:
+            start = number
+        pending += text
+        if pending.count('"') % 2 == 0:
+            if pending.strip():
+                yield start, pending
+            pending = ""
+    if pending.strip():
+        yield start, pending
+
+
+def to_rows(layout: Layout, records: list[Record]) -> Iterator[InputRow]:
+    if layout.jsonl:
+        for line, text in records:
+            yield _json_row(line, _json_object(line, text, layout.name))
+        return
+    header, width = layout.header, len(layout.header)
+    texts = (text for _, text in records)
+    for (line, _), cells in zip(
+        records, csv.reader(texts, delimiter=layout.delimiter), strict=True
+    ):
+        cells += [""] * (width - len(cells))
+        yield InputRow(
+            line,
+            dict(zip(header, cells, strict=False)),
+            {field: cells[i] for i, field in layout.mapping},
+        )
+
+
+def _json_object(line: int, text: str, name: str) -> dict[str, Any]:
+    try:
+        item = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError("file", f"{name}: line {line}: not valid JSON ({error})") from None
+    if not isinstance(item, dict):
+        raise InputError("file", f"{name}: line {line}: expected a JSON object")
+    return {str(k): v for k, v in item.items()}
+
+
+def _json_row(line: int, cells: dict[str, Any]) -> InputRow:
+    fields = {}
+    for key, cell in cells.items():
+        field = LOOKUP.get(fold(key))
+        if field and field not in fields:
+            fields[field] = text_of(cell)
+    return InputRow(line, cells, fields)
+
+
+def text_of(cell: Any) -> str:
+    """A cell as text: strings as they are, other JSON values as JSON (null is empty)."""
+    if isinstance(cell, str):
+        return cell
+    return "" if cell is None else json.dumps(cell, ensure_ascii=False)
+
+
+def _mapping(header: list[str], name: str) -> list[tuple[int, str]]:
+    mapping: list[tuple[int, str]] = []
+    seen = set()
+    for i, column in enumerate(header):
+        field = LOOKUP.get(fold(column))
+        if field and field not in seen:
+            mapping.append((i, field))
+            seen.add(field)
+    if "value" not in seen:
+        raise InputError(
+            "file",
+            f"{name}: no value column; expected one of {', '.join(ALIASES['value'])}"
+            f" (columns: {', '.join(header[:8])})",
+        )
+    return mapping
+
+
+def rows_of(layout: Layout, records: Iterable[Record]) -> Iterator[InputRow]:
+    """Every record as a row, parsed a chunk at a time."""
+    return (row for chunk in chunks(records) for row in to_rows(layout, chunk))
+
+
+def chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
