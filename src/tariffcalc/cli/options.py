@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from tariffcalc.law.domain import DEFAULT_ORIGIN
+
 if TYPE_CHECKING:
     pass
 
@@ -44,7 +46,7 @@ MFN = typer.Option(
 
 
 ORIGIN = typer.Option(
-    "JP", "--origin", metavar="COUNTRY", help="Country of origin: ISO code or name."
+    DEFAULT_ORIGIN, "--origin", metavar="COUNTRY", help="Country of origin: ISO code or name."
 )
 
 

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from tariffcalc.errors import InputError
 from tariffcalc.files import STDIN, read_bytes
 from tariffcalc.inputs.shipment import amount, rate_percent
+from tariffcalc.law.domain import DEFAULT_ORIGIN
 from tariffcalc.law.ratetable import MAX_TABLE_BYTES
 
 
@@ -18,7 +19,7 @@ class Flow(NamedTuple):
     value: Decimal  # USD a year
     sector: str | None = None
     hts: str | None = None
-    origin: str = "JP"
+    origin: str = DEFAULT_ORIGIN
     units: Decimal | None = None
     mfn: Decimal | None = None  # percent, as typed
     source: str | None = None
@@ -198,7 +199,7 @@ def _csv_flow(cell: dict[str, str], line: int) -> Flow:
         value=amount("value", cell["value"], positive=True),
         sector=cell.get("sector") or None,
         hts=cell.get("hts") or None,
-        origin=cell.get("origin") or "JP",
+        origin=cell.get("origin") or DEFAULT_ORIGIN,
         units=amount("units", cell["units"], positive=True) if cell.get("units") else None,
         mfn=_mfn(cell.get("mfn")),
     )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from tariffcalc.errors import InputError, suggest
 from tariffcalc.law.countries import CURRENCIES, country_suggestions, resolve_country
-from tariffcalc.law.domain import MODES, Mode, RateTable, Shipment
+from tariffcalc.law.domain import DEFAULT_ORIGIN, MODES, Mode, RateTable, Shipment
 from tariffcalc.law.hts import format_hts, normalize_hts, sector_of
 from tariffcalc.money import HUNDRED, MAX_AMOUNT, cents, parse_decimal, percent
 
@@ -40,7 +40,7 @@ def make_shipment(
     sector: str | None = None,
     hts: str | None = None,
     mfn: Number | None = None,
-    origin: str = "JP",
+    origin: str = DEFAULT_ORIGIN,
     entry_date: date | str | None = None,
     currency: str = "USD",
     fx: Number | None = None,
@@ -86,7 +86,7 @@ def shipment_template(
     sector: str | None = None,
     hts: str | None = None,
     mfn: Number | None = None,
-    origin: str = "JP",
+    origin: str = DEFAULT_ORIGIN,
     entry_date: date | str | None = None,
     currency: str = "USD",
     fx: Number | None = None,

@@ -21,6 +21,7 @@ Mode = Literal["ocean", "air", "truck", "rail"]
 ListKind = Literal["exemption", "conditional", "partial"]
 MODES: tuple[Mode, ...] = ("ocean", "air", "truck", "rail")
 ALL = "all"
+DEFAULT_ORIGIN = "JP"  # the showcase: a shipment from Japan unless the user says otherwise
 
 
 class Period(NamedTuple):

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
+from tariffcalc.law.domain import DEFAULT_ORIGIN
 from tariffcalc.law.ratetable import shown
 
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
@@ -200,7 +201,7 @@ class FlowModel(Strict):
     label: str
     sector: Identifier | None = None
     hts: str | None = None
-    origin: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "JP"
+    origin: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = DEFAULT_ORIGIN
     value: Amount
     units: Amount | None = None
     mfn: Percent | None = None

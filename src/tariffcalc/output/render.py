@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 FORMATS = ("table", "json", "csv", "markdown")
-Kind = Literal["text", "money", "delta", "rate", "bar", "date", "amount"]
+CellKind = Literal["text", "money", "delta", "rate", "bar", "date", "amount"]
 Cell = str | Decimal | None
 BAR_WIDTH = 24
 _RATE_PLACES = Decimal("0.0001")
@@ -30,7 +30,7 @@ LEFT = ("text", "bar", "date")  # left-aligned kinds; figures are right-aligned
 class Column(NamedTuple):
     key: str  # CSV header
     title: str  # table and Markdown header
-    kind: Kind = "text"
+    kind: CellKind = "text"
     in_table: bool = True  # False: CSV only (detail the screen has no room for)
 
 
@@ -48,7 +48,7 @@ class Grid(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
-def display(value: Cell, kind: Kind) -> str:
+def display(value: Cell, kind: CellKind) -> str:
     if value is None:
         return "…" if kind == "date" else ""
     if isinstance(value, str):

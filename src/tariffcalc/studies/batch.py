@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.records import InputRow, Layout, Record, chunks, to_rows
 from tariffcalc.inputs.shipment import parse_date, shipment_template, with_amounts
-from tariffcalc.law.domain import RateTable, Shipment
+from tariffcalc.law.domain import DEFAULT_ORIGIN, RateTable, Shipment
 from tariffcalc.law.engine import Assessor, Figures
 from tariffcalc.law.hts import check_leading_zero
 
@@ -30,7 +30,7 @@ MAX_TEMPLATES = 100_000  # templates kept; the cache starts over beyond it
 class Defaults(NamedTuple):
     """Values for columns a file does not have: the command's own options."""
 
-    origin: str = "JP"
+    origin: str = DEFAULT_ORIGIN
     entry_date: date | None = None
     currency: str = "USD"
     fx: str | None = None
@@ -40,7 +40,7 @@ class Defaults(NamedTuple):
 
 
 def row_defaults(
-    origin: str = "JP",
+    origin: str = DEFAULT_ORIGIN,
     entry_date: str | None = None,
     currency: str = "USD",
     fx: str | None = None,
@@ -155,7 +155,7 @@ class Scorer:
                 sector=sector,
                 hts=hts,
                 mfn=mfn,
-                origin=origin or "JP",
+                origin=origin or DEFAULT_ORIGIN,
                 entry_date=day,
                 currency=currency or "USD",
                 fx=fx,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.shipment import Number, make_shipment
-from tariffcalc.law.domain import Assessment, RateTable, Shipment
+from tariffcalc.law.domain import DEFAULT_ORIGIN, Assessment, RateTable, Shipment
 from tariffcalc.law.engine import assess_all
 from tariffcalc.studies.duty import scenario_ids, unique
 
@@ -53,7 +53,9 @@ def compare(
     ids = scenario_ids(table.scenarios, scenarios)
     days: Sequence[date | str | None] = dates or [None]
     rows = []
-    for (kind, thing), origin, day, value in product(things, origins or ["JP"], days, values):
+    for (kind, thing), origin, day, value in product(
+        things, origins or [DEFAULT_ORIGIN], days, values
+    ):
         shipment = make_shipment(
             table,
             value=value,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.shipment import make_shipment
-from tariffcalc.law.domain import Assessment, RateTable, Shipment
+from tariffcalc.law.domain import DEFAULT_ORIGIN, Assessment, RateTable, Shipment
 from tariffcalc.law.engine import assess_all
 from tariffcalc.law.hts import format_hts, normalize_hts
 
@@ -30,7 +30,7 @@ def lookup(
     table: RateTable,
     schedule: Schedule,
     code: str,
-    origin: str = "JP",
+    origin: str = DEFAULT_ORIGIN,
     entry_date: date | str | None = None,
 ) -> Lookup:
     """The line of `code` (4 to 10 digits, dots optional) and, when it has a rate, the

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from tariffcalc.inputs.whatif import describe_overrides
 from tariffcalc.law.countries import country_name
-from tariffcalc.law.domain import RateTable, Shipment
+from tariffcalc.law.domain import DutyLine, RateTable, Shipment
 from tariffcalc.law.hts import format_hts
 from tariffcalc.money import percent, usd
 
@@ -74,3 +74,8 @@ def describe_shipment(
 def overrides_note(table: RateTable) -> tuple[str, ...]:
     settings = describe_overrides(table)
     return (f"* what-if: {', '.join(settings)} (--set)",) if settings else ()
+
+
+def legal_status(line: DutyLine) -> str:
+    """What the JSON says of a duty line's legal basis: 'struck-down' or 'valid'."""
+    return "struck-down" if line.struck_down else "valid"

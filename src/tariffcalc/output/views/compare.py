@@ -11,7 +11,7 @@ from tariffcalc.inputs.whatif import describe_overrides
 from tariffcalc.law.domain import Assessment, RateTable, Shipment
 from tariffcalc.law.engine import origin_note
 from tariffcalc.law.hts import format_hts
-from tariffcalc.output.render import Cell, Column, Grid, Kind, Row, display
+from tariffcalc.output.render import Cell, CellKind, Column, Grid, Row, display
 from tariffcalc.output.views.common import (
     JSON_VERSION,
     dotted_hts,
@@ -21,7 +21,7 @@ from tariffcalc.output.views.common import (
 )
 from tariffcalc.studies.compare import Compared, Comparison
 
-COMPARE_FIGURES: dict[str, tuple[str, Kind]] = {
+COMPARE_FIGURES: dict[str, tuple[str, CellKind]] = {
     "duty": ("Duty", "money"),
     "effective-rate": ("Eff. rate", "rate"),
     "landed-cost": ("Landed cost", "money"),

@@ -16,6 +16,7 @@ from tariffcalc.output.views.common import (
     JSON_VERSION,
     describe_shipment,
     dotted_hts,
+    legal_status,
     number,
     shipment_notes,
 )
@@ -109,7 +110,7 @@ def _line_json(line: DutyLine) -> dict[str, Any]:
         "base_kind": line.base_kind,
         "base": number(line.base),
         "amount": number(line.amount),
-        "legal_status": "struck-down" if line.struck_down else "valid",
+        "legal_status": legal_status(line),
     }
 
 
@@ -252,7 +253,7 @@ def duty_lines_grid(results: list[Assessment]) -> Grid:
         Column("scenario", "Scenario"),
         Column("measure", "Measure"),
         Column("authority", "Authority"),
-        Column("kind", "Kind"),
+        Column("kind", "CellKind"),
         Column("rate", "Rate", "rate"),
         Column("base_kind", "Base kind"),
         Column("base", "Base", "money"),

@@ -13,6 +13,7 @@ from tariffcalc.output.render import Column, Grid, Row
 from tariffcalc.output.views.common import (
     JSON_VERSION,
     dotted_hts,
+    legal_status,
     number,
 )
 
@@ -171,7 +172,7 @@ def refund_document(table: RateTable, estimate: Estimate, work: Refunds) -> dict
                     {
                         "measure": x.measure,
                         "amount": number(x.amount),
-                        "legal_status": "struck-down" if x.struck_down else "valid",
+                        "legal_status": legal_status(x),
                     }
                     for x in e.result.lines
                 ],
