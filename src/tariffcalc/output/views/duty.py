@@ -253,7 +253,7 @@ def duty_lines_grid(results: list[Assessment]) -> Grid:
         Column("scenario", "Scenario"),
         Column("measure", "Measure"),
         Column("authority", "Authority"),
-        Column("kind", "CellKind"),
+        Column("kind", "Kind"),
         Column("rate", "Rate", "rate"),
         Column("base_kind", "Base kind"),
         Column("base", "Base", "money"),

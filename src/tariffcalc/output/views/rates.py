@@ -27,7 +27,7 @@ def measures_grid(table: RateTable) -> Grid:
         Column("id", "Measure"),
         Column("label", "Label", in_table=False),
         Column("rate", "Rate", "rate"),
-        Column("kind", "CellKind"),
+        Column("kind", "Kind"),
         Column("base", "Base"),
         Column("origins", "Origins"),
         Column("sectors", "Sectors", in_table=False),
