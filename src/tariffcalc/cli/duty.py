@@ -8,6 +8,7 @@ from tariffcalc.cli.common import chosen_format, emit, rate_table, schedule_for,
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     ADD_SCENARIO,
+    CLAIM,
     CURRENCY,
     DATE,
     EPILOG,
@@ -68,6 +69,7 @@ def duty(
     unit: str = UNIT,
     set_: list[str] = SET,
     add_scenario: list[str] = ADD_SCENARIO,
+    claim: list[str] = CLAIM,
     rates: str = RATES,
     output_format: str = FORMAT,
     as_json: bool = JSON,
@@ -96,6 +98,7 @@ def duty(
         quantity=quantity,
         unit=unit,
         schedule=schedule_for(hts),
+        claims=claim or (),
     )
     found = run(table, shipment, scenario)
     warn(found.warnings)

@@ -123,3 +123,10 @@ FORMAT = typer.Option(
 
 
 JSON = typer.Option(False, "--json", help="Same as --format json.")
+CLAIM = typer.Option(
+    None,
+    "--claim",
+    metavar="CLAIM",
+    help="A claim the goods qualify for (civil-aircraft, particular-article): the lists that"
+    " need it exempt them (repeatable).",
+)

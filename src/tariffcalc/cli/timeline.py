@@ -7,6 +7,7 @@ import typer
 from tariffcalc.cli.common import chosen_format, emit, rate_table, schedule_for, warn
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
+    CLAIM,
     CURRENCY,
     EPILOG,
     FORMAT,
@@ -37,6 +38,7 @@ def timeline(
     currency: str = CURRENCY,
     fx: str = FX,
     set_: list[str] = SET,
+    claim: list[str] = CLAIM,
     rates: str = RATES,
     output_format: str = FORMAT,
     as_json: bool = JSON,
@@ -68,6 +70,7 @@ def timeline(
         currency=currency,
         fx=fx,
         schedule=schedule_for(hts),
+        claims=claim or (),
     )
     found = history(table, template, value=value, metal_value=metal_value)
     warn(found.warnings)

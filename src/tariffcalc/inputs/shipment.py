@@ -6,6 +6,7 @@ match for a mistyped name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
@@ -51,6 +52,7 @@ def make_shipment(
     quantity: Number | None = None,
     unit: str | None = None,
     schedule: Schedule | None = None,
+    claims: Iterable[str] = (),
 ) -> Shipment:
     """Build a shipment; amounts are in `currency`, converted to USD at `fx` per USD.
 
@@ -68,6 +70,7 @@ def make_shipment(
         mode=mode,
         unit=unit,
         schedule=schedule,
+        claims=claims,
     )
     return with_amounts(
         table,
@@ -93,6 +96,7 @@ def shipment_template(
     mode: str = "ocean",
     unit: str | None = None,
     schedule: Schedule | None = None,
+    claims: Iterable[str] = (),
 ) -> Shipment:
     """Everything of a shipment but its amounts (which `with_amounts` adds): shipments
     that share these share a template, and the engine's plans."""
@@ -126,6 +130,7 @@ def shipment_template(
         unit=_unit(unit) if unit is not None else "each",
         currency=code,
         fx=rate,
+        claims=claimed(table, claims),
     )
 
 
@@ -166,6 +171,19 @@ def with_amounts(
         quantity=None if quantity is None else _quantity(quantity),
         value_in_currency=in_currency if template.currency != "USD" else None,
     )
+
+
+def claimed(table: RateTable, claims: Iterable[str]) -> frozenset[str]:
+    """The importer's claims, each one a list of the table can take (civil-aircraft, ...)."""
+    known = sorted({each.claim for each in table.lists.values() if each.claim})
+    wanted = frozenset(claim.strip().lower() for claim in claims)
+    for claim in sorted(wanted - set(known)):
+        raise InputError(
+            "claim",
+            f"unknown claim {_shown(claim)}: expected one of {', '.join(known) or 'none'}"
+            + suggest(claim, known),
+        )
+    return wanted
 
 
 def amount(field: str, raw: Number, *, positive: bool = False) -> Decimal:

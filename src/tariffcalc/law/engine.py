@@ -31,6 +31,7 @@ from tariffcalc.law.domain import (
     RateTable,
     Shipment,
 )
+from tariffcalc.law.lists import list_check, list_key
 from tariffcalc.money import cents, percent, usd
 
 PARTS: dict[Base, frozenset[str]] = {
@@ -117,7 +118,8 @@ class Assessor:
         in_force = self._in_force.get(day)
         if in_force is None:
             in_force = self._in_force[day] = frozenset(m.id for m in measures if m.in_force_on(day))
-        key = (*kind, _present_parts(amounts), scope & in_force)
+        lists = list_key(self.table, [self.table.measures[i] for i in scope], shipment)
+        key = (*kind, _present_parts(amounts), scope & in_force, lists)
         plans = self.plans.get(key)
         if plans is None:
             plans = [_make_plan(self.table, shipment, s) for s in self.scenarios]
@@ -192,11 +194,13 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     else:
         selected = [m for m in in_scope if m.id in scenario.measures]
     active, superseded = _supersede(selected)
+    active, listed, list_notes = _list_exemptions(table, active, shipment, not scenario.by_date)
     steps, exempt, notes = _steps(table, active, _present_parts(_bases(shipment)))
-    not_applied += superseded + exempt
+    not_applied += superseded + listed + exempt
     notes += [
         f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
     ]
+    notes += list_notes + _unchecked_lists(table, active, shipment)
     label = scenario.label
     if scenario.by_date:
         label = f"{label} ({shipment.entry_date.isoformat()})"
@@ -206,6 +210,44 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
         if m.confidence == "L"
     )
     return _Plan(scenario.id, label, tuple(steps), tuple(not_applied), tuple(notes), unconfirmed)
+
+
+def _list_exemptions(
+    table: RateTable, active: list[Measure], shipment: Shipment, hypothetical: bool
+) -> tuple[list[Measure], list[NotApplied], list[str]]:
+    """The measures no list takes this line out of; those it does, and why; notes on
+    claims that would and on memberships not confirmed."""
+    kept: list[Measure] = []
+    exempt: list[NotApplied] = []
+    notes: list[str] = []
+    for measure in active:
+        check = list_check(table, measure, shipment, hypothetical)
+        notes += check.notes
+        if check.exempt is None:
+            kept.append(measure)
+        else:
+            exempt.append(check.exempt)
+    return kept, exempt, list(dict.fromkeys(notes))
+
+
+def _unchecked_lists(table: RateTable, active: list[Measure], shipment: Shipment) -> list[str]:
+    """Without an HTS code the lists cannot be checked: say so where the sector's lines
+    could be on one (a medicament of the pharma sector may be on Annex II)."""
+    if shipment.hts is not None:
+        return []
+    prefixes = table.sectors[shipment.sector].hts
+    named = dict.fromkeys(name for m in active for name in m.except_lists)
+    on = [
+        table.lists[name].label
+        for name in named
+        if any(
+            listed.startswith(prefixes) or any(p.startswith(listed) for p in prefixes)
+            for listed in table.lists[name].entries
+        )
+    ]
+    if not prefixes or not on:
+        return []
+    return [f"some lines of sector {shipment.sector} are on {', '.join(on)}: give --hts to check"]
 
 
 def _price(table: RateTable, shipment: Shipment) -> _Priced:

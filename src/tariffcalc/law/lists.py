@@ -55,16 +55,20 @@ def relevant_lists(table: RateTable, measure: Measure, shipment: Shipment) -> li
     return [each for each in named if each.origins is None or shipment.origin in each.origins]
 
 
-def list_hits(
-    table: RateTable, measures: list[Measure], shipment: Shipment, day: date
-) -> frozenset[str]:
-    """The ids of the lists, named by `measures`, that hold the shipment's line on `day`:
-    with the claims, all a plan needs to know of the lists (see the engine's Assessor)."""
-    return frozenset(
-        hts_list.id
-        for measure in measures
-        for hts_list in relevant_lists(table, measure, shipment)
-        if shipment.hts is not None and hts_list.entry_on(shipment.hts, day) is not None
+def list_key(table: RateTable, measures: list[Measure], shipment: Shipment) -> tuple[object, ...]:
+    """All that plans need to know of the lists for this shipment (see the engine's
+    Assessor): the entries holding its line, on its entry date and on the date a
+    hypothetical scenario reads a list at, and the claims made."""
+    if shipment.hts is None:
+        return ()
+    named = {each.id: each for m in measures for each in relevant_lists(table, m, shipment)}
+    if not named:
+        return ()
+    day, code = shipment.entry_date, shipment.hts
+    return (
+        tuple(each.entry_on(code, day) for each in named.values()),
+        tuple(each.entry_on(code, max(day, each.first_day)) for each in named.values()),
+        shipment.claims,
     )
 
 

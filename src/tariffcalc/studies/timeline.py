@@ -9,6 +9,7 @@ from tariffcalc.errors import InputError
 from tariffcalc.inputs.shipment import Number, with_amounts
 from tariffcalc.law.domain import Assessment, DutyLine, RateTable, Shipment
 from tariffcalc.law.engine import assess, in_scope_of
+from tariffcalc.law.lists import membership_days
 from tariffcalc.studies.duty import unique
 
 ONE_DAY = timedelta(days=1)
@@ -35,14 +36,15 @@ def law_on_date(table: RateTable) -> str:
 
 
 def boundaries(table: RateTable, shipment: Shipment) -> list[date]:
-    """Every day on which a measure in scope for this shipment starts or stops applying."""
-    days = set()
-    for measure in table.measures.values():
-        if in_scope_of(measure, shipment):
-            for period in measure.in_force:
-                days.add(period.start)
-                if period.end is not None:
-                    days.add(period.end + ONE_DAY)
+    """Every day on which a measure in scope for this shipment starts or stops applying,
+    or its HTS line joins or leaves a list that a measure names."""
+    in_scope = [m for m in table.measures.values() if in_scope_of(m, shipment)]
+    days = membership_days(table, in_scope, shipment)
+    for measure in in_scope:
+        for period in measure.in_force:
+            days.add(period.start)
+            if period.end is not None:
+                days.add(period.end + ONE_DAY)
     return sorted(days)
 
 
