@@ -27,7 +27,10 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tariffcalc.law.domain import RateTable
 
 SECTORS = [
     ("autos", 30),
@@ -114,21 +117,13 @@ def pandas_script(source: Path, output: Path, totals: Path) -> None:
     np: Any = importlib.import_module("numpy")
     pd: Any = importlib.import_module("pandas")
 
-    from tariffcalc.inputs.shipment import make_shipment
-    from tariffcalc.law.engine import assess_all, fee_terms
     from tariffcalc.law.ratetable import load_table
 
     table = load_table()
     frame = pd.read_csv(source, dtype={"sku": str, "metal_value": str}, keep_default_na=False)
-
-    def cents(column: Any) -> Any:
-        return np.round(column.astype(float) * 100).astype(np.int64)
-
-    value = cents(frame["value"])
+    value = _cents(np, frame["value"])
     has_metal = frame["metal_value"] != ""
-    metal = np.where(has_metal, cents(frame["metal_value"].replace("", "0")), value)
-    freight = cents(frame["freight"])
-
+    metal = np.where(has_metal, _cents(np, frame["metal_value"].replace("", "0")), value)
     # Each group's rates, from the library's assessment of a sample, as a table to merge on.
     keys = frame[["sector", "origin", "entry_date"]].assign(
         metal_state=np.where(
@@ -137,72 +132,24 @@ def pandas_script(source: Path, output: Path, totals: Path) -> None:
             np.where(metal == value, "all", np.where(metal == 0, "zero", "part")),
         )
     )
-    groups = keys.drop_duplicates()
-    records = []
-    for g in groups.itertuples(index=False):
-        sample_value = Decimal(100)
-        sample_metal = {"none": None, "all": "100", "zero": "0", "part": "50"}[g.metal_state]
-        shipment = make_shipment(
-            table,
-            value=sample_value,
-            sector=g.sector,
-            origin=g.origin,
-            entry_date=g.entry_date,
-            metal_value=sample_metal,
-        )
-        mfn = shipment.mfn_rate
-        record = {
-            "sector": g.sector,
-            "origin": g.origin,
-            "entry_date": g.entry_date,
-            "metal_state": g.metal_state,
-            "mfn": int(mfn * SCALE),
-        }
-        terms = fee_terms(table.fees, shipment.entry_date)
-        record["mpf_min"] = int((terms.formal.minimum or 0) * 100)
-        record["mpf_max"] = int((terms.formal.maximum or 0) * 100)
-        record["informal"] = int((terms.informal.informal or 0) * 100)
-        for scenario, result in zip(SCENARIOS, assess_all(table, shipment, SCENARIOS), strict=True):
-            rates = dict.fromkeys(("value", "metal", "non_metal"), Decimal(0))
-            for line in result.lines[1:]:  # each measure's line, after the MFN line
-                rates[line.base_kind] += line.rate  # the rate charged (inclusive: over MFN)
-            for name, rate in rates.items():
-                record[f"{scenario}_{name}"] = int(rate * SCALE)
-        records.append(record)
-    rates = pd.DataFrame.from_records(records)
+    groups = keys.drop_duplicates().itertuples(index=False)
+    rates = pd.DataFrame.from_records([_group_rates(table, g) for g in groups])
     merged = keys.merge(rates, on=["sector", "origin", "entry_date", "metal_state"], how="left")
-
-    def half_up(base: Any, rate: Any) -> Any:  # cents of base x rate
-        return (base * rate * 2 + SCALE) // (2 * SCALE)
-
-    non_metal = value - metal
-    mfn_duty = half_up(value, merged["mfn"].to_numpy())
-    mpf_rate = int(table.fees.mpf_rate * SCALE)
-    formal = np.clip(
-        half_up(value, np.full(len(value), mpf_rate)), merged["mpf_min"], merged["mpf_max"]
-    )
-    mpf = np.where(value <= int(table.fees.informal_max_value * 100), merged["informal"], formal)
-    hmf = np.where(
-        frame["mode"] == "ocean",
-        half_up(value, np.full(len(value), int(table.fees.hmf_rate * SCALE))),
-        0,
-    )
-    fees = mpf + hmf
+    fees = _fees(np, table, frame, value, merged)
     result = frame.copy()
+    landed_without_duty = value + _cents(np, frame["freight"]) + fees
+    mfn_duty = _half_up(value, merged["mfn"].to_numpy())
     sums = {}
     for scenario in SCENARIOS:
         # Each measure is one line, on the whole value or on the metal or non-metal part.
-        on = {
-            name: merged[f"{scenario}_{name}"].to_numpy()
-            for name in ("value", "metal", "non_metal")
-        }
+        on = {p: merged[f"{scenario}_{p}"].to_numpy() for p in ("value", "metal", "non_metal")}
         duty = (
             mfn_duty
-            + half_up(value, on["value"])
-            + half_up(metal, on["metal"])
-            + half_up(non_metal, on["non_metal"])
+            + _half_up(value, on["value"])
+            + _half_up(metal, on["metal"])
+            + _half_up(value - metal, on["non_metal"])
         )
-        landed = value + freight + duty + fees
+        landed = landed_without_duty + duty
         result[f"{scenario}_duty"] = duty / 100
         result[f"{scenario}_effective_rate"] = (duty / value).round(6)
         result[f"{scenario}_fees"] = fees / 100
@@ -210,6 +157,67 @@ def pandas_script(source: Path, output: Path, totals: Path) -> None:
         sums[scenario] = {"duty_cents": int(duty.sum()), "landed_cents": int(landed.sum())}
     result.to_csv(output, index=False, float_format="%.2f")
     totals.write_text(json.dumps(sums))
+
+
+def _cents(np: Any, column: Any) -> Any:
+    return np.round(column.astype(float) * 100).astype(np.int64)
+
+
+def _half_up(base: Any, rate: Any) -> Any:
+    """Cents of base (cents) x rate (scaled by SCALE), rounded half up."""
+    return (base * rate * 2 + SCALE) // (2 * SCALE)
+
+
+def _group_rates(table: RateTable, group: Any) -> dict[str, Any]:
+    """A group's MFN rate, MPF terms and each scenario's rate on each part of the value,
+    from tariffcalc's assessment of a sample shipment of the group."""
+    from tariffcalc.inputs.shipment import make_shipment
+    from tariffcalc.law.engine import assess_all, fee_terms
+
+    sample_metal = {"none": None, "all": "100", "zero": "0", "part": "50"}[group.metal_state]
+    shipment = make_shipment(
+        table,
+        value=Decimal(100),
+        sector=group.sector,
+        origin=group.origin,
+        entry_date=group.entry_date,
+        metal_value=sample_metal,
+    )
+    terms = fee_terms(table.fees, shipment.entry_date)
+    record = {
+        "sector": group.sector,
+        "origin": group.origin,
+        "entry_date": group.entry_date,
+        "metal_state": group.metal_state,
+        "mfn": int(shipment.mfn_rate * SCALE),
+        "mpf_min": int((terms.formal.minimum or 0) * 100),
+        "mpf_max": int((terms.formal.maximum or 0) * 100),
+        "informal": int((terms.informal.informal or 0) * 100),
+    }
+    for scenario, result in zip(SCENARIOS, assess_all(table, shipment, SCENARIOS), strict=True):
+        rates = dict.fromkeys(("value", "metal", "non_metal"), Decimal(0))
+        for line in result.lines[1:]:  # each measure's line, after the MFN line
+            rates[line.base_kind] += line.rate  # the rate charged (inclusive: over MFN)
+        for name, rate in rates.items():
+            record[f"{scenario}_{name}"] = int(rate * SCALE)
+    return record
+
+
+def _fees(np: Any, table: RateTable, frame: Any, value: Any, merged: Any) -> Any:
+    """MPF (formal within the group's limits, or the informal fee) plus HMF, in cents."""
+    fees = table.fees
+    formal = np.clip(
+        _half_up(value, np.full(len(value), int(fees.mpf_rate * SCALE))),
+        merged["mpf_min"],
+        merged["mpf_max"],
+    )
+    mpf = np.where(value <= int(fees.informal_max_value * 100), merged["informal"], formal)
+    hmf = np.where(
+        frame["mode"] == "ocean",
+        _half_up(value, np.full(len(value), int(fees.hmf_rate * SCALE))),
+        0,
+    )
+    return mpf + hmf
 
 
 # --- the comparison ---------------------------------------------------------------------------
@@ -239,9 +247,24 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["TARIFFCALC_CACHE_DIR"] = str(work / "cache")
     env["TARIFFCALC_DATA_DIR"] = str(work / "no-schedule")
+    ours = measured(_tariffcalc_command(work, source, options.jobs), env)
+    theirs = [
+        sys.executable,
+        __file__,
+        "--pandas-run",
+        str(source),
+        str(work / "pandas.csv"),
+        str(work / "pandas.json"),
+    ]
+    _compare(work, options.rows, ours, measured(theirs, env))
+    if options.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _tariffcalc_command(work: Path, source: Path, jobs: int) -> list[str]:
     tool = Path(sys.executable).with_name("tariffcalc")
     command = [str(tool)] if tool.exists() else [sys.executable, "-m", "tariffcalc"]
-    ours = [
+    return [
         *command,
         "batch",
         str(source),
@@ -251,19 +274,12 @@ def main() -> None:
         str(work / "summary.json"),
         "--no-progress",
         "--jobs",
-        str(options.jobs),
+        str(jobs),
     ]
-    seconds, memory = measured(ours, env)
-    theirs = [
-        sys.executable,
-        __file__,
-        "--pandas-run",
-        str(source),
-        str(work / "pandas.csv"),
-        str(work / "pandas.json"),
-    ]
-    pandas_seconds, pandas_memory = measured(theirs, env)
 
+
+def _compare(work: Path, rows: int, ours: tuple[float, float], theirs: tuple[float, float]) -> None:
+    """Check that the totals agree to the cent; print the speeds and the peak memories."""
     summary = json.loads((work / "summary.json").read_text())
     pandas_totals = json.loads((work / "pandas.json").read_text())
     for scenario in SCENARIOS:
@@ -274,7 +290,7 @@ def main() -> None:
         f"totals agree to the cent on all {len(SCENARIOS)} scenarios"
         f" (in-force duty ${summary['scenarios']['in-force']['duty']:,.2f})"
     )
-    rows = options.rows
+    (seconds, memory), (pandas_seconds, pandas_memory) = ours, theirs
     print(
         f"tariffcalc batch: {seconds:6.1f} s, {rows / seconds:9,.0f} rows/s, peak {memory:7.0f} MB"
     )
@@ -286,8 +302,6 @@ def main() -> None:
         f"speed ratio (tariffcalc / pandas): {pandas_seconds / seconds:.2f}x;"
         f" memory ratio: {memory / pandas_memory:.2f}x"
     )
-    if options.keep is None:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -98,6 +98,8 @@ class _TextChunk:
 
 
 class CsvOut(_TextOut):
+    """The file's own columns (formula-like cells neutralised), then the results."""
+
     def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
         super().__init__(out, header, scenarios)
         self.writer = csv.writer(out, lineterminator="\n")
@@ -113,6 +115,8 @@ class CsvOut(_TextOut):
 
 
 class JsonlOut(_TextOut):
+    """Each row's own object, with its line, sector, value and each scenario's figures."""
+
     def write(self, scored: ScoredRow) -> None:
         document: dict[str, Any] = dict(scored.row.cells)
         document["line"] = scored.row.line
@@ -166,7 +170,6 @@ class ParquetOut:
             ) from None
         self.pa = pa
         self.header = header
-        self.names = [*header, *result_columns(scenarios)]
         money = pa.decimal128(18, 2)
         results = [pa.field("classified_sector", pa.string()), pa.field("customs_value_usd", money)]
         for scenario in scenarios:
