@@ -1017,3 +1017,22 @@ def test_every_list_is_loaded_with_its_size_and_heading(table: RateTable) -> Non
     assert sizes["ieepa-annex-ii"] == 1324 and sizes["s122-exempt"] == 1098
     assert table.lists["japan-civil-aircraft"].heading == "9903.96.02"
     assert table.lists["japan-civil-aircraft"].origins == frozenset({"JP"})
+
+
+def test_without_a_code_the_output_says_when_the_sectors_lines_could_be_listed(
+    table: RateTable,
+) -> None:
+    from tariffcalc.inputs.shipment import make_shipment
+
+    def notes(sector: str, day: str) -> str:
+        shipment = make_shipment(table, sector=sector, value="10000", entry_date=day)
+        return " ".join(assess(table, shipment, "in-force").notes)
+
+    assert "sector pharma are on IEEPA reciprocal tariff exemptions (Annex II)" in notes(
+        "pharma", "2025-10-01"
+    )
+    # Copper's semi-finished lines left Annex II after 2025-07-31 (for Section 232 copper).
+    assert "Annex II" in notes("copper", "2025-06-01")
+    assert "Annex II" not in notes("copper", "2025-10-01")
+    # A car is on no list: nothing to say.
+    assert "give --hts" not in notes("autos", "2025-10-01")

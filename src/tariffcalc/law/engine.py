@@ -200,7 +200,7 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     notes += [
         f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
     ]
-    notes += list_notes + _unchecked_lists(table, active, shipment)
+    notes += list_notes + _unchecked_lists(table, [s.measure for s in steps], shipment)
     label = scenario.label
     if scenario.by_date:
         label = f"{label} ({shipment.entry_date.isoformat()})"
@@ -237,12 +237,14 @@ def _unchecked_lists(table: RateTable, active: list[Measure], shipment: Shipment
         return []
     prefixes = table.sectors[shipment.sector].hts
     named = dict.fromkeys(name for m in active for name in m.except_lists)
+    day = shipment.entry_date
     on = [
         table.lists[name].label
         for name in named
         if any(
-            listed.startswith(prefixes) or any(p.startswith(listed) for p in prefixes)
-            for listed in table.lists[name].entries
+            (prefix.startswith(prefixes) or any(p.startswith(prefix) for p in prefixes))
+            and any(entry.period.covers(day) for entry in entries)
+            for prefix, entries in table.lists[name].entries.items()
         )
     ]
     if not prefixes or not on:
