@@ -89,8 +89,7 @@ def _membership(hts_list: HtsList, entry: ListEntry, digits: str) -> str:
     article = f", for the article {entry.article!r} only" if entry.article else ""
     heading = "" if hts_list.heading in hts_list.label else f"heading {hts_list.heading}: "
     return (
-        f"{hts_list.label} ({heading}HTS {format_hts(digits)}"
-        f" since {entry.period.start}{article})"
+        f"{hts_list.label} ({heading}HTS {format_hts(digits)} since {entry.period.start}{article})"
     )
 
 
