@@ -182,18 +182,6 @@ def test_every_row_on_and_off_the_lists_equals_duty_json(
     assert listed["effective_rate"] < unlisted["effective_rate"]
 
 
-WORKERS_BUG = (
-    "studies/batch.py:_start_worker re-opens the schedule with open_schedule(), which finds it"
-    " through the worker's environment (inputs/schedule.py:data_dir), not the parent Scorer's"
-    " schedule: under forkserver that is the environment of the first pool of the process."
-    " Here, after one batch --jobs 2 without a schedule, batch --jobs 2 with"
-    " TARIFFCALC_DATA_DIR set to the imported schedule exits 3: line 4 (R75-0), hts"
-    " '0201.10.05' 'is not a line of the curated HTS table' (--jobs 1 scores it: in-force duty"
-    " as duty --json)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=WORKERS_BUG)
 def test_worker_processes_score_listed_lines_as_one_process_does(
     cli: Cli,
     real_schedule: Path,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from tariffcalc.errors import InputError
@@ -331,16 +332,17 @@ def _start_worker(
     table: RateTable,
     scenarios: list[str],
     defaults: Defaults,
-    with_schedule: bool,
+    schedule_path: Path | None,
     layout: Layout,
     output: type[Output],
 ) -> None:
-    """A worker's own scorer: a database connection does not cross processes."""
+    """A worker's own scorer: a database connection does not cross processes, so the
+    worker opens the parent's schedule by its path (not by its own environment)."""
     schedule = None
-    if with_schedule:
-        from tariffcalc.inputs.schedule import open_schedule
+    if schedule_path is not None:
+        from tariffcalc.inputs.schedule import Schedule
 
-        schedule = open_schedule()
+        schedule = Schedule(schedule_path)
     _WORKER.append(_Worker(Scorer(table, scenarios, defaults, schedule), layout, output))
 
 
@@ -367,7 +369,7 @@ def _score_in_workers(
         scorer.table,
         scorer.scenarios,
         scorer.defaults,
-        scorer.schedule is not None,
+        scorer.schedule.path if scorer.schedule is not None else None,
         layout,
         type(sink.output),
     )
