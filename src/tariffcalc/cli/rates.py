@@ -21,24 +21,32 @@ app.add_typer(rates_app, name="rates")
 
 @rates_app.command("list")
 def rates_list(rates: str = RATES, output_format: str = FORMAT, as_json: bool = JSON) -> None:
-    """Measures (id, rate, kind, dates, authority, confidence) and scenarios."""
-    from tariffcalc.output.views.rates import measures_grid, scenarios_grid, table_document
+    """Measures (id, rate, kind, dates, authority, confidence), scenarios and HTS lists."""
+    from tariffcalc.output.views.rates import (
+        lists_grid,
+        measures_grid,
+        scenarios_grid,
+        table_document,
+    )
 
     chosen = chosen_format(output_format, as_json)
     table = rate_table(rates, [], [])
     emit(
-        chosen, lambda: [measures_grid(table), scenarios_grid(table)], lambda: table_document(table)
+        chosen,
+        lambda: [measures_grid(table), scenarios_grid(table), lists_grid(table)],
+        lambda: table_document(table),
     )
 
 
 @rates_app.command("show")
 def rates_show(
-    item: str = typer.Argument(..., metavar="ID", help="A measure, scenario or sector id."),
+    item: str = typer.Argument(..., metavar="ID", help="A measure, scenario, sector or list id."),
     rates: str = RATES,
     output_format: str = FORMAT,
     as_json: bool = JSON,
 ) -> None:
-    """One measure, scenario or sector in full, with its source."""
+    """One measure, scenario, sector or HTS list in full, with its source (a list's
+    entries with --json)."""
     from tariffcalc.output.views.rates import item_document, item_grid
 
     chosen = chosen_format(output_format, as_json)

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.shipment import make_shipment
-from tariffcalc.law.domain import DEFAULT_ORIGIN, Assessment, RateTable, Shipment
+from tariffcalc.law.domain import (
+    DEFAULT_ORIGIN,
+    Assessment,
+    HtsList,
+    ListEntry,
+    RateTable,
+    Shipment,
+)
 from tariffcalc.law.engine import assess_all
 from tariffcalc.law.hts import format_hts, normalize_hts
 
@@ -19,11 +26,21 @@ if TYPE_CHECKING:
 NOMINAL_VALUE = "10000"
 
 
+class Membership(NamedTuple):
+    """A list the line is on, on some dates (not necessarily the entry date asked)."""
+
+    hts_list: HtsList
+    entries: tuple[ListEntry, ...]  # every entry covering the line, whatever its dates
+    on_date: ListEntry | None  # the entry covering the entry date, if any
+    measures: tuple[str, ...]  # the measures that name the list (it takes the line out)
+
+
 class Lookup(NamedTuple):
     line: ScheduleLine | None  # None: the code has no row of its own; see `below`
     below: list[ScheduleLine]  # the lines under a code that has no row of its own
     shipment: Shipment | None  # a nominal shipment of the line, when it has a rate
     results: list[Assessment]  # that shipment under each by-date scenario of the table
+    lists: tuple[Membership, ...] = ()  # the HTS lists the shipment's line is on
 
 
 def lookup(
@@ -57,4 +74,18 @@ def lookup(
         schedule=schedule,
     )
     by_date = [s.id for s in table.scenarios.values() if s.by_date]
-    return Lookup(line, [], shipment, assess_all(table, shipment, by_date))
+    results = assess_all(table, shipment, by_date)
+    return Lookup(line, [], shipment, results, memberships(table, digits, shipment.entry_date))
+
+
+def memberships(table: RateTable, digits: str, day: date) -> tuple[Membership, ...]:
+    """Every list of the table that the line `digits` is on at some date, with the entry
+    covering `day` and the measures naming the list."""
+    found = []
+    for hts_list in table.lists.values():
+        entries = tuple(hts_list.entries_of(digits))
+        if not entries:
+            continue
+        naming = tuple(m.id for m in table.measures.values() if hts_list.id in m.except_lists)
+        found.append(Membership(hts_list, entries, hts_list.entry_on(digits, day), naming))
+    return tuple(found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tariffcalc.law.domain import Assessment, RateTable, Shipment
+from tariffcalc.law.domain import Assessment, HtsList, ListEntry, RateTable, Shipment
 from tariffcalc.law.engine import describe_rate
 from tariffcalc.law.hts import format_hts, sector_of
 from tariffcalc.money import percent
@@ -14,7 +14,7 @@ from tariffcalc.output.views.common import number
 
 if TYPE_CHECKING:
     from tariffcalc.inputs.schedule import Schedule, ScheduleLine
-    from tariffcalc.studies.lookup import Lookup
+    from tariffcalc.studies.lookup import Lookup, Membership
 
 
 def status_document(table: RateTable, schedule: Schedule | None, path: Path) -> dict[str, Any]:
@@ -67,6 +67,7 @@ def lookup_document(table: RateTable, schedule: Schedule, found: Lookup) -> dict
         "sector": sector_of(table, line.code),
         "revision": schedule.revision,
         "children": [format_hts(c.code) for c in schedule.under(line.code, 100) if c.code],
+        "lists": [_membership_document(m) for m in found.lists],
     }
     if found.shipment is not None and found.results:
         document["measures"] = _measures_document(found.shipment, found.results[0])
@@ -94,6 +95,77 @@ def _measures_document(shipment: Shipment, assessment: Assessment) -> dict[str, 
     }
 
 
+def _membership_document(membership: Membership) -> dict[str, Any]:
+    hts_list = membership.hts_list
+    return {
+        "id": hts_list.id,
+        "label": hts_list.label,
+        "heading": hts_list.heading,
+        "kind": hts_list.kind,
+        "claim": hts_list.claim,
+        "origins": "all" if hts_list.origins is None else sorted(hts_list.origins),
+        "confidence": hts_list.confidence,
+        "on_entry_date": membership.on_date is not None,
+        "entries": [entry_document(e) for e in membership.entries],
+        "measures": list(membership.measures),
+    }
+
+
+def entry_document(entry: ListEntry) -> dict[str, Any]:
+    """One entry of a list: the lines it covers and its dates (`to` inclusive)."""
+    return {
+        "hts": format_hts(entry.prefix),
+        "from": entry.period.start.isoformat(),
+        "to": entry.period.end.isoformat() if entry.period.end else None,
+        "confidence": entry.confidence,
+        "note": entry.note,
+        "article": entry.article,
+    }
+
+
+def list_kind(hts_list: HtsList) -> str:
+    """The list's kind, with the claim that makes a conditional or partial list exempt."""
+    return f"{hts_list.kind} (--claim {hts_list.claim})" if hts_list.claim else hts_list.kind
+
+
+def _entry_dates(entry: ListEntry) -> str:
+    end = f" to {entry.period.end}" if entry.period.end else " onward"
+    article = f", {entry.article!r} only" if entry.article else ""
+    return f"{entry.period.start}{end}{article} ({entry.confidence})"
+
+
+def _lists_grid(shipment: Shipment, found: tuple[Membership, ...]) -> Grid:
+    day = shipment.entry_date
+    rows = tuple(
+        Row(
+            (
+                m.hts_list.id,
+                m.hts_list.label,
+                m.hts_list.heading,
+                list_kind(m.hts_list),
+                "all" if m.hts_list.origins is None else ", ".join(sorted(m.hts_list.origins)),
+                "; ".join(_entry_dates(e) for e in m.entries),
+                "yes" if m.on_date else "no",
+                m.hts_list.confidence,
+                ", ".join(m.measures) or "none",
+            )
+        )
+        for m in found
+    )
+    columns = (
+        Column("id", "List"),
+        Column("label", "Label"),
+        Column("heading", "Heading"),
+        Column("kind", "Kind"),
+        Column("origins", "Origins"),
+        Column("dates", "Dates (conf.)"),
+        Column("on_entry_date", f"On {day}"),
+        Column("confidence", "Conf."),
+        Column("measures", "Takes it out of"),
+    )
+    return Grid(columns, rows, title=f"HTS lists naming {format_hts(shipment.hts or '')}")
+
+
 def lookup_grids(table: RateTable, schedule: Schedule, found: Lookup) -> list[Grid]:
     line = found.line
     if line is None:
@@ -117,6 +189,8 @@ def lookup_grids(table: RateTable, schedule: Schedule, found: Lookup) -> list[Gr
     if found.shipment is not None:
         several = len(found.results) > 1
         grids += [_measures_grid(found.shipment, r, several) for r in found.results]
+    if found.shipment is not None and found.lists:
+        grids.append(_lists_grid(found.shipment, found.lists))
     return grids
 
 

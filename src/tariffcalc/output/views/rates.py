@@ -7,11 +7,12 @@ from typing import Any
 
 from tariffcalc.errors import InputError, suggest
 from tariffcalc.inputs.whatif import describe_overrides
-from tariffcalc.law.domain import Measure, RateTable
+from tariffcalc.law.domain import HtsList, Measure, RateTable
 from tariffcalc.law.hts import format_hts
 from tariffcalc.money import percent
 from tariffcalc.output.render import Column, Grid, Row
 from tariffcalc.output.views.common import JSON_VERSION, number, overrides_note
+from tariffcalc.output.views.hts import entry_document, list_kind
 
 
 def _dates(measure: Measure) -> str:
@@ -75,27 +76,14 @@ def scenarios_grid(table: RateTable) -> Grid:
 
 
 def item_document(table: RateTable, item: str) -> dict[str, Any]:
-    """A measure, scenario or sector of the table, by id."""
-    known = [*table.measures, *table.scenarios, *table.sectors]
+    """A measure, scenario, sector or HTS list of the table, by id."""
+    known = [*table.measures, *table.scenarios, *table.sectors, *table.lists]
     if item not in known:
-        raise InputError("id", f"no measure, scenario or sector {item!r}{suggest(item, known)}")
+        raise InputError(
+            "id", f"no measure, scenario, sector or list {item!r}{suggest(item, known)}"
+        )
     if item in table.measures:
-        m = table.measures[item]
-        return {
-            "type": "measure",
-            **{key: value for key, value in m._asdict().items() if key not in ("in_force", "rate")},
-            "rate": number(m.rate),
-            "origins": "all" if m.origins is None else sorted(m.origins),
-            "sectors": "all" if m.sectors is None else sorted(m.sectors),
-            "groups": sorted(m.groups),
-            "yields_to": sorted(m.yields_to),
-            "supersedes": list(m.supersedes),
-            "in_force": [
-                {"from": p.start.isoformat(), "to": p.end.isoformat() if p.end else None}
-                for p in m.in_force
-            ],
-            "scenarios": [s.id for s in table.scenarios.values() if item in s.measures],
-        }
+        return _measure_document(table, table.measures[item])
     if item in table.scenarios:
         s = table.scenarios[item]
         return {
@@ -105,6 +93,40 @@ def item_document(table: RateTable, item: str) -> dict[str, Any]:
             "measures": list(s.measures),
             "by_date": s.by_date,
         }
+    if item in table.sectors:
+        return _sector_document(table, item)
+    hts_list = table.lists[item]
+    return {
+        "type": "list",
+        **list_header(table, hts_list),
+        "entries": [
+            entry_document(entry)
+            for prefix in sorted(hts_list.entries)
+            for entry in hts_list.entries[prefix]
+        ],
+    }
+
+
+def _measure_document(table: RateTable, m: Measure) -> dict[str, Any]:
+    return {
+        "type": "measure",
+        **{key: value for key, value in m._asdict().items() if key not in ("in_force", "rate")},
+        "rate": number(m.rate),
+        "origins": "all" if m.origins is None else sorted(m.origins),
+        "sectors": "all" if m.sectors is None else sorted(m.sectors),
+        "groups": sorted(m.groups),
+        "yields_to": sorted(m.yields_to),
+        "supersedes": list(m.supersedes),
+        "except_lists": list(m.except_lists),
+        "in_force": [
+            {"from": p.start.isoformat(), "to": p.end.isoformat() if p.end else None}
+            for p in m.in_force
+        ],
+        "scenarios": [s.id for s in table.scenarios.values() if m.id in s.measures],
+    }
+
+
+def _sector_document(table: RateTable, item: str) -> dict[str, Any]:
     sector = table.sectors[item]
     return {
         "type": "sector",
@@ -121,8 +143,57 @@ def item_document(table: RateTable, item: str) -> dict[str, Any]:
     }
 
 
+def list_header(table: RateTable, hts_list: HtsList) -> dict[str, Any]:
+    """An HTS list without its entries: what it is, its size, the measures naming it."""
+    return {
+        "id": hts_list.id,
+        "label": hts_list.label,
+        "heading": hts_list.heading,
+        "kind": hts_list.kind,
+        "claim": hts_list.claim,
+        "origins": "all" if hts_list.origins is None else sorted(hts_list.origins),
+        "authority": hts_list.authority,
+        "source": hts_list.source,
+        "confidence": hts_list.confidence,
+        "note": hts_list.note,
+        "first_day": hts_list.first_day.isoformat(),
+        "size": hts_list.size,
+        "measures": [m.id for m in table.measures.values() if hts_list.id in m.except_lists],
+    }
+
+
+def lists_grid(table: RateTable) -> Grid:
+    columns = (
+        Column("id", "List"),
+        Column("label", "Label", in_table=False),
+        Column("kind", "Kind"),
+        Column("heading", "Heading"),
+        Column("origins", "Origins"),
+        Column("size", "Entries"),
+        Column("measures", "Takes lines out of"),
+        Column("confidence", "Conf."),
+    )
+    rows = tuple(
+        Row(
+            (
+                each.id,
+                each.label,
+                list_kind(each),
+                each.heading,
+                _scope(each.origins),
+                str(each.size),
+                ", ".join(list_header(table, each)["measures"]) or "none",
+                each.confidence,
+            )
+        )
+        for each in table.lists.values()
+    )
+    return Grid(columns, rows, title="HTS lists (one in full: rates show LIST-ID)")
+
+
 def item_grid(table: RateTable, item: str) -> Grid:
     document = item_document(table, item)
+    document.pop("entries", None)  # a list's thousands of lines: --json has them
     rows = []
     for key, value in document.items():
         if isinstance(value, list):
@@ -166,6 +237,7 @@ def table_document(table: RateTable) -> dict[str, Any]:
             {k: v for k, v in item_document(table, s).items() if k != "type"}
             for s in table.scenarios
         ],
+        "lists": [list_header(table, each) for each in table.lists.values()],
         "fees": {
             "mpf": {
                 "rate": number(fees.mpf_rate),
