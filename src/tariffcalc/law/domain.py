@@ -70,6 +70,11 @@ class ListEntry(NamedTuple):
     article: str | None = None  # partial lists: the only article of those lines covered
 
 
+# A list entry as stored: (first day, last day or None, as ordinals; confidence; note;
+# article). Plain tuples: the cached table holds thousands, and they unpickle in C.
+StoredEntry = tuple[int, int | None, str, str | None, str | None]
+
+
 class HtsList(NamedTuple):
     """A dated list of HTS lines that the law names, such as an exemption list. `conditional`
     and `partial` lists exempt a line only when the importer makes their `claim`."""
@@ -84,26 +89,48 @@ class HtsList(NamedTuple):
     claim: str | None
     origins: frozenset[str] | None  # None = every origin
     note: str | None
-    entries: dict[str, tuple[ListEntry, ...]]  # prefix -> its entries
+    entries: dict[str, tuple[StoredEntry, ...]]  # prefix digits -> its entries
     first_day: date  # the earliest day any line is on it
 
     def entry_on(self, digits: str, day: date) -> ListEntry | None:
         """The entry that puts the line `digits` on this list on `day`, if any."""
+        ordinal = day.toordinal()
         for end in range(2, len(digits) + 1, 2):
-            for entry in self.entries.get(digits[:end], ()):
-                if entry.period.covers(day):
-                    return entry
+            for stored in self.entries.get(digits[:end], ()):
+                if stored[0] <= ordinal and (stored[1] is None or ordinal <= stored[1]):
+                    return _entry(digits[:end], stored)
         return None
 
     def entries_of(self, digits: str) -> list[ListEntry]:
         """Every entry covering the line `digits`, whatever its dates."""
         return [
-            e for end in range(2, len(digits) + 1, 2) for e in self.entries.get(digits[:end], ())
+            _entry(digits[:end], stored)
+            for end in range(2, len(digits) + 1, 2)
+            for stored in self.entries.get(digits[:end], ())
+        ]
+
+    def all_entries(self) -> list[ListEntry]:
+        """Every entry, by prefix."""
+        return [_entry(p, stored) for p in sorted(self.entries) for stored in self.entries[p]]
+
+    def prefixes_on(self, day: date) -> list[str]:
+        """The prefixes with an entry covering `day`."""
+        ordinal = day.toordinal()
+        return [
+            prefix
+            for prefix, stored in self.entries.items()
+            if any(s[0] <= ordinal and (s[1] is None or ordinal <= s[1]) for s in stored)
         ]
 
     @property
     def size(self) -> int:
         return sum(len(entries) for entries in self.entries.values())
+
+
+def _entry(prefix: str, stored: StoredEntry) -> ListEntry:
+    start, end, confidence, note, article = stored
+    last = date.fromordinal(end) if end is not None else None
+    return ListEntry(prefix, Period(date.fromordinal(start), last), confidence, note, article)
 
 
 class Ruling(NamedTuple):

@@ -237,14 +237,12 @@ def _unchecked_lists(table: RateTable, active: list[Measure], shipment: Shipment
         return []
     prefixes = table.sectors[shipment.sector].hts
     named = dict.fromkeys(name for m in active for name in m.except_lists)
-    day = shipment.entry_date
     on = [
         table.lists[name].label
         for name in named
         if any(
-            (prefix.startswith(prefixes) or any(p.startswith(prefix) for p in prefixes))
-            and any(entry.period.covers(day) for entry in entries)
-            for prefix, entries in table.lists[name].entries.items()
+            prefix.startswith(prefixes) or any(p.startswith(prefix) for p in prefixes)
+            for prefix in table.lists[name].prefixes_on(shipment.entry_date)
         )
     ]
     if not prefixes or not on:

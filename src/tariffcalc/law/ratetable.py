@@ -36,6 +36,7 @@ from tariffcalc.law.domain import (
     Ruling,
     Scenario,
     Sector,
+    StoredEntry,
 )
 
 try:  # what hashlib.blake2b is; importing hashlib would also load OpenSSL, ~3 ms a run
@@ -626,16 +627,12 @@ def load_list(path: Path) -> HtsList:
     problems = _list_problems(model, path)
     if problems:
         raise RatesError(source, problems)
-    entries: dict[str, list[ListEntry]] = {}
+    entries: dict[str, list[StoredEntry]] = {}
     for line in model.lines:
-        entry = ListEntry(
-            prefix=line.hts.replace(".", ""),
-            period=Period(line.start, line.end),
-            confidence=line.confidence or model.confidence,
-            note=line.note,
-            article=line.article,
-        )
-        entries.setdefault(entry.prefix, []).append(entry)
+        end = line.end.toordinal() if line.end is not None else None
+        stored = (line.start.toordinal(), end, line.confidence or model.confidence)
+        prefix = line.hts.replace(".", "")
+        entries.setdefault(prefix, []).append((*stored, line.note, line.article))
     return HtsList(
         id=model.id,
         label=model.label,

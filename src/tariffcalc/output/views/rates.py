@@ -99,11 +99,7 @@ def item_document(table: RateTable, item: str) -> dict[str, Any]:
     return {
         "type": "list",
         **list_header(table, hts_list),
-        "entries": [
-            entry_document(entry)
-            for prefix in sorted(hts_list.entries)
-            for entry in hts_list.entries[prefix]
-        ],
+        "entries": [entry_document(entry) for entry in hts_list.all_entries()],
     }
 
 
