@@ -75,11 +75,13 @@ def refunds(
       tariffcalc refunds entries.csv -o refunds.csv --format csv
     """
     from tariffcalc.errors import Exit
+    from tariffcalc.files import check_outputs
     from tariffcalc.inputs.records import rows_of
     from tariffcalc.inputs.shipment import amount
     from tariffcalc.studies.batch import make_scorer, row_defaults
     from tariffcalc.studies.refunds import Refunds, paid_columns
 
+    check_outputs(file, {"output": output, "errors": errors})
     chosen = chosen_format(output_format, as_json)
     table = rate_table(rates, [], [])
     defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from tariffcalc.errors import InputError
-from tariffcalc.files import atomic_path, atomic_text
+from tariffcalc.files import atomic_path, atomic_text, check_outputs
 from tariffcalc.inputs.records import Layout, Record, text_of
 from tariffcalc.law.engine import effective_rate
 from tariffcalc.output.views.common import number
@@ -295,7 +295,7 @@ def write_summary(summary: Summary, path: str | None) -> None:
         return
     from tariffcalc.output.render import write_json
 
-    with atomic_text(Path(path)) as out:
+    with atomic_text(path, "summary") as out:
         write_json(out, summary_document(summary))
 
 
@@ -341,16 +341,13 @@ class BatchTargets(NamedTuple):
     strict: bool = False  # a rejected row is an error, and nothing is written
 
     def check(self, source: str) -> None:
-        """Refuse what cannot be written: Parquet to stdout, over the input file ('-': stdin)."""
+        """Refuse what cannot be written: Parquet to stdout, over the input file ('-': stdin)
+        or over another output."""
         if self.format == "parquet" and self.output is None:
             raise InputError("output", "parquet is written to a file: give -o FILE")
-        output = self.output
-        if (
-            output is not None
-            and source != "-"
-            and Path(output).resolve() == Path(source).resolve()
-        ):
-            raise InputError("output", "must not be the input file")
+        check_outputs(
+            source, {"output": self.output, "errors": self.errors, "summary": self.summary}
+        )
 
 
 def write_batch(
@@ -369,7 +366,9 @@ def write_batch(
     rejected row raises InputError and nothing is written, and output to stdout
     waits in a temporary file until every row is known to be good."""
     with ExitStack() as stack:
-        errors = stack.enter_context(atomic_text(Path(targets.errors))) if targets.errors else None
+        errors = (
+            stack.enter_context(atomic_text(targets.errors, "errors")) if targets.errors else None
+        )
         report = RejectedReport(ErrorsOut(errors) if errors is not None else None)
         target = _target(stack, targets)
         output, stream = _open_output(stack, targets.format, target, layout, scorer.scenarios)
@@ -391,7 +390,7 @@ def _target(stack: ExitStack, targets: BatchTargets) -> Path | None:
     """The path to write the rows to: the output's temporary twin, a scratch file for
     --strict to stdout, or None for stdout itself."""
     if targets.output is not None:
-        return stack.enter_context(atomic_path(Path(targets.output)))
+        return stack.enter_context(atomic_path(targets.output, "output"))
     return stack.enter_context(_scratch_file()) if targets.strict else None
 
 

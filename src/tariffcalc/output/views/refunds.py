@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffcalc.law.domain import RateTable
@@ -195,9 +194,9 @@ def write_refund_files(
 
     with ExitStack() as stack:
         if errors:
-            errors_out = ErrorsOut(stack.enter_context(atomic_text(Path(errors))))
+            errors_out = ErrorsOut(stack.enter_context(atomic_text(errors, "errors")))
             for item in estimate.rejected:
                 errors_out.write(item)
         if output:
-            out = stack.enter_context(atomic_text(Path(output)))
+            out = stack.enter_context(atomic_text(output, "output"))
             write_csv(out, [refund_rows_grid(table, header, estimate.entries)])

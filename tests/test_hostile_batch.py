@@ -1,0 +1,169 @@
+"""Hostile paths and files for the commands that write (batch, refunds): special files,
+outputs over the input or each other, modes, links, unwritable places, signals, pipes,
+formula cells, malformed rows. Everything happens inside the test's temporary directory."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli
+
+SHIPMENTS = "sku,value,sector\nA1,100,autos\nA2,200,steel\n"
+TARIFFCALC = [sys.executable, "-m", "tariffcalc"]
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.csv").write_text(SHIPMENTS)
+    return tmp_path
+
+
+# --- item 1: devices and FIFOs are written in place, never replaced ---------------------------
+
+
+def _fifo_reader(path: Path) -> tuple[threading.Thread, list[bytes]]:
+    got: list[bytes] = []
+
+    def read() -> None:
+        with open(path, "rb") as fifo:
+            got.append(fifo.read())
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread, got
+
+
+@pytest.mark.parametrize("option", ["-o", "--errors", "--summary"])
+def test_an_output_through_a_link_to_a_fifo_writes_into_the_fifo(
+    cli: Cli, work: Path, option: str
+) -> None:
+    fifo = work / "pipe"
+    os.mkfifo(fifo)
+    (work / "link").symlink_to(fifo)
+    thread, got = _fifo_reader(fifo)
+    result = cli("batch", "in.csv", option, "link", "--scenario", "mfn")
+    thread.join(timeout=10)
+    assert result.code == 0, result.err
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still a FIFO, not a regular file
+    assert (work / "link").is_symlink()
+    expected = {"-o": b"sku,value,sector", "--errors": b"line,id,field", "--summary": b"rows_read"}
+    assert got and expected[option] in got[0]
+    assert not list(work.glob(".*.tmp"))
+
+
+# --- item 2: no output over the input or over another output ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--summary", "in.csv"], "--summary: in.csv is also the input FILE"),
+        (["--errors", "in.csv"], "--errors: in.csv is also the input FILE"),
+        (["-o", "./in.csv"], "--output: ./in.csv is also the input FILE"),
+        (["-o", "x.csv", "--errors", "x.csv"], "--errors: x.csv is also --output"),
+        (["--errors", "x.csv", "--summary", "x.csv"], "--summary: x.csv is also --errors"),
+        (["-o", "hard.csv"], "--output: hard.csv is also the input FILE"),
+    ],
+)
+def test_no_output_may_be_the_input_or_another_output(
+    cli: Cli, work: Path, args: list[str], named: str
+) -> None:
+    os.link(work / "in.csv", work / "hard.csv")
+    result = cli("batch", "in.csv", *args)
+    assert result.code == 1
+    assert named in result.err
+    assert (work / "in.csv").read_text() == SHIPMENTS
+    assert not (work / "x.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["-o", "in.csv"], "--output: in.csv is also the input FILE"),
+        (["--errors", "hard.csv"], "--errors: hard.csv is also the input FILE"),
+        (["-o", "x.csv", "--errors", "x.csv"], "--errors: x.csv is also --output"),
+    ],
+)
+def test_refunds_outputs_are_guarded_alike(
+    cli: Cli, work: Path, args: list[str], named: str
+) -> None:
+    os.link(work / "in.csv", work / "hard.csv")
+    result = cli("refunds", "in.csv", *args)
+    assert result.code == 1
+    assert named in result.err
+    assert (work / "in.csv").read_text() == SHIPMENTS
+
+
+# --- item 14: modes, links, unwritable places, a full disk, `| head` -------------------------
+
+
+def test_an_output_keeps_the_mode_of_the_file_it_replaces(cli: Cli, work: Path) -> None:
+    (work / "out.csv").write_text("old")
+    os.chmod(work / "out.csv", 0o664)
+    assert cli("batch", "in.csv", "-o", "out.csv").code == 0
+    assert stat.S_IMODE(os.stat(work / "out.csv").st_mode) == 0o664
+    old = os.umask(0o022)
+    try:
+        assert cli("batch", "in.csv", "-o", "new.csv", "--summary", "s.json").code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(work / "new.csv").st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(work / "s.json").st_mode) == 0o644
+
+
+def test_a_linked_output_is_written_through_the_link(cli: Cli, work: Path) -> None:
+    (work / "real").mkdir()
+    (work / "real" / "out.csv").write_text("old")
+    (work / "out.csv").symlink_to(work / "real" / "out.csv")
+    assert cli("batch", "in.csv", "-o", "out.csv").code == 0
+    assert (work / "out.csv").is_symlink()
+    assert (work / "real" / "out.csv").read_text().startswith("sku,value,sector,")
+    assert not list((work / "real").glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("option", "path", "said"),
+    [
+        ("-o", "missing/out.csv", "--output: missing/out.csv: no such directory"),
+        ("--errors", "missing/e.csv", "--errors: missing/e.csv: no such directory"),
+        ("-o", "adir", "--output: adir is a directory"),
+        ("--summary", "adir", "--summary: adir is a directory"),
+    ],
+)
+def test_an_unwritable_output_is_a_user_error(
+    cli: Cli, work: Path, option: str, path: str, said: str
+) -> None:
+    (work / "adir").mkdir()
+    result = cli("batch", "in.csv", option, path)
+    assert result.code == 1, result.err
+    assert said in result.err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
+def test_a_read_only_directory_is_a_user_error(cli: Cli, work: Path) -> None:
+    (work / "ro").mkdir()
+    os.chmod(work / "ro", 0o555)
+    result = cli("batch", "in.csv", "-o", "ro/out.csv")
+    assert result.code == 1
+    assert "--output: ro/out.csv: Permission denied" in result.err
+
+
+def test_a_full_disk_is_a_user_error_and_leaves_nothing(
+    cli: Cli, work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "replace", full)
+    result = cli("batch", "in.csv", "-o", "out.csv")
+    assert result.code == 1
+    assert "--output: out.csv: No space left on device" in result.err
+    assert sorted(p.name for p in work.iterdir()) == ["in.csv"]
