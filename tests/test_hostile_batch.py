@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import stat
+import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -167,3 +170,42 @@ def test_a_full_disk_is_a_user_error_and_leaves_nothing(
     assert result.code == 1
     assert "--output: out.csv: No space left on device" in result.err
     assert sorted(p.name for p in work.iterdir()) == ["in.csv"]
+
+
+def _big_input(path: Path, rows: int) -> None:
+    with path.open("w") as out:
+        out.write("sku,value,sector,origin\n")
+        for i in range(rows):
+            out.write(f"S{i},{100 + i % 977},{('autos', 'steel', 'general')[i % 3]},CN\n")
+
+
+def test_a_reader_that_stops_early_is_not_an_error(work: Path) -> None:
+    _big_input(work / "big.csv", 30_000)
+    batch = subprocess.Popen(
+        [*TARIFFCALC, "batch", "big.csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert batch.stdout is not None and batch.stderr is not None
+    batch.stdout.readline()
+    batch.stdout.close()  # as `| head -1` does
+    err = batch.stderr.read()
+    assert batch.wait(timeout=60) == 0, err
+    assert b"Traceback" not in err
+
+
+# --- item 13: SIGTERM and SIGHUP leave no partial files ----------------------------------------
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_a_terminated_batch_leaves_no_temporary_file(work: Path, number: int) -> None:
+    _big_input(work / "big.csv", 200_000)
+    batch = subprocess.Popen(
+        [*TARIFFCALC, "batch", "big.csv", "-o", "out.csv", "--errors", "e.csv"],
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not list(work.glob(".out.csv.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert list(work.glob(".out.csv.*.tmp")), "the batch never started writing"
+    batch.send_signal(number)
+    assert batch.wait(timeout=30) == 128 + number
+    assert sorted(p.name for p in work.iterdir()) == ["big.csv", "in.csv"]

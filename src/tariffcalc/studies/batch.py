@@ -335,7 +335,11 @@ def _start_worker(
     layout: Layout,
     output: type[Output],
 ) -> None:
-    """A worker's own scorer: a database connection does not cross processes."""
+    """A worker's own scorer: a database connection does not cross processes. Ctrl-C is the
+    main process's to handle: it stops the workers (one message, not one per process)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     schedule = None
     if with_schedule:
         from tariffcalc.inputs.schedule import open_schedule
