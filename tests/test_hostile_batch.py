@@ -4,7 +4,9 @@ formula cells, malformed rows. Everything happens inside the test's temporary di
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import os
 import signal
 import stat
@@ -209,3 +211,27 @@ def test_a_terminated_batch_leaves_no_temporary_file(work: Path, number: int) ->
     batch.send_signal(number)
     assert batch.wait(timeout=30) == 128 + number
     assert sorted(p.name for p in work.iterdir()) == ["big.csv", "in.csv"]
+
+
+# --- item 3: a CR inside a cell is quoted; refunds' header cells are neutralised -----------
+
+
+CR_CELL = 'sku,value,sector,note\nA1,100,autos,"text\r=cmd|x"\n'
+
+
+@pytest.mark.parametrize("command", ["batch", "refunds"])
+def test_a_carriage_return_in_a_cell_is_quoted(cli: Cli, work: Path, command: str) -> None:
+    (work / "cr.csv").write_text(CR_CELL, newline="")
+    result = cli(command, "cr.csv", "-o", "out.csv", "--format", "csv")
+    assert result.code == 0, result.err
+    written = (work / "out.csv").read_bytes()
+    assert b'"text\r=cmd|x"' in written
+    rows = list(csv.reader(io.StringIO(written.decode(), newline="")))
+    assert rows[1][3] == "text\r=cmd|x" and len(rows) == 2  # one row, the cell whole
+
+
+def test_refunds_neutralises_formula_like_header_cells(cli: Cli, work: Path) -> None:
+    (work / "f.csv").write_text('sku,value,sector,=HYPERLINK("x")\nA1,100,autos,ok\n')
+    assert cli("refunds", "f.csv", "-o", "out.csv", "--format", "csv").code == 0
+    header = (work / "out.csv").read_text().splitlines()[0]
+    assert header.startswith('sku,value,sector,"\'=HYPERLINK(""x"")",')

@@ -19,6 +19,7 @@ from tariffcalc.errors import InputError
 from tariffcalc.files import atomic_path, atomic_text, check_outputs
 from tariffcalc.inputs.records import Layout, Record, text_of
 from tariffcalc.law.engine import effective_rate
+from tariffcalc.output.render import Grid
 from tariffcalc.output.views.common import number
 from tariffcalc.studies.batch import Output, Rejected, ScoredRow, Scorer, Summary, score_file
 
@@ -40,6 +41,25 @@ def _is_number(cell: str) -> bool:
     except ArithmeticError:
         return False
     return True
+
+
+class CsvRows:
+    """csv.writer for "\\n"-ended rows, except that a row with a carriage return in a cell is
+    quoted whole: the csv module quotes only the line terminator's characters, and a reader
+    that splits on CR would otherwise start a row with what follows it (`=cmd|...`)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.plain = csv.writer(out, lineterminator="\n")
+        self.quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, cells: list[Any], texts: list[str] | None = None) -> None:
+        """`texts`: the cells that can hold a CR, when the caller knows (else all)."""
+        if texts is None:
+            texts = [c for c in cells if isinstance(c, str)]
+        if "\r" in "".join(texts):
+            self.quoted.writerow(cells)
+        else:
+            self.plain.writerow(cells)
 
 
 def result_columns(scenarios: list[str]) -> list[str]:
@@ -102,7 +122,7 @@ class CsvOut(_TextOut):
 
     def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
         super().__init__(out, header, scenarios)
-        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer = CsvRows(out)
 
     def start(self) -> None:
         self.writer.writerow([*map(neutralise, self.header), *result_columns(self.scenarios)])
@@ -111,7 +131,7 @@ class CsvOut(_TextOut):
         cells = scored.row.cells
         texts = [text_of(cells.get(h, "")) for h in self.header]
         safe = [c if c[:1] not in FORMULA_START else neutralise(c) for c in texts]
-        self.writer.writerow([*safe, *result_cells(scored)])
+        self.writer.writerow([*safe, *result_cells(scored)], texts)
 
 
 class JsonlOut(_TextOut):
@@ -218,11 +238,19 @@ class ParquetOut:
         self.writer.close()
 
 
+def write_grid_csv(out: TextIO, grid: Grid) -> None:
+    """A grid's raw values as CSV, through `CsvRows` (its text cells neutralised by the view)."""
+    writer = CsvRows(out)
+    writer.writerow([c.key for c in grid.columns])
+    for row in grid.rows:
+        writer.writerow(["" if cell is None else cell for cell in row.cells])
+
+
 class ErrorsOut:
     """Rejected rows as CSV: line, id, field, reason."""
 
     def __init__(self, out: TextIO) -> None:
-        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer = CsvRows(out)
         self.writer.writerow(["line", "id", "field", "reason"])
 
     def write(self, rejected: Rejected) -> None:
