@@ -235,3 +235,35 @@ def test_refunds_neutralises_formula_like_header_cells(cli: Cli, work: Path) -> 
     assert cli("refunds", "f.csv", "-o", "out.csv", "--format", "csv").code == 0
     header = (work / "out.csv").read_text().splitlines()[0]
     assert header.startswith('sku,value,sector,"\'=HYPERLINK(""x"")",')
+
+
+# --- item 7: a stray quote costs its row, in linear time ---------------------------------------
+
+
+def test_a_stray_quote_rejects_its_row_and_the_rest_is_read(cli: Cli, work: Path) -> None:
+    rows = [f"S{i},{100 + i},steel,plain {i}" for i in range(20_000)]
+    rows[4] = 'S4,104,steel,"12 pipe'  # a quote that never closes
+    rows[9] = 'S9,109,steel,12" pipe'  # a quote inside a field is text
+    rows[12] = 'S12,112,steel,"two\nlines"'  # a quoted field may span lines
+    (work / "q.csv").write_text("sku,value,sector,description\n" + "\n".join(rows) + "\n")
+    started = time.monotonic()
+    result = cli("batch", "q.csv", "-o", "out.csv", "--errors", "e.csv", "--scenario", "mfn")
+    assert time.monotonic() - started < 20  # was quadratic: minutes
+    assert result.code == 3, result.err
+    assert "line 6: file: a quote that is not closed within 100 lines" in result.err
+    out = list(csv.DictReader((work / "out.csv").open(newline="")))
+    assert len(out) == 19_999
+    assert [r["description"] for r in out if r["sku"] in ("S9", "S12")] == [
+        '12" pipe',
+        "two\nlines",
+    ]
+    assert out[-1]["sku"] == "S19999"
+
+
+def test_a_runaway_field_rejects_its_row(cli: Cli, work: Path) -> None:
+    big = "x" * 200_000
+    (work / "big.csv").write_text(f"sku,value,sector,note\nA,1,steel,{big}\nB,2,steel,ok\n")
+    result = cli("batch", "big.csv", "--scenario", "mfn")
+    assert result.code == 3, result.err
+    assert "line 2: file: a row longer than 131,072 characters" in result.err
+    assert [r["sku"] for r in csv.DictReader(io.StringIO(result.out))] == ["B"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple, TextIO
 
@@ -40,6 +41,9 @@ _FOLD = re.compile(r"[\s_\-]+")
 LOOKUP = {
     _FOLD.sub(" ", alias).strip(): field for field, names in ALIASES.items() for alias in names
 }
+MALFORMED = "\x00"  # starts a record that is only the reason it cannot be read
+MAX_RECORD_LINES = 100  # lines a quoted field may span
+MAX_RECORD_CHARS = 131_072  # the csv module's own limit on a field
 CHUNK = 5_000  # records read, parsed and scored together (a worker's share of the work)
 
 
@@ -53,6 +57,7 @@ class InputRow(NamedTuple):
     line: int  # line number in the file (the header is line 1 for CSV)
     cells: dict[str, Any]  # original header -> cell, as read (JSON values stay JSON values)
     fields: dict[str, str]  # canonical field -> cell
+    malformed: str | None = None  # why the record could not be read as a row at all
 
 
 class Layout(NamedTuple):
@@ -86,7 +91,9 @@ def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     header = next(csv.reader([first], delimiter=delimiter))
     mapping = tuple(_mapping(header, name))
-    return Layout(name, False, header, delimiter, mapping), _csv_records(stream, line + 1)
+    return Layout(name, False, header, delimiter, mapping), _csv_records(
+        stream, line + 1, delimiter
+    )
 
 
 def _lines(stream: TextIO, line: int, first: str) -> Iterator[Record]:
@@ -96,19 +103,73 @@ def _lines(stream: TextIO, line: int, first: str) -> Iterator[Record]:
             yield number, text
 
 
-def _csv_records(stream: TextIO, line: int) -> Iterator[Record]:
-    """One record per row; a quoted field may span lines (its quotes are then unbalanced)."""
-    pending, start = "", line
-    for number, text in enumerate(stream, line):
-        if not pending:
-            start = number
-        pending += text
-        if pending.count('"') % 2 == 0:
-            if pending.strip():
-                yield start, pending
-            pending = ""
-    if pending.strip():
-        yield start, pending
+def _csv_records(stream: TextIO, line: int, delimiter: str) -> Iterator[Record]:
+    """One record per row; a quoted field may span lines (its quotes are then unbalanced).
+
+    A record still open after MAX_RECORD_LINES lines, or longer than MAX_RECORD_CHARS, is
+    malformed (a stray quote, a runaway field): its first line is rejected and the lines
+    after it are read again, so it costs one row and a bounded amount of work."""
+    source = _Lines(stream, line)
+    for number, text in source:
+        if '"' not in text or _quoting(text, delimiter) != OPEN:
+            if len(text) > MAX_RECORD_CHARS:
+                yield number, _malformed(f"a row longer than {MAX_RECORD_CHARS:,} characters")
+            elif text.strip():
+                yield number, text
+            continue
+        pending, size, closed = [text], len(text), False
+        for _, more in source:
+            pending.append(more)
+            size += len(more)
+            if len(pending) > MAX_RECORD_LINES or size > MAX_RECORD_CHARS:
+                break
+            state = _quoting("".join(pending), delimiter) if '"' in more else OPEN
+            if state != OPEN:
+                closed = state == CLOSED  # else a quote closed mid-field: the first was stray
+                break
+        if closed:
+            yield number, "".join(pending)
+        else:
+            yield (
+                number,
+                _malformed(
+                    "a quote that is not closed within"
+                    f" {MAX_RECORD_LINES} lines or {MAX_RECORD_CHARS:,} characters"
+                ),
+            )
+            source.again.extend(enumerate(pending[1:], number + 1))
+
+
+class _Lines:
+    """A stream's numbered lines, with lines to read again first."""
+
+    def __init__(self, stream: TextIO, line: int) -> None:
+        self.lines = enumerate(stream, line)
+        self.again: deque[tuple[int, str]] = deque()
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> tuple[int, str]:
+        return self.again.popleft() if self.again else next(self.lines)
+
+
+OPEN, CLOSED, MISPLACED = "open", "closed", "misplaced"
+
+
+def _quoting(text: str, delimiter: str) -> str:
+    """OPEN when `text` ends inside a quoted field (a quote opens one only at a field's
+    start), MISPLACED when a closing quote is followed by more than a delimiter."""
+    try:
+        for _ in csv.reader([text], delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        return OPEN if "unexpected end of data" in str(error) else MISPLACED
+    return CLOSED
+
+
+def _malformed(reason: str) -> str:
+    return MALFORMED + reason
 
 
 def to_rows(layout: Layout, records: list[Record]) -> Iterator[InputRow]:
@@ -117,10 +178,13 @@ def to_rows(layout: Layout, records: list[Record]) -> Iterator[InputRow]:
             yield _json_row(line, _json_object(line, text, layout.name))
         return
     header, width = layout.header, len(layout.header)
-    texts = (text for _, text in records)
-    for (line, _), cells in zip(
-        records, csv.reader(texts, delimiter=layout.delimiter), strict=True
-    ):
+    texts = (text for _, text in records if text[:1] != MALFORMED)
+    parsed = csv.reader(texts, delimiter=layout.delimiter)
+    for line, text in records:
+        if text[:1] == MALFORMED:
+            yield InputRow(line, {}, {}, text[1:])
+            continue
+        cells = next(parsed)
         cells += [""] * (width - len(cells))
         yield InputRow(
             line,

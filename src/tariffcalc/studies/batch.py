@@ -95,6 +95,8 @@ class Scorer:
         self.dates: dict[str, date] = {}
 
     def score(self, row: InputRow) -> ScoredRow | Rejected:
+        if row.malformed is not None:
+            return Rejected(row, "file", row.malformed)
         try:
             shipment = self.shipment(row.fields)
             figures, warnings = self.assessor.figures(shipment)

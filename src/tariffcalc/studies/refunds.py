@@ -107,6 +107,9 @@ class Refunds:
 
     def entries(self, rows: Iterable[InputRow]) -> Iterator[Entry | Rejected]:
         for row in rows:
+            if row.malformed is not None:
+                yield Rejected(row, "file", row.malformed)
+                continue
             try:
                 shipment = self.scorer.shipment(row.fields)
                 yield self.entry(row, shipment, assess(self.table, shipment, self.scenario))
