@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import json
 import os
 import signal
 import stat
@@ -267,3 +268,36 @@ def test_a_runaway_field_rejects_its_row(cli: Cli, work: Path) -> None:
     assert result.code == 3, result.err
     assert "line 2: file: a row longer than 131,072 characters" in result.err
     assert [r["sku"] for r in csv.DictReader(io.StringIO(result.out))] == ["B"]
+
+
+# --- item 6: one bad row costs that row, not the run ---------------------------------------
+
+
+def test_a_row_of_another_encoding_is_rejected_alone(cli: Cli, work: Path) -> None:
+    (work / "l1.csv").write_bytes(b"sku,value,sector,note\nA,100,steel,caf\xe9\nB,200,steel,ok\n")
+    result = cli("batch", "l1.csv", "--scenario", "mfn")
+    assert result.code == 3, result.err
+    assert "line 2: file: not UTF-8 text" in result.err
+    assert [r["sku"] for r in csv.DictReader(io.StringIO(result.out))] == ["B"]
+    strict = cli("batch", "l1.csv", "--scenario", "mfn", "-o", "out.csv", "--strict")
+    assert strict.code == 1 and "--strict: 1 of 2 rows rejected" in strict.err
+    assert not (work / "out.csv").exists()
+
+
+def test_a_utf16_file_is_refused_plainly(cli: Cli, work: Path) -> None:
+    (work / "u16.csv").write_bytes("sku,value,sector\nA,100,steel\n".encode("utf-16"))
+    result = cli("batch", "u16.csv")
+    assert result.code == 1
+    assert "--file: u16.csv: line 1: not UTF-8 text (UTF-16?)" in result.err
+
+
+def test_bad_json_lines_are_rejected_alone(cli: Cli, work: Path) -> None:
+    deep = '{"sku": "B", "value": 1, "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    lines = ['{"sku": "A", "value": 100, "sector": "steel"}', deep, "not json"]
+    lines.append('{"sku": "C", "value": 100, "sector": "steel"}')
+    (work / "in.jsonl").write_text("\n".join(lines) + "\n")
+    result = cli("batch", "in.jsonl", "--scenario", "mfn", "-f", "jsonl")
+    assert result.code == 3, result.err
+    assert "line 2: file: in.jsonl: line 2: JSON nested too deep" in result.err
+    assert "line 3: file: in.jsonl: line 3: not valid JSON" in result.err
+    assert [json.loads(line)["sku"] for line in result.out.splitlines()] == ["A", "C"]

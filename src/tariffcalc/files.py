@@ -56,11 +56,14 @@ def read_at_most(read: Callable[[int], bytes], limit: int) -> bytes | None:
 
 def open_text(path: str, field: str) -> TextIO:
     """A file, or standard input for `-`, as UTF-8 text (a byte-order mark is skipped)
-    with its line endings untouched, for the csv module."""
+    with its line endings untouched, for the csv module. Bytes that are not UTF-8 come
+    through as lone surrogates (see `inputs.records`), so that they cost a row, not a run."""
     if path == STDIN:
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        return io.TextIOWrapper(
+            sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
     try:
-        return open(path, encoding="utf-8-sig", newline="")
+        return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as error:
         raise _unreadable(path, field, error) from None
 

@@ -44,6 +44,7 @@ LOOKUP = {
 MALFORMED = "\x00"  # starts a record that is only the reason it cannot be read
 MAX_RECORD_LINES = 100  # lines a quoted field may span
 MAX_RECORD_CHARS = 131_072  # the csv module's own limit on a field
+NOT_UTF8 = "not UTF-8 text (a byte of another encoding, such as Latin-1): save the file as UTF-8"
 CHUNK = 5_000  # records read, parsed and scored together (a worker's share of the work)
 
 
@@ -84,6 +85,8 @@ def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
         line += 1
     if not first:
         raise InputError("file", f"{name}: empty, expected a header row or JSON Lines")
+    if _not_utf8(first):
+        raise InputError("file", f"{name}: line {line}: not UTF-8 text (UTF-16?): save it as UTF-8")
     if first.lstrip().startswith("{"):
         header = list(_json_object(line, first, name))
         _mapping(header, name)
@@ -99,7 +102,9 @@ def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
 def _lines(stream: TextIO, line: int, first: str) -> Iterator[Record]:
     yield line, first
     for number, text in enumerate(stream, line + 1):
-        if text.strip():
+        if not text.isascii() and _not_utf8(text):
+            yield number, _malformed(NOT_UTF8)
+        elif text.strip():
             yield number, text
 
 
@@ -111,6 +116,9 @@ def _csv_records(stream: TextIO, line: int, delimiter: str) -> Iterator[Record]:
     after it are read again, so it costs one row and a bounded amount of work."""
     source = _Lines(stream, line)
     for number, text in source:
+        if not text.isascii() and _not_utf8(text):
+            yield number, _malformed(NOT_UTF8)
+            continue
         if '"' not in text or _quoting(text, delimiter) != OPEN:
             if len(text) > MAX_RECORD_CHARS:
                 yield number, _malformed(f"a row longer than {MAX_RECORD_CHARS:,} characters")
@@ -168,6 +176,15 @@ def _quoting(text: str, delimiter: str) -> str:
     return CLOSED
 
 
+def _not_utf8(text: str) -> bool:
+    """Whether `text` holds bytes that were not UTF-8 (read as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _malformed(reason: str) -> str:
     return MALFORMED + reason
 
@@ -175,7 +192,12 @@ def _malformed(reason: str) -> str:
 def to_rows(layout: Layout, records: list[Record]) -> Iterator[InputRow]:
     if layout.jsonl:
         for line, text in records:
-            yield _json_row(line, _json_object(line, text, layout.name))
+            try:
+                if text[:1] == MALFORMED:
+                    raise InputError("file", text[1:])
+                yield _json_row(line, _json_object(line, text, layout.name))
+            except InputError as error:
+                yield InputRow(line, {}, {}, error.message)
         return
     header, width = layout.header, len(layout.header)
     texts = (text for _, text in records if text[:1] != MALFORMED)
@@ -198,6 +220,8 @@ def _json_object(line: int, text: str, name: str) -> dict[str, Any]:
         item = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError("file", f"{name}: line {line}: not valid JSON ({error})") from None
+    except RecursionError:
+        raise InputError("file", f"{name}: line {line}: JSON nested too deep") from None
     if not isinstance(item, dict):
         raise InputError("file", f"{name}: line {line}: expected a JSON object")
     return {str(k): v for k, v in item.items()}
