@@ -301,3 +301,13 @@ def test_bad_json_lines_are_rejected_alone(cli: Cli, work: Path) -> None:
     assert "line 2: file: in.jsonl: line 2: JSON nested too deep" in result.err
     assert "line 3: file: in.jsonl: line 3: not valid JSON" in result.err
     assert [json.loads(line)["sku"] for line in result.out.splitlines()] == ["A", "C"]
+
+
+def test_a_bad_byte_inside_an_open_quote_costs_only_the_two_rows(cli: Cli, work: Path) -> None:
+    data = b'sku,value,sector,note\nA,100,steel,"open\nB,200,steel,caf\xe9\nC,300,steel,ok\n'
+    (work / "mix.csv").write_bytes(data)
+    result = cli("batch", "mix.csv", "--scenario", "mfn")
+    assert result.code == 3, result.err
+    assert "line 2: file: a quote that is not closed" in result.err
+    assert "line 3: file: not UTF-8 text" in result.err
+    assert [r["sku"] for r in csv.DictReader(io.StringIO(result.out))] == ["C"]

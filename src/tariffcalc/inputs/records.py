@@ -131,6 +131,8 @@ def _csv_records(stream: TextIO, line: int, delimiter: str) -> Iterator[Record]:
             size += len(more)
             if len(pending) > MAX_RECORD_LINES or size > MAX_RECORD_CHARS:
                 break
+            if not more.isascii() and _not_utf8(more):
+                break  # rejected alone when read again
             state = _quoting("".join(pending), delimiter) if '"' in more else OPEN
             if state != OPEN:
                 closed = state == CLOSED  # else a quote closed mid-field: the first was stray
