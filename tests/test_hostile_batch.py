@@ -304,7 +304,7 @@ def test_bad_json_lines_are_rejected_alone(cli: Cli, work: Path) -> None:
 
 
 def test_a_bad_byte_inside_an_open_quote_costs_only_the_two_rows(cli: Cli, work: Path) -> None:
-    data = b'sku,value,sector,note\nA,100,steel,"open\nB,200,steel,caf\xe9\nC,300,steel,ok\n'
+    data = b'sku,value,sector,note\nA,1,steel,"open\nB,2,steel,caf\xe9\nC,3,steel,shut"\n'
     (work / "mix.csv").write_bytes(data)
     result = cli("batch", "mix.csv", "--scenario", "mfn")
     assert result.code == 3, result.err
