@@ -311,3 +311,22 @@ def test_a_bad_byte_inside_an_open_quote_costs_only_the_two_rows(cli: Cli, work:
     assert "line 2: file: a quote that is not closed" in result.err
     assert "line 3: file: not UTF-8 text" in result.err
     assert [r["sku"] for r in csv.DictReader(io.StringIO(result.out))] == ["C"]
+
+
+def test_an_unreadable_rate_text_in_the_schedule_rejects_its_rows(
+    cli: Cli, work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tariffcalc.inputs.schedule import import_schedule
+
+    monkeypatch.setenv("TARIFFCALC_DATA_DIR", str(work / "data"))
+    row = {"indent": "0", "description": "Odd goods", "units": []}
+    rows = [
+        {**row, "htsno": "9999.10.10", "general": "about 5"},
+        {**row, "htsno": "9999.10.20", "general": "5%"},
+    ]
+    import_schedule(json.dumps(rows).encode(), "hts_2026_rev_10.json")
+    (work / "h.csv").write_text("sku,value,hts\nA,100,9999.10.10\nB,100,9999.10.20\n")
+    result = cli("batch", "h.csv", "--scenario", "mfn")
+    assert result.code == 3, result.err
+    assert "line 2 (A): hts: 9999.10.10: the schedule's rate text cannot be read" in result.err
+    assert [r["sku"] for r in csv.DictReader(io.StringIO(result.out))] == ["B"]

@@ -20,6 +20,7 @@ from tariffcalc.inputs.shipment import parse_date, shipment_template, with_amoun
 from tariffcalc.law.domain import DEFAULT_ORIGIN, RateTable, Shipment
 from tariffcalc.law.engine import Assessor, Figures
 from tariffcalc.law.hts import check_leading_zero
+from tariffcalc.law.ratetext import RateTextError
 
 if TYPE_CHECKING:
     from tariffcalc.inputs.schedule import Schedule
@@ -167,6 +168,8 @@ class Scorer:
             )
         except InputError as error:
             return error
+        except RateTextError as error:  # the schedule's own text, taken as imported
+            return InputError("hts", f"{hts}: the schedule's rate text cannot be read ({error})")
 
 
 def make_scorer(table: RateTable, scenarios: list[str], defaults: Defaults) -> Scorer:
