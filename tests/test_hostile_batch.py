@@ -330,3 +330,22 @@ def test_an_unreadable_rate_text_in_the_schedule_rejects_its_rows(
     assert result.code == 3, result.err
     assert "line 2 (A): hts: 9999.10.10: the schedule's rate text cannot be read" in result.err
     assert [r["sku"] for r in csv.DictReader(io.StringIO(result.out))] == ["B"]
+
+
+def test_ctrl_c_with_workers_says_nothing_of_them_and_leaves_nothing(work: Path) -> None:
+    _big_input(work / "big.csv", 200_000)
+    batch = subprocess.Popen(
+        [*TARIFFCALC, "batch", "big.csv", "-o", "out.csv", "--jobs", "2"],
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    deadline = time.monotonic() + 30
+    while not list(work.glob(".out.csv.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(1)  # the workers are scoring
+    os.killpg(batch.pid, signal.SIGINT)  # what Ctrl-C sends: to every process of the group
+    assert batch.stderr is not None
+    err = batch.stderr.read().decode()
+    assert batch.wait(timeout=30) != 0
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert sorted(p.name for p in work.iterdir()) == ["big.csv", "in.csv"]
