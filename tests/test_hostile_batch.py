@@ -349,3 +349,41 @@ def test_ctrl_c_with_workers_says_nothing_of_them_and_leaves_nothing(work: Path)
     assert batch.wait(timeout=30) != 0
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert sorted(p.name for p in work.iterdir()) == ["big.csv", "in.csv"]
+
+
+# --- items 5, 16: one column per field, no cell lost -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [
+        ("sku,value,date,entry_date", "'date' and 'entry_date' both give the entry_date"),
+        ("sku,amount,value,sector", "'amount' and 'value' both give the value"),
+        ("sku,value,Country,origin", "'Country' and 'origin' both give the origin"),
+        ("sku,value,note,note", "the column 'note' appears twice; rename one"),
+    ],
+)
+def test_a_header_that_names_a_field_twice_is_refused(
+    cli: Cli, work: Path, header: str, said: str
+) -> None:
+    (work / "h.csv").write_text(f"{header}\nA,100,2025-10-01,2026-03-01\n")
+    result = cli("batch", "h.csv", "-o", "out.csv")
+    assert result.code == 1
+    assert f"--file: h.csv: {said}" in result.err
+    assert not (work / "out.csv").exists()
+
+
+def test_a_json_row_that_names_a_field_twice_is_rejected(cli: Cli, work: Path) -> None:
+    lines = ['{"sku": "A", "value": 1}', '{"sku": "B", "value": 2, "amount": 3}']
+    (work / "j.jsonl").write_text("\n".join(lines) + "\n")
+    result = cli("batch", "j.jsonl", "--scenario", "mfn", "-f", "jsonl")
+    assert result.code == 3
+    assert "line 2: file: line 2: 'value' and 'amount' both give the value" in result.err
+
+
+def test_a_row_with_more_cells_than_the_header_is_rejected(cli: Cli, work: Path) -> None:
+    (work / "w.csv").write_text("sku,value,sector\nA,100,steel,lost\nB,200,steel,\n")
+    result = cli("batch", "w.csv", "--scenario", "mfn")
+    assert result.code == 3
+    assert "line 2: file: 4 cells, but the header has 3" in result.err
+    assert [r["sku"] for r in csv.DictReader(io.StringIO(result.out))] == ["B"]  # empty: fine

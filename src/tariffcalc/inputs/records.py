@@ -209,6 +209,9 @@ def to_rows(layout: Layout, records: list[Record]) -> Iterator[InputRow]:
             yield InputRow(line, {}, {}, text[1:])
             continue
         cells = next(parsed)
+        if len(cells) > width and any(cells[width:]):
+            yield InputRow(line, {}, {}, f"{len(cells)} cells, but the header has {width}")
+            continue
         cells += [""] * (width - len(cells))
         yield InputRow(
             line,
@@ -231,11 +234,19 @@ def _json_object(line: int, text: str, name: str) -> dict[str, Any]:
 
 def _json_row(line: int, cells: dict[str, Any]) -> InputRow:
     fields = {}
+    keys: dict[str, str] = {}
     for key, cell in cells.items():
         field = LOOKUP.get(fold(key))
-        if field and field not in fields:
+        if field:
+            if field in fields:
+                raise InputError("file", _clash(f"line {line}", field, keys[field], key))
             fields[field] = text_of(cell)
+            keys[field] = key
     return InputRow(line, cells, fields)
+
+
+def _clash(where: str, field: str, first: str, second: str) -> str:
+    return f"{where}: {first!r} and {second!r} both give the {field}; keep one of them"
 
 
 def text_of(cell: Any) -> str:
@@ -246,13 +257,21 @@ def text_of(cell: Any) -> str:
 
 
 def _mapping(header: list[str], name: str) -> list[tuple[int, str]]:
+    """Column index -> canonical field; two columns for one field (`date` and `entry_date`)
+    or two columns of one name are refused: which one is meant cannot be guessed."""
     mapping: list[tuple[int, str]] = []
-    seen = set()
+    seen: dict[str, str] = {}
+    names: set[str] = set()
     for i, column in enumerate(header):
+        if column in names:
+            raise InputError("file", f"{name}: the column {column!r} appears twice; rename one")
+        names.add(column)
         field = LOOKUP.get(fold(column))
-        if field and field not in seen:
+        if field in seen:
+            raise InputError("file", _clash(name, field, seen[field], column))
+        if field:
             mapping.append((i, field))
-            seen.add(field)
+            seen[field] = column
     if "value" not in seen:
         raise InputError(
             "file",
