@@ -223,7 +223,7 @@ CR_CELL = 'sku,value,sector,note\nA1,100,autos,"text\r=cmd|x"\n'
 @pytest.mark.parametrize("command", ["batch", "refunds"])
 def test_a_carriage_return_in_a_cell_is_quoted(cli: Cli, work: Path, command: str) -> None:
     (work / "cr.csv").write_text(CR_CELL, newline="")
-    result = cli(command, "cr.csv", "-o", "out.csv", "--format", "csv")
+    result = cli(command, "cr.csv", "-o", "out.csv", "--format", "csv", "--date", "2025-10-01")
     assert result.code == 0, result.err
     written = (work / "out.csv").read_bytes()
     assert b'"text\r=cmd|x"' in written
@@ -233,7 +233,7 @@ def test_a_carriage_return_in_a_cell_is_quoted(cli: Cli, work: Path, command: st
 
 def test_refunds_neutralises_formula_like_header_cells(cli: Cli, work: Path) -> None:
     (work / "f.csv").write_text('sku,value,sector,=HYPERLINK("x")\nA1,100,autos,ok\n')
-    assert cli("refunds", "f.csv", "-o", "out.csv", "--format", "csv").code == 0
+    assert cli("refunds", "f.csv", "-o", "out.csv", "--date", "2025-10-01").code == 0
     header = (work / "out.csv").read_text().splitlines()[0]
     assert header.startswith('sku,value,sector,"\'=HYPERLINK(""x"")",')
 
@@ -387,3 +387,27 @@ def test_a_row_with_more_cells_than_the_header_is_rejected(cli: Cli, work: Path)
     assert result.code == 3
     assert "line 2: file: 4 cells, but the header has 3" in result.err
     assert [r["sku"] for r in csv.DictReader(io.StringIO(result.out))] == ["B"]  # empty: fine
+
+
+# --- item 17: refunds says what it cannot know -------------------------------------------------
+
+
+def test_refunds_without_an_entry_date_column_needs_a_date(cli: Cli, work: Path) -> None:
+    result = cli("refunds", "in.csv")
+    assert result.code == 1
+    assert "--file: in.csv: no entry_date column" in result.err
+    assert cli("refunds", "in.csv", "--date", "2025-10-01", "--json").code == 0
+
+
+def test_refunds_warns_of_repeated_rows(cli: Cli, work: Path) -> None:
+    row = "E1,100,steel,CN,2025-10-01"
+    text = (
+        "entry_number,value,sector,origin,entry_date\n"
+        + f"{row}\n" * 3
+        + "E2,5,steel,CN,2025-10-01\n"
+    )
+    (work / "r.csv").write_text(text)
+    result = cli("refunds", "r.csv", "--json")
+    assert result.code == 0, result.err
+    assert "warning: 2 rows repeat an earlier row cell for cell (lines 3, 4)" in result.err
+    assert json.loads(result.out)["totals"]["entries"] == 4  # still counted, but said

@@ -281,6 +281,11 @@ def _mapping(header: list[str], name: str) -> list[tuple[int, str]]:
     return mapping
 
 
+def fields_of(layout: Layout) -> set[str]:
+    """The canonical fields a file's header gives (the first object's keys, for JSON Lines)."""
+    return {field for h in layout.header if (field := LOOKUP.get(fold(h)))}
+
+
 def rows_of(layout: Layout, records: Iterable[Record]) -> Iterator[InputRow]:
     """Every record as a row, parsed a chunk at a time."""
     return (row for chunk in chunks(records) for row in to_rows(layout, chunk))
