@@ -411,3 +411,18 @@ def test_refunds_warns_of_repeated_rows(cli: Cli, work: Path) -> None:
     assert result.code == 0, result.err
     assert "warning: 2 rows repeat an earlier row cell for cell (lines 3, 4)" in result.err
     assert json.loads(result.out)["totals"]["entries"] == 4  # still counted, but said
+
+
+def test_an_output_that_is_an_open_descriptor_is_written_to_not_replaced(work: Path) -> None:
+    """As `-o /dev/stdout` with `>> log`: a link (in the temporary directory) to the
+    process's own descriptor 1, which is a file opened to append to."""
+    (work / "fd1").symlink_to("/proc/self/fd/1")
+    log = work / "log.txt"
+    log.write_text("before\n")
+    with log.open("a") as out:
+        done = subprocess.run(
+            [*TARIFFCALC, "batch", "in.csv", "-o", "fd1"], stdout=out, stderr=subprocess.PIPE
+        )
+    assert done.returncode == 0, done.stderr
+    assert log.read_text().startswith("before\nsku,value,sector,")
+    assert (work / "fd1").is_symlink()

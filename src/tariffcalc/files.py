@@ -127,7 +127,7 @@ def atomic_path(target: Path | str, field: str = "output") -> Iterator[Path]:
         raise _unwritable(where, field, error) from None
     if status is not None and stat.S_ISDIR(status.st_mode):
         raise InputError(field, f"{where} is a directory, expected a file")
-    if status is not None and not stat.S_ISREG(status.st_mode):
+    if status is not None and (not stat.S_ISREG(status.st_mode) or _a_descriptor(where)):
         with _said_as(where, field, Path(where)) as direct:
             yield direct
         return
@@ -145,6 +145,20 @@ def atomic_path(target: Path | str, field: str = "output") -> Iterator[Path]:
             os.replace(temporary, real)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _a_descriptor(path: str) -> bool:
+    """Whether `path` is, or links to, an open descriptor (/dev/stdout, /dev/fd/1): a file
+    the caller opened, maybe to append to, that only it may replace."""
+    path = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own bound on links followed
+        parts = os.path.realpath(os.path.dirname(path)).split("/")
+        if len(parts) == 4 and parts[1] == "proc" and parts[3] == "fd":
+            return True
+        if not os.path.islink(path):
+            return False
+        path = os.path.join(os.path.dirname(path), os.readlink(path))
+    return False
 
 
 @contextmanager
@@ -170,10 +184,16 @@ def _unwritable(path: str, field: str, error: OSError) -> InputError:
     return InputError(field, f"{path}: {error.strerror or error}")
 
 
+def append_to(path: Path) -> TextIO:
+    """The path `atomic_path` gives, opened to write: appending, which is writing for its
+    temporary file (new, empty) and keeps what the caller wrote before for a descriptor."""
+    return path.open("a", encoding="utf-8", newline="")
+
+
 @contextmanager
 def atomic_text(target: Path | str, field: str = "output") -> Iterator[TextIO]:
     with (
         atomic_path(target, field) as temporary,
-        temporary.open("w", encoding="utf-8", newline="") as out,
+        append_to(temporary) as out,
     ):
         yield out

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from tariffcalc.errors import InputError
-from tariffcalc.files import atomic_path, atomic_text, check_outputs
+from tariffcalc.files import append_to, atomic_path, atomic_text, check_outputs
 from tariffcalc.inputs.records import Layout, Record, text_of
 from tariffcalc.law.engine import effective_rate
 from tariffcalc.output.render import Grid
@@ -428,11 +428,7 @@ def _open_output(
     """The writer of the chosen format, and the text stream it writes to (not Parquet's)."""
     if chosen == "parquet":
         return ParquetOut(str(target), layout.header, scenarios), None
-    stream: TextIO = (
-        stack.enter_context(target.open("w", encoding="utf-8", newline=""))
-        if target
-        else sys.stdout
-    )
+    stream: TextIO = stack.enter_context(append_to(target)) if target else sys.stdout
     writer = CsvOut if chosen == "csv" else JsonlOut
     return writer(stream, layout.header, scenarios), stream
 
