@@ -426,3 +426,19 @@ def test_an_output_that_is_an_open_descriptor_is_written_to_not_replaced(work: P
     assert done.returncode == 0, done.stderr
     assert log.read_text().startswith("before\nsku,value,sector,")
     assert (work / "fd1").is_symlink()
+
+
+def test_strict_writes_nothing_into_a_fifo_when_a_row_is_bad(cli: Cli, work: Path) -> None:
+    fifo = work / "pipe"
+    os.mkfifo(fifo)
+    (work / "bad.csv").write_text(SHIPMENTS + "A3,abc,steel\n")
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader that never blocks
+    try:
+        result = cli("batch", "bad.csv", "-o", str(fifo), "--strict")
+        assert result.code == 1 and "--strict: 1 of 3 rows rejected" in result.err
+        assert os.read(reader, 1 << 16) == b""
+        good = cli("batch", "in.csv", "-o", str(fifo), "--strict", "--scenario", "mfn")
+        assert good.code == 0, good.err
+        assert os.read(reader, 1 << 16).startswith(b"sku,value,sector,")
+    finally:
+        os.close(reader)

@@ -127,7 +127,7 @@ def atomic_path(target: Path | str, field: str = "output") -> Iterator[Path]:
         raise _unwritable(where, field, error) from None
     if status is not None and stat.S_ISDIR(status.st_mode):
         raise InputError(field, f"{where} is a directory, expected a file")
-    if status is not None and (not stat.S_ISREG(status.st_mode) or _a_descriptor(where)):
+    if status is not None and _in_place(where, status):
         with _said_as(where, field, Path(where)) as direct:
             yield direct
         return
@@ -145,6 +145,18 @@ def atomic_path(target: Path | str, field: str = "output") -> Iterator[Path]:
             os.replace(temporary, real)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def written_in_place(path: str) -> bool:
+    """Whether `atomic_path` writes `path` in place: a device, FIFO or open descriptor."""
+    try:
+        return _in_place(path, os.stat(path))
+    except OSError:
+        return False
+
+
+def _in_place(path: str, status: os.stat_result) -> bool:
+    return not stat.S_ISREG(status.st_mode) or _a_descriptor(path)
 
 
 def _a_descriptor(path: str) -> bool:

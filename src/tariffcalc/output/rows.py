@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from tariffcalc.errors import InputError
-from tariffcalc.files import append_to, atomic_path, atomic_text, check_outputs
+from tariffcalc.files import (
+    append_to,
+    atomic_path,
+    atomic_text,
+    check_outputs,
+    written_in_place,
+)
 from tariffcalc.inputs.records import Layout, Record, text_of
 from tariffcalc.law.engine import effective_rate
 from tariffcalc.output.render import Grid
@@ -406,9 +412,9 @@ def write_batch(
             raise InputError(
                 "strict", f"{summary.rejected:,} of {summary.read:,} rows rejected; nothing written"
             )
-        if targets.output is None and target is not None and stream is not None:
+        if _waits(targets) and target is not None and stream is not None:
             stream.flush()
-            sys.stdout.write(target.read_text(encoding="utf-8"))
+            _deliver(target, targets.output)
     report.say_the_rest(targets.errors)
     write_summary(summary, targets.summary)
     return summary
@@ -416,10 +422,33 @@ def write_batch(
 
 def _target(stack: ExitStack, targets: BatchTargets) -> Path | None:
     """The path to write the rows to: the output's temporary twin, a scratch file for
-    --strict to stdout, or None for stdout itself."""
+    --strict to stdout or a device, or None for stdout itself."""
+    if _waits(targets):
+        return stack.enter_context(_scratch_file())
     if targets.output is not None:
         return stack.enter_context(atomic_path(targets.output, "output"))
-    return stack.enter_context(_scratch_file()) if targets.strict else None
+    return None
+
+
+def _waits(targets: BatchTargets) -> bool:
+    """With --strict, rows bound for stdout or a device wait in a scratch file until every
+    row is known to be good (a regular file waits in its own temporary twin)."""
+    return (
+        targets.strict
+        and targets.format != "parquet"
+        and (targets.output is None or written_in_place(targets.output))
+    )
+
+
+def _deliver(scratch: Path, output: str | None) -> None:
+    import shutil
+
+    with scratch.open(encoding="utf-8", newline="") as rows:
+        if output is None:
+            shutil.copyfileobj(rows, sys.stdout)
+            return
+        with atomic_path(output, "output") as direct, append_to(direct) as out:
+            shutil.copyfileobj(rows, out)
 
 
 def _open_output(
