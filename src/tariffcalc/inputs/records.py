@@ -114,7 +114,8 @@ def _csv_records(stream: TextIO, line: int, delimiter: str) -> Iterator[Record]:
     A record still open after MAX_RECORD_LINES lines, or longer than MAX_RECORD_CHARS, is
     malformed (a stray quote, a runaway field): its first line is rejected and the lines
     after it are read again, so it costs one row and a bounded amount of work."""
-    source = _Lines(stream, line)
+    again: deque[tuple[int, str]] = deque()
+    source = _numbered(stream, line, again)
     for number, text in source:
         if not text.isascii() and _not_utf8(text):
             yield number, _malformed(NOT_UTF8)
@@ -147,21 +148,19 @@ def _csv_records(stream: TextIO, line: int, delimiter: str) -> Iterator[Record]:
                     f" {MAX_RECORD_LINES} lines or {MAX_RECORD_CHARS:,} characters"
                 ),
             )
-            source.again.extend(enumerate(pending[1:], number + 1))
+            again.extend(enumerate(pending[1:], number + 1))
 
 
-class _Lines:
-    """A stream's numbered lines, with lines to read again first."""
-
-    def __init__(self, stream: TextIO, line: int) -> None:
-        self.lines = enumerate(stream, line)
-        self.again: deque[tuple[int, str]] = deque()
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> tuple[int, str]:
-        return self.again.popleft() if self.again else next(self.lines)
+def _numbered(
+    stream: TextIO, line: int, again: deque[tuple[int, str]]
+) -> Iterator[tuple[int, str]]:
+    """A stream's numbered lines, the lines put in `again` to read again first."""
+    for item in enumerate(stream, line):
+        while again:
+            yield again.popleft()
+        yield item
+    while again:
+        yield again.popleft()
 
 
 OPEN, CLOSED, MISPLACED = "open", "closed", "misplaced"
