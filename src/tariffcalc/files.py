@@ -5,8 +5,10 @@ renamed over it on success, removed on any failure or interruption)."""
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -54,11 +56,14 @@ def read_at_most(read: Callable[[int], bytes], limit: int) -> bytes | None:
 
 def open_text(path: str, field: str) -> TextIO:
     """A file, or standard input for `-`, as UTF-8 text (a byte-order mark is skipped)
-    with its line endings untouched, for the csv module."""
+    with its line endings untouched, for the csv module. Bytes that are not UTF-8 come
+    through as lone surrogates (see `inputs.records`), so that they cost a row, not a run."""
     if path == STDIN:
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        return io.TextIOWrapper(
+            sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
     try:
-        return open(path, encoding="utf-8-sig", newline="")
+        return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as error:
         raise _unreadable(path, field, error) from None
 
@@ -71,23 +76,136 @@ def _unreadable(path: str, field: str, error: OSError) -> InputError:
     return InputError(field, f"{path}: {error.strerror or error}")
 
 
+# Errors of the disk, not of the program: said as the output's own fault (exit 1).
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+
+def check_outputs(source: str, outputs: dict[str, str | None]) -> None:
+    """Refuse, before anything is written, an output that is the input file or another
+    output (the same path, through a link or not). Devices and FIFOs (/dev/null) may repeat."""
+    taken = [] if source == STDIN else [("the input FILE", source)]
+    for option, path in outputs.items():
+        if not path or _is_special(path):
+            continue
+        for other, other_path in taken:
+            if _same_file(path, other_path):
+                raise InputError(option, f"{path} is also {other}; it would be overwritten")
+        taken.append((f"--{option.replace('_', '-')}", path))
+
+
+def _is_special(path: str) -> bool:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _same_file(a: str, b: str) -> bool:
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)  # hard links
+    except OSError:
+        return False
+
+
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path to write; renamed to `target` when the block ends without error."""
-    target = Path(target)
-    handle, name = tempfile.mkstemp(
-        dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp"
-    )
-    os.close(handle)
+def atomic_path(target: Path | str, field: str = "output") -> Iterator[Path]:
+    """A temporary path to write; renamed to `target` when the block ends without error.
+
+    An existing file keeps its mode (a new one gets the umask's); a symbolic link is
+    written through, to its target. A device or FIFO (/dev/null, /dev/stdout) is written
+    in place: it cannot be replaced. A path that cannot be written, or a full disk, is
+    an InputError of `field`."""
+    where = str(target)
+    try:
+        status: os.stat_result | None = os.stat(where)
+    except FileNotFoundError:
+        status = None
+    except OSError as error:
+        raise _unwritable(where, field, error) from None
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        raise InputError(field, f"{where} is a directory, expected a file")
+    if status is not None and _in_place(where, status):
+        with _said_as(where, field, Path(where)) as direct:
+            yield direct
+        return
+    real = Path(os.path.realpath(where))
+    try:
+        handle, name = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
+    except OSError as error:
+        raise _unwritable(where, field, error) from None
     temporary = Path(name)
     try:
-        yield temporary
-        os.replace(temporary, target)
+        os.fchmod(handle, stat.S_IMODE(status.st_mode) if status else _new_file_mode())
+        os.close(handle)
+        with _said_as(where, field, temporary):
+            yield temporary
+            os.replace(temporary, real)
     finally:
         temporary.unlink(missing_ok=True)
 
 
+def written_in_place(path: str) -> bool:
+    """Whether `atomic_path` writes `path` in place: a device, FIFO or open descriptor."""
+    try:
+        return _in_place(path, os.stat(path))
+    except OSError:
+        return False
+
+
+def _in_place(path: str, status: os.stat_result) -> bool:
+    return not stat.S_ISREG(status.st_mode) or _a_descriptor(path)
+
+
+def _a_descriptor(path: str) -> bool:
+    """Whether `path` is, or links to, an open descriptor (/dev/stdout, /dev/fd/1): a file
+    the caller opened, maybe to append to, that only it may replace."""
+    path = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own bound on links followed
+        parts = os.path.realpath(os.path.dirname(path)).split("/")
+        if len(parts) == 4 and parts[1] == "proc" and parts[3] == "fd":
+            return True
+        if not os.path.islink(path):
+            return False
+        path = os.path.join(os.path.dirname(path), os.readlink(path))
+    return False
+
+
 @contextmanager
-def atomic_text(target: Path) -> Iterator[TextIO]:
-    with atomic_path(target) as temporary, temporary.open("w", encoding="utf-8", newline="") as out:
+def _said_as(where: str, field: str, path: Path) -> Iterator[Path]:
+    """Errors writing `path` (opening it, a full disk) said as the output's, naming `where`."""
+    try:
+        yield path
+    except OSError as error:
+        if error.errno in DISK_FULL or error.filename in (str(path), where):
+            raise _unwritable(where, field, error) from None
+        raise
+
+
+def _new_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _unwritable(path: str, field: str, error: OSError) -> InputError:
+    if isinstance(error, FileNotFoundError):
+        return InputError(field, f"{path}: no such directory")
+    return InputError(field, f"{path}: {error.strerror or error}")
+
+
+def append_to(path: Path) -> TextIO:
+    """The path `atomic_path` gives, opened to write: appending, which is writing for its
+    temporary file (new, empty) and keeps what the caller wrote before for a descriptor."""
+    return path.open("a", encoding="utf-8", newline="")
+
+
+@contextmanager
+def atomic_text(target: Path | str, field: str = "output") -> Iterator[TextIO]:
+    with (
+        atomic_path(target, field) as temporary,
+        append_to(temporary) as out,
+    ):
         yield out

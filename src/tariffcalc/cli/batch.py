@@ -80,10 +80,11 @@ def batch(
     Columns (any case; aliases accepted): value (required), hts or sector, origin,
     entry_date, mfn, metal_value, freight, insurance, mode, quantity, unit,
     currency, fx, and an id (id, sku, line) echoed back; other columns pass
-    through. Flexport's bulk-upload layout (SKU, US HTS Code, Value USD, Origin
-    Country, Entry Date) is read as it is. Missing columns take the options'
-    values. Text cells starting with = + - @ are written with a leading ' in CSV
-    output, so a spreadsheet does not run them.
+    through; two columns for one field (date and entry_date) are refused, and a
+    row with more cells than the header is rejected. Flexport's bulk-upload layout
+    (SKU, US HTS Code, Value USD, Origin Country, Entry Date) is read as it is.
+    Missing columns take the options' values. Text cells starting with = + - @
+    are written with a leading ' in CSV output, so a spreadsheet does not run them.
 
     Examples:
 

@@ -9,6 +9,7 @@ and pydantic load only when that command needs them.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,11 +103,40 @@ def _only_the_command_asked_for(argv: list[str]) -> Iterator[None]:
         app.registered_commands, app.registered_groups = commands, groups
 
 
+@contextmanager
+def _termination_unwinds() -> Iterator[None]:
+    """SIGTERM and SIGHUP (`timeout`, `kill`, a closed terminal) end the run by unwinding it,
+    as an exception: the atomic writers then remove their temporary files."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)}
+    except ValueError:  # not the main thread (an embedding program): leave its handlers be
+        previous = {}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _reader_went_away(done: SystemExit) -> bool:
+    """Click answers a broken pipe (`| head`) with exit 1, raised while handling it."""
+    return done.code == 1 and isinstance(done.__context__, BrokenPipeError)
+
+
 def main() -> None:
     """Console entry point: user errors as one line, never a traceback."""
     try:
-        with _only_the_command_asked_for(sys.argv):
+        with _termination_unwinds(), _only_the_command_asked_for(sys.argv):
             app()
+    except SystemExit as done:
+        if not _reader_went_away(done):
+            raise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(Exit.OK) from None
     except RatesError as error:
         if len(error.problems) == 1:
             _fail(str(error), Exit.BAD_INPUT)

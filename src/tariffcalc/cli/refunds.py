@@ -74,17 +74,25 @@ def refunds(
 
       tariffcalc refunds entries.csv -o refunds.csv --format csv
     """
-    from tariffcalc.errors import Exit
-    from tariffcalc.inputs.records import rows_of
+    from tariffcalc.errors import Exit, InputError
+    from tariffcalc.files import check_outputs
+    from tariffcalc.inputs.records import fields_of, rows_of
     from tariffcalc.inputs.shipment import amount
     from tariffcalc.studies.batch import make_scorer, row_defaults
     from tariffcalc.studies.refunds import Refunds, paid_columns
 
+    check_outputs(file, {"output": output, "errors": errors})
     chosen = chosen_format(output_format, as_json)
     table = rate_table(rates, [], [])
     defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn)
     scorer = make_scorer(table, [], defaults)
     layout, records = records_of(file)
+    if entry_date is None and "entry_date" not in fields_of(layout):
+        raise InputError(
+            "file",
+            f"{file}: no entry_date column, and the law (what is refundable) depends on"
+            " each entry's date: add the column, or give --date for them all",
+        )
     work = Refunds(table, scorer, paid_columns(layout.header), amount("tolerance", tolerance))
     estimate = work.estimate(rows_of(layout, records))
     _emit(chosen, work, layout.header, estimate, output, errors)
@@ -112,6 +120,15 @@ def _emit(
 
     for item in estimate.rejected[:SHOWN_REJECTED]:
         say_rejected(item)
+    if estimate.repeated:
+        lines = ", ".join(map(str, estimate.repeated[:10])) + (
+            ", ..." if len(estimate.repeated) > 10 else ""
+        )
+        print(
+            f"tariffcalc: warning: {len(estimate.repeated):,} rows repeat an earlier row cell for"
+            f" cell (lines {lines}); each is counted: remove them if they are the same entry",
+            file=sys.stderr,
+        )
     table = work.table
     write_refund_files(table, header, estimate, output, errors)
     print(f"tariffcalc: note: {DISCLAIMER}", file=sys.stderr)

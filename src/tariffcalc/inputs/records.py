@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple, TextIO
 
@@ -40,6 +41,10 @@ _FOLD = re.compile(r"[\s_\-]+")
 LOOKUP = {
     _FOLD.sub(" ", alias).strip(): field for field, names in ALIASES.items() for alias in names
 }
+MALFORMED = "\x00"  # starts a record that is only the reason it cannot be read
+MAX_RECORD_LINES = 100  # lines a quoted field may span
+MAX_RECORD_CHARS = 131_072  # the csv module's own limit on a field
+NOT_UTF8 = "not UTF-8 text (a byte of another encoding, such as Latin-1): save the file as UTF-8"
 CHUNK = 5_000  # records read, parsed and scored together (a worker's share of the work)
 
 
@@ -53,6 +58,7 @@ class InputRow(NamedTuple):
     line: int  # line number in the file (the header is line 1 for CSV)
     cells: dict[str, Any]  # original header -> cell, as read (JSON values stay JSON values)
     fields: dict[str, str]  # canonical field -> cell
+    malformed: str | None = None  # why the record could not be read as a row at all
 
 
 class Layout(NamedTuple):
@@ -79,6 +85,8 @@ def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
         line += 1
     if not first:
         raise InputError("file", f"{name}: empty, expected a header row or JSON Lines")
+    if _not_utf8(first):
+        raise InputError("file", f"{name}: line {line}: not UTF-8 text (UTF-16?): save it as UTF-8")
     if first.lstrip().startswith("{"):
         header = list(_json_object(line, first, name))
         _mapping(header, name)
@@ -86,41 +94,123 @@ def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     header = next(csv.reader([first], delimiter=delimiter))
     mapping = tuple(_mapping(header, name))
-    return Layout(name, False, header, delimiter, mapping), _csv_records(stream, line + 1)
+    return Layout(name, False, header, delimiter, mapping), _csv_records(
+        stream, line + 1, delimiter
+    )
 
 
 def _lines(stream: TextIO, line: int, first: str) -> Iterator[Record]:
     yield line, first
     for number, text in enumerate(stream, line + 1):
-        if text.strip():
+        if not text.isascii() and _not_utf8(text):
+            yield number, _malformed(NOT_UTF8)
+        elif text.strip():
             yield number, text
 
 
-def _csv_records(stream: TextIO, line: int) -> Iterator[Record]:
-    """One record per row; a quoted field may span lines (its quotes are then unbalanced)."""
-    pending, start = "", line
-    for number, text in enumerate(stream, line):
-        if not pending:
-            start = number
-        pending += text
-        if pending.count('"') % 2 == 0:
-            if pending.strip():
-                yield start, pending
-            pending = ""
-    if pending.strip():
-        yield start, pending
+def _csv_records(stream: TextIO, line: int, delimiter: str) -> Iterator[Record]:
+    """One record per row; a quoted field may span lines (its quotes are then unbalanced).
+
+    A record still open after MAX_RECORD_LINES lines, or longer than MAX_RECORD_CHARS, is
+    malformed (a stray quote, a runaway field): its first line is rejected and the lines
+    after it are read again, so it costs one row and a bounded amount of work."""
+    again: deque[tuple[int, str]] = deque()
+    source = _numbered(stream, line, again)
+    for number, text in source:
+        if not text.isascii() and _not_utf8(text):
+            yield number, _malformed(NOT_UTF8)
+            continue
+        if '"' not in text or _quoting(text, delimiter) != OPEN:
+            if len(text) > MAX_RECORD_CHARS:
+                yield number, _malformed(f"a row longer than {MAX_RECORD_CHARS:,} characters")
+            elif text.strip():
+                yield number, text
+            continue
+        pending, size, closed = [text], len(text), False
+        for _, more in source:
+            pending.append(more)
+            size += len(more)
+            if len(pending) > MAX_RECORD_LINES or size > MAX_RECORD_CHARS:
+                break
+            if not more.isascii() and _not_utf8(more):
+                break  # rejected alone when read again
+            state = _quoting("".join(pending), delimiter) if '"' in more else OPEN
+            if state != OPEN:
+                closed = state == CLOSED  # else a quote closed mid-field: the first was stray
+                break
+        if closed:
+            yield number, "".join(pending)
+        else:
+            yield (
+                number,
+                _malformed(
+                    "a quote that is not closed within"
+                    f" {MAX_RECORD_LINES} lines or {MAX_RECORD_CHARS:,} characters"
+                ),
+            )
+            again.extend(enumerate(pending[1:], number + 1))
+
+
+def _numbered(
+    stream: TextIO, line: int, again: deque[tuple[int, str]]
+) -> Iterator[tuple[int, str]]:
+    """A stream's numbered lines, the lines put in `again` to read again first."""
+    for item in enumerate(stream, line):
+        while again:
+            yield again.popleft()
+        yield item
+    while again:
+        yield again.popleft()
+
+
+OPEN, CLOSED, MISPLACED = "open", "closed", "misplaced"
+
+
+def _quoting(text: str, delimiter: str) -> str:
+    """OPEN when `text` ends inside a quoted field (a quote opens one only at a field's
+    start), MISPLACED when a closing quote is followed by more than a delimiter."""
+    try:
+        for _ in csv.reader([text], delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        return OPEN if "unexpected end of data" in str(error) else MISPLACED
+    return CLOSED
+
+
+def _not_utf8(text: str) -> bool:
+    """Whether `text` holds bytes that were not UTF-8 (read as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _malformed(reason: str) -> str:
+    return MALFORMED + reason
 
 
 def to_rows(layout: Layout, records: list[Record]) -> Iterator[InputRow]:
     if layout.jsonl:
         for line, text in records:
-            yield _json_row(line, _json_object(line, text, layout.name))
+            try:
+                if text[:1] == MALFORMED:
+                    raise InputError("file", text[1:])
+                yield _json_row(line, _json_object(line, text, layout.name))
+            except InputError as error:
+                yield InputRow(line, {}, {}, error.message)
         return
     header, width = layout.header, len(layout.header)
-    texts = (text for _, text in records)
-    for (line, _), cells in zip(
-        records, csv.reader(texts, delimiter=layout.delimiter), strict=True
-    ):
+    texts = (text for _, text in records if text[:1] != MALFORMED)
+    parsed = csv.reader(texts, delimiter=layout.delimiter)
+    for line, text in records:
+        if text[:1] == MALFORMED:
+            yield InputRow(line, {}, {}, text[1:])
+            continue
+        cells = next(parsed)
+        if len(cells) > width and any(cells[width:]):
+            yield InputRow(line, {}, {}, f"{len(cells)} cells, but the header has {width}")
+            continue
         cells += [""] * (width - len(cells))
         yield InputRow(
             line,
@@ -134,6 +224,8 @@ def _json_object(line: int, text: str, name: str) -> dict[str, Any]:
         item = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError("file", f"{name}: line {line}: not valid JSON ({error})") from None
+    except RecursionError:
+        raise InputError("file", f"{name}: line {line}: JSON nested too deep") from None
     if not isinstance(item, dict):
         raise InputError("file", f"{name}: line {line}: expected a JSON object")
     return {str(k): v for k, v in item.items()}
@@ -141,11 +233,19 @@ def _json_object(line: int, text: str, name: str) -> dict[str, Any]:
 
 def _json_row(line: int, cells: dict[str, Any]) -> InputRow:
     fields = {}
+    keys: dict[str, str] = {}
     for key, cell in cells.items():
         field = LOOKUP.get(fold(key))
-        if field and field not in fields:
+        if field:
+            if field in fields:
+                raise InputError("file", _clash(f"line {line}", field, keys[field], key))
             fields[field] = text_of(cell)
+            keys[field] = key
     return InputRow(line, cells, fields)
+
+
+def _clash(where: str, field: str, first: str, second: str) -> str:
+    return f"{where}: {first!r} and {second!r} both give the {field}; keep one of them"
 
 
 def text_of(cell: Any) -> str:
@@ -156,13 +256,21 @@ def text_of(cell: Any) -> str:
 
 
 def _mapping(header: list[str], name: str) -> list[tuple[int, str]]:
+    """Column index -> canonical field; two columns for one field (`date` and `entry_date`)
+    or two columns of one name are refused: which one is meant cannot be guessed."""
     mapping: list[tuple[int, str]] = []
-    seen = set()
+    seen: dict[str, str] = {}
+    names: set[str] = set()
     for i, column in enumerate(header):
+        if column in names:
+            raise InputError("file", f"{name}: the column {column!r} appears twice; rename one")
+        names.add(column)
         field = LOOKUP.get(fold(column))
-        if field and field not in seen:
+        if field in seen:
+            raise InputError("file", _clash(name, field, seen[field], column))
+        if field:
             mapping.append((i, field))
-            seen.add(field)
+            seen[field] = column
     if "value" not in seen:
         raise InputError(
             "file",
@@ -170,6 +278,11 @@ def _mapping(header: list[str], name: str) -> list[tuple[int, str]]:
             f" (columns: {', '.join(header[:8])})",
         )
     return mapping
+
+
+def fields_of(layout: Layout) -> set[str]:
+    """The canonical fields a file's header gives (the first object's keys, for JSON Lines)."""
+    return {field for h in layout.header if (field := LOOKUP.get(fold(h)))}
 
 
 def rows_of(layout: Layout, records: Iterable[Record]) -> Iterator[InputRow]:

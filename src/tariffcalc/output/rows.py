@@ -16,9 +16,16 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from tariffcalc.errors import InputError
-from tariffcalc.files import atomic_path, atomic_text
+from tariffcalc.files import (
+    append_to,
+    atomic_path,
+    atomic_text,
+    check_outputs,
+    written_in_place,
+)
 from tariffcalc.inputs.records import Layout, Record, text_of
 from tariffcalc.law.engine import effective_rate
+from tariffcalc.output.render import Grid
 from tariffcalc.output.views.common import number
 from tariffcalc.studies.batch import Output, Rejected, ScoredRow, Scorer, Summary, score_file
 
@@ -40,6 +47,25 @@ def _is_number(cell: str) -> bool:
     except ArithmeticError:
         return False
     return True
+
+
+class CsvRows:
+    """csv.writer for "\\n"-ended rows, except that a row with a carriage return in a cell is
+    quoted whole: the csv module quotes only the line terminator's characters, and a reader
+    that splits on CR would otherwise start a row with what follows it (`=cmd|...`)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.plain = csv.writer(out, lineterminator="\n")
+        self.quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, cells: list[Any], texts: list[str] | None = None) -> None:
+        """`texts`: the cells that can hold a CR, when the caller knows (else all)."""
+        if texts is None:
+            texts = [c for c in cells if isinstance(c, str)]
+        if "\r" in "".join(texts):
+            self.quoted.writerow(cells)
+        else:
+            self.plain.writerow(cells)
 
 
 def result_columns(scenarios: list[str]) -> list[str]:
@@ -102,7 +128,7 @@ class CsvOut(_TextOut):
 
     def __init__(self, out: TextIO, header: list[str], scenarios: list[str]) -> None:
         super().__init__(out, header, scenarios)
-        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer = CsvRows(out)
 
     def start(self) -> None:
         self.writer.writerow([*map(neutralise, self.header), *result_columns(self.scenarios)])
@@ -111,7 +137,7 @@ class CsvOut(_TextOut):
         cells = scored.row.cells
         texts = [text_of(cells.get(h, "")) for h in self.header]
         safe = [c if c[:1] not in FORMULA_START else neutralise(c) for c in texts]
-        self.writer.writerow([*safe, *result_cells(scored)])
+        self.writer.writerow([*safe, *result_cells(scored)], texts)
 
 
 class JsonlOut(_TextOut):
@@ -218,11 +244,19 @@ class ParquetOut:
         self.writer.close()
 
 
+def write_grid_csv(out: TextIO, grid: Grid) -> None:
+    """A grid's raw values as CSV, through `CsvRows` (its text cells neutralised by the view)."""
+    writer = CsvRows(out)
+    writer.writerow([c.key for c in grid.columns])
+    for row in grid.rows:
+        writer.writerow(["" if cell is None else cell for cell in row.cells])
+
+
 class ErrorsOut:
     """Rejected rows as CSV: line, id, field, reason."""
 
     def __init__(self, out: TextIO) -> None:
-        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer = CsvRows(out)
         self.writer.writerow(["line", "id", "field", "reason"])
 
     def write(self, rejected: Rejected) -> None:
@@ -295,7 +329,7 @@ def write_summary(summary: Summary, path: str | None) -> None:
         return
     from tariffcalc.output.render import write_json
 
-    with atomic_text(Path(path)) as out:
+    with atomic_text(path, "summary") as out:
         write_json(out, summary_document(summary))
 
 
@@ -341,16 +375,13 @@ class BatchTargets(NamedTuple):
     strict: bool = False  # a rejected row is an error, and nothing is written
 
     def check(self, source: str) -> None:
-        """Refuse what cannot be written: Parquet to stdout, over the input file ('-': stdin)."""
+        """Refuse what cannot be written: Parquet to stdout, over the input file ('-': stdin)
+        or over another output."""
         if self.format == "parquet" and self.output is None:
             raise InputError("output", "parquet is written to a file: give -o FILE")
-        output = self.output
-        if (
-            output is not None
-            and source != "-"
-            and Path(output).resolve() == Path(source).resolve()
-        ):
-            raise InputError("output", "must not be the input file")
+        check_outputs(
+            source, {"output": self.output, "errors": self.errors, "summary": self.summary}
+        )
 
 
 def write_batch(
@@ -369,7 +400,9 @@ def write_batch(
     rejected row raises InputError and nothing is written, and output to stdout
     waits in a temporary file until every row is known to be good."""
     with ExitStack() as stack:
-        errors = stack.enter_context(atomic_text(Path(targets.errors))) if targets.errors else None
+        errors = (
+            stack.enter_context(atomic_text(targets.errors, "errors")) if targets.errors else None
+        )
         report = RejectedReport(ErrorsOut(errors) if errors is not None else None)
         target = _target(stack, targets)
         output, stream = _open_output(stack, targets.format, target, layout, scorer.scenarios)
@@ -379,9 +412,9 @@ def write_batch(
             raise InputError(
                 "strict", f"{summary.rejected:,} of {summary.read:,} rows rejected; nothing written"
             )
-        if targets.output is None and target is not None and stream is not None:
+        if _waits(targets) and target is not None and stream is not None:
             stream.flush()
-            sys.stdout.write(target.read_text(encoding="utf-8"))
+            _deliver(target, targets.output)
     report.say_the_rest(targets.errors)
     write_summary(summary, targets.summary)
     return summary
@@ -389,10 +422,33 @@ def write_batch(
 
 def _target(stack: ExitStack, targets: BatchTargets) -> Path | None:
     """The path to write the rows to: the output's temporary twin, a scratch file for
-    --strict to stdout, or None for stdout itself."""
+    --strict to stdout or a device, or None for stdout itself."""
+    if _waits(targets):
+        return stack.enter_context(_scratch_file())
     if targets.output is not None:
-        return stack.enter_context(atomic_path(Path(targets.output)))
-    return stack.enter_context(_scratch_file()) if targets.strict else None
+        return stack.enter_context(atomic_path(targets.output, "output"))
+    return None
+
+
+def _waits(targets: BatchTargets) -> bool:
+    """With --strict, rows bound for stdout or a device wait in a scratch file until every
+    row is known to be good (a regular file waits in its own temporary twin)."""
+    return (
+        targets.strict
+        and targets.format != "parquet"
+        and (targets.output is None or written_in_place(targets.output))
+    )
+
+
+def _deliver(scratch: Path, output: str | None) -> None:
+    import shutil
+
+    with scratch.open(encoding="utf-8", newline="") as rows:
+        if output is None:
+            shutil.copyfileobj(rows, sys.stdout)
+            return
+        with atomic_path(output, "output") as direct, append_to(direct) as out:
+            shutil.copyfileobj(rows, out)
 
 
 def _open_output(
@@ -401,11 +457,7 @@ def _open_output(
     """The writer of the chosen format, and the text stream it writes to (not Parquet's)."""
     if chosen == "parquet":
         return ParquetOut(str(target), layout.header, scenarios), None
-    stream: TextIO = (
-        stack.enter_context(target.open("w", encoding="utf-8", newline=""))
-        if target
-        else sys.stdout
-    )
+    stream: TextIO = stack.enter_context(append_to(target)) if target else sys.stdout
     writer = CsvOut if chosen == "csv" else JsonlOut
     return writer(stream, layout.header, scenarios), stream
 

@@ -21,6 +21,7 @@ from tariffcalc.inputs.shipment import parse_date, shipment_template, with_amoun
 from tariffcalc.law.domain import DEFAULT_ORIGIN, RateTable, Shipment
 from tariffcalc.law.engine import Assessor, Figures
 from tariffcalc.law.hts import check_leading_zero
+from tariffcalc.law.ratetext import RateTextError
 
 if TYPE_CHECKING:
     from tariffcalc.inputs.schedule import Schedule
@@ -96,6 +97,8 @@ class Scorer:
         self.dates: dict[str, date] = {}
 
     def score(self, row: InputRow) -> ScoredRow | Rejected:
+        if row.malformed is not None:
+            return Rejected(row, "file", row.malformed)
         try:
             shipment = self.shipment(row.fields)
             figures, warnings = self.assessor.figures(shipment)
@@ -166,6 +169,8 @@ class Scorer:
             )
         except InputError as error:
             return error
+        except RateTextError as error:  # the schedule's own text, taken as imported
+            return InputError("hts", f"{hts}: the schedule's rate text cannot be read ({error})")
 
 
 def make_scorer(table: RateTable, scenarios: list[str], defaults: Defaults) -> Scorer:
@@ -337,7 +342,11 @@ def _start_worker(
     output: type[Output],
 ) -> None:
     """A worker's own scorer: a database connection does not cross processes, so the
-    worker opens the parent's schedule by its path (not by its own environment)."""
+    worker opens the parent's schedule by its path (not by its own environment). Ctrl-C is
+    the main process's to handle: it stops the workers (one message, not one per process)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     schedule = None
     if schedule_path is not None:
         from tariffcalc.inputs.schedule import Schedule

@@ -49,6 +49,7 @@ class Estimate(NamedTuple):
     entries: list[Entry]
     rejected: list[Rejected]
     totals: Totals
+    repeated: list[int]  # lines that repeat an earlier row cell for cell (each is counted)
 
 
 class PaidColumns(NamedTuple):
@@ -95,8 +96,13 @@ class Refunds:
 
     def estimate(self, rows: Iterable[InputRow]) -> Estimate:
         """Every row's entry, or why it was rejected, and the totals of them all."""
-        result = Estimate([], [], Totals())
+        result = Estimate([], [], Totals(), [])
+        seen: set[tuple[str, ...]] = set()
         for item in self.entries(rows):
+            cells = tuple(text_of(c) for c in item.row.cells.values())
+            if cells in seen:
+                result.repeated.append(item.row.line)
+            seen.add(cells)
             if isinstance(item, Rejected):
                 result.rejected.append(item)
                 result.totals.rejected += 1
@@ -107,6 +113,9 @@ class Refunds:
 
     def entries(self, rows: Iterable[InputRow]) -> Iterator[Entry | Rejected]:
         for row in rows:
+            if row.malformed is not None:
+                yield Rejected(row, "file", row.malformed)
+                continue
             try:
                 shipment = self.scorer.shipment(row.fields)
                 yield self.entry(row, shipment, assess(self.table, shipment, self.scenario))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tariffcalc.law.domain import RateTable
@@ -26,7 +25,7 @@ def refund_rows_grid(table: RateTable, header: list[str], entries: list[Entry]) 
     from tariffcalc.inputs.records import text_of
     from tariffcalc.output.rows import neutralise
 
-    columns = [Column(h, h) for h in header] + [
+    columns = [Column(neutralise(h), h) for h in header] + [
         Column("classified_sector", "Sector"),
         Column("entry_date_used", "Entry date"),
         Column("customs_value_usd", "Value", "money"),
@@ -190,14 +189,13 @@ def write_refund_files(
 ) -> None:
     """The rejected rows and the per-entry results as CSV, each file whole or not at all."""
     from tariffcalc.files import atomic_text
-    from tariffcalc.output.render import write_csv
-    from tariffcalc.output.rows import ErrorsOut
+    from tariffcalc.output.rows import ErrorsOut, write_grid_csv
 
     with ExitStack() as stack:
         if errors:
-            errors_out = ErrorsOut(stack.enter_context(atomic_text(Path(errors))))
+            errors_out = ErrorsOut(stack.enter_context(atomic_text(errors, "errors")))
             for item in estimate.rejected:
                 errors_out.write(item)
         if output:
-            out = stack.enter_context(atomic_text(Path(output)))
-            write_csv(out, [refund_rows_grid(table, header, estimate.entries)])
+            out = stack.enter_context(atomic_text(output, "output"))
+            write_grid_csv(out, refund_rows_grid(table, header, estimate.entries))
