@@ -407,3 +407,15 @@ def test_a_table_from_a_pipe_is_read_whole() -> None:
         timeout=30,
     )
     assert child.returncode == 0 and ": ok:" in child.stdout
+
+
+def test_a_carriage_return_in_a_table_text_quotes_its_csv_row(cli: Any, tmp_path: Path) -> None:
+    # csv quotes only the line terminator's characters: a bare CR would let a reader that
+    # splits on it start a row with "=cmd".
+    label = "label: Section 232 automobile parts\n"
+    assert label in BUILTIN
+    table = tmp_path / "t.yaml"
+    table.write_text(BUILTIN.replace(label, 'label: "parts\\r=cmd"\n'), encoding="utf-8")
+    result = cli("rates", "list", "--rates", str(table), "--format", "csv")
+    assert result.code == 0, result.err
+    assert '"s232-auto-parts","parts\r=cmd",' in result.out

@@ -88,7 +88,10 @@ def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
     if _not_utf8(first):
         raise InputError("file", f"{name}: line {line}: not UTF-8 text (UTF-16?): save it as UTF-8")
     if first.lstrip().startswith("{"):
-        header = list(_json_object(line, first, name))
+        try:
+            header = list(_json_object(first))
+        except InputError as error:
+            raise InputError("file", f"{name}: line {line}: {error.message}") from None
         _mapping(header, name)
         return Layout(name, True, header), _lines(stream, line, first)
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
@@ -196,7 +199,7 @@ def to_rows(layout: Layout, records: list[Record]) -> Iterator[InputRow]:
             try:
                 if text[:1] == MALFORMED:
                     raise InputError("file", text[1:])
-                yield _json_row(line, _json_object(line, text, layout.name))
+                yield _json_row(line, _json_object(text))
             except InputError as error:
                 yield InputRow(line, {}, {}, error.message)
         return
@@ -219,15 +222,16 @@ def to_rows(layout: Layout, records: list[Record]) -> Iterator[InputRow]:
         )
 
 
-def _json_object(line: int, text: str, name: str) -> dict[str, Any]:
+def _json_object(text: str) -> dict[str, Any]:
+    """One JSON Lines record; the caller says where it is."""
     try:
         item = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError("file", f"{name}: line {line}: not valid JSON ({error})") from None
+        raise InputError("file", f"not valid JSON ({error})") from None
     except RecursionError:
-        raise InputError("file", f"{name}: line {line}: JSON nested too deep") from None
+        raise InputError("file", "JSON nested too deep") from None
     if not isinstance(item, dict):
-        raise InputError("file", f"{name}: line {line}: expected a JSON object")
+        raise InputError("file", "expected a JSON object")
     return {str(k): v for k, v in item.items()}
 
 
@@ -238,7 +242,7 @@ def _json_row(line: int, cells: dict[str, Any]) -> InputRow:
         field = LOOKUP.get(fold(key))
         if field:
             if field in fields:
-                raise InputError("file", _clash(f"line {line}", field, keys[field], key))
+                raise InputError("file", _clash("this row", field, keys[field], key))
             fields[field] = text_of(cell)
             keys[field] = key
     return InputRow(line, cells, fields)

@@ -80,9 +80,28 @@ def write_json(out: TextIO, document: Any) -> None:
     out.write("\n")
 
 
+class CsvRows:
+    """csv.writer for "\\n"-ended rows, except that a row with a carriage return in a cell is
+    quoted whole: the csv module quotes only the line terminator's characters, and a reader
+    that splits on CR would otherwise start a row with what follows it (`=cmd|...`)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.plain = csv.writer(out, lineterminator="\n")
+        self.quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, cells: list[Any], texts: list[str] | None = None) -> None:
+        """`texts`: the cells that can hold a CR, when the caller knows (else all)."""
+        if texts is None:
+            texts = [c for c in cells if isinstance(c, str)]
+        if "\r" in "".join(texts):
+            self.quoted.writerow(cells)
+        else:
+            self.plain.writerow(cells)
+
+
 def write_csv(out: TextIO, grids: list[Grid]) -> None:
     """Raw values (fractions for rates, plain decimals for money), one header per grid."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvRows(out)
     for grid in grids:
         columns = [i for i, column in enumerate(grid.columns) if column.kind != "bar"]
         writer.writerow([grid.columns[i].key for i in columns])

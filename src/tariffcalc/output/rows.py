@@ -4,7 +4,6 @@ spreadsheet would run as formulas are neutralised."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -25,7 +24,7 @@ from tariffcalc.files import (
 )
 from tariffcalc.inputs.records import Layout, Record, text_of
 from tariffcalc.law.engine import effective_rate
-from tariffcalc.output.render import Grid
+from tariffcalc.output.render import CsvRows, Grid
 from tariffcalc.output.views.common import number
 from tariffcalc.studies.batch import Output, Rejected, ScoredRow, Scorer, Summary, score_file
 
@@ -47,25 +46,6 @@ def _is_number(cell: str) -> bool:
     except ArithmeticError:
         return False
     return True
-
-
-class CsvRows:
-    """csv.writer for "\\n"-ended rows, except that a row with a carriage return in a cell is
-    quoted whole: the csv module quotes only the line terminator's characters, and a reader
-    that splits on CR would otherwise start a row with what follows it (`=cmd|...`)."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.plain = csv.writer(out, lineterminator="\n")
-        self.quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-
-    def writerow(self, cells: list[Any], texts: list[str] | None = None) -> None:
-        """`texts`: the cells that can hold a CR, when the caller knows (else all)."""
-        if texts is None:
-            texts = [c for c in cells if isinstance(c, str)]
-        if "\r" in "".join(texts):
-            self.quoted.writerow(cells)
-        else:
-            self.plain.writerow(cells)
 
 
 def result_columns(scenarios: list[str]) -> list[str]:
