@@ -135,6 +135,7 @@ def main() -> None:
     except SystemExit as done:
         if not _reader_went_away(done):
             raise
+        # The reader went away (`| head`): not an error. Silence the final flush too.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(Exit.OK) from None
     except RatesError as error:
@@ -150,10 +151,6 @@ def main() -> None:
         _fail(str(error), Exit.BAD_INPUT)
     except KeyboardInterrupt:
         raise SystemExit(Exit.INTERRUPTED) from None
-    except BrokenPipeError:
-        # The reader went away (`| head`): not an error. Silence the final flush too.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise SystemExit(Exit.OK) from None
     except Exception as error:  # a bug: say so plainly, no traceback unless asked
         if os.environ.get("TARIFFCALC_DEBUG"):
             raise
