@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -219,6 +220,23 @@ def test_a_terminated_batch_leaves_no_temporary_file(work: Path, number: int) ->
     batch.send_signal(number)
     assert batch.wait(timeout=30) == 128 + number
     assert sorted(p.name for p in work.iterdir()) == ["big.csv", "in.csv"]
+
+
+def test_a_signal_just_as_a_temporary_file_is_made_leaves_nothing(
+    cli: Cli, work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The moment the test above can only hit by chance: SIGTERM as mkstemp returns.
+    make = tempfile.mkstemp
+
+    def make_then_terminated(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        made = make(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", make_then_terminated)
+    result = cli("batch", "in.csv", "-o", "out.csv")
+    assert result.code == 128 + signal.SIGTERM
+    assert sorted(p.name for p in work.iterdir()) == ["in.csv"]
 
 
 # --- item 3: a CR inside a cell is quoted; refunds' header cells are neutralised -----------

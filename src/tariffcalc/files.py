@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import signal
 import stat
 import sys
 import tempfile
@@ -19,6 +20,7 @@ from typing import TextIO
 from tariffcalc.errors import InputError
 
 STDIN = "-"
+_UNWINDING = {signal.SIGTERM, signal.SIGHUP, signal.SIGINT}
 # Whole-file inputs (a flows file, an HTS export) are far smaller; batch files stream instead.
 MAX_INPUT_BYTES = 256 * 1024 * 1024
 
@@ -132,12 +134,17 @@ def atomic_path(target: Path | str, field: str = "output") -> Iterator[Path]:
             yield direct
         return
     real = Path(os.path.realpath(where))
+    # SIGTERM or SIGHUP between creating the file and entering `try` would leave it behind:
+    # they wait until the `finally` below is in place to remove it.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _UNWINDING)
     try:
         handle, name = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
     except OSError as error:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         raise _unwritable(where, field, error) from None
     temporary = Path(name)
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.fchmod(handle, stat.S_IMODE(status.st_mode) if status else _new_file_mode())
         os.close(handle)
         with _said_as(where, field, temporary):
