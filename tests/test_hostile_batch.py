@@ -13,15 +13,14 @@ import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from conftest import Cli
+from tariffcalc import files
 
 SHIPMENTS = "sku,value,sector\nA1,100,autos\nA2,200,steel\n"
 TARIFFCALC = [sys.executable, "-m", "tariffcalc"]
@@ -163,7 +162,7 @@ def test_a_read_only_directory_is_a_user_error(
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
     (work / "ro").mkdir()
-    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    monkeypatch.setattr(files, "_open_exclusive", refused)
     result = cli("batch", "in.csv", "-o", "ro/out.csv")
     assert result.code == 1
     assert "--output: ro/out.csv: Permission denied" in result.err
@@ -225,15 +224,15 @@ def test_a_terminated_batch_leaves_no_temporary_file(work: Path, number: int) ->
 def test_a_signal_just_as_a_temporary_file_is_made_leaves_nothing(
     cli: Cli, work: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The moment the test above can only hit by chance: SIGTERM as mkstemp returns.
-    make = tempfile.mkstemp
+    # The moment the test above can only hit by chance: SIGTERM as the file is made.
+    make = files._open_exclusive
 
-    def make_then_terminated(*args: Any, **kwargs: Any) -> tuple[int, str]:
-        made = make(*args, **kwargs)
+    def make_then_terminated(path: Path) -> int:
+        made = make(path)
         os.kill(os.getpid(), signal.SIGTERM)
         return made
 
-    monkeypatch.setattr(tempfile, "mkstemp", make_then_terminated)
+    monkeypatch.setattr(files, "_open_exclusive", make_then_terminated)
     result = cli("batch", "in.csv", "-o", "out.csv")
     assert result.code == 128 + signal.SIGTERM
     assert sorted(p.name for p in work.iterdir()) == ["in.csv"]

@@ -355,10 +355,13 @@ def test_a_long_bad_value_is_shown_cut_short(cli: Any, tmp_path: Path) -> None:
     assert shown.startswith("['a-fairly-long-word") and len(shown) <= 80
 
 
-def test_deep_nesting_is_refused(cli: Any, tmp_path: Path) -> None:
-    result = validate(cli, tmp_path, extension_with_rate("[" * 5000 + "]" * 5000))
+@pytest.mark.parametrize("depth", [100, 5000])
+def test_deep_nesting_is_refused(cli: Any, tmp_path: Path, depth: int) -> None:
+    result = validate(cli, tmp_path, extension_with_rate("[" * depth + "]" * depth))
     assert result.code == 1
-    assert "nested deeper than" in result.err and len(result.err) < 1000
+    # The tool's own bound; libyaml 0.2.5 and later refuse deeper flows first, in its words.
+    said = "nested deeper than" if depth < 1000 else "nest"
+    assert said in result.err and "Traceback" not in result.err and len(result.err) < 1000
 
 
 def test_the_loader_is_libyaml_when_there_is_one() -> None:

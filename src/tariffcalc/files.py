@@ -8,10 +8,9 @@ from __future__ import annotations
 import errno
 import io
 import os
-import signal
+import secrets
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,6 @@ from typing import TextIO
 from tariffcalc.errors import InputError
 
 STDIN = "-"
-_UNWINDING = {signal.SIGTERM, signal.SIGHUP, signal.SIGINT}
 # Whole-file inputs (a flows file, an HTS export) are far smaller; batch files stream instead.
 MAX_INPUT_BYTES = 256 * 1024 * 1024
 
@@ -134,17 +132,13 @@ def atomic_path(target: Path | str, field: str = "output") -> Iterator[Path]:
             yield direct
         return
     real = Path(os.path.realpath(where))
-    # SIGTERM or SIGHUP between creating the file and entering `try` would leave it behind:
-    # they wait until the `finally` below is in place to remove it.
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _UNWINDING)
+    # Named before it exists, so that the `finally` removing it is in place before it is
+    # made: a signal just as the file appears cannot leave it behind (masking signals
+    # cannot promise that: another thread may take the signal for the main one).
+    temporary = _temporary_beside(real)
     try:
-        handle, name = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
-    except OSError as error:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        raise _unwritable(where, field, error) from None
-    temporary = Path(name)
-    try:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        while (handle := _create_new(temporary, where, field)) is None:
+            temporary = _temporary_beside(real)  # another writer's name: not ours to remove
         os.fchmod(handle, stat.S_IMODE(status.st_mode) if status else _new_file_mode())
         os.close(handle)
         with _said_as(where, field, temporary):
@@ -152,6 +146,25 @@ def atomic_path(target: Path | str, field: str = "output") -> Iterator[Path]:
             os.replace(temporary, real)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _temporary_beside(real: Path) -> Path:
+    return real.with_name(f".{real.name}.{secrets.token_hex(6)}.tmp")
+
+
+def _create_new(temporary: Path, where: str, field: str) -> int | None:
+    """A descriptor of `temporary`, made now; None if that name exists already. An
+    InputError of `field` if the directory refuses."""
+    try:
+        return _open_exclusive(temporary)
+    except FileExistsError:
+        return None
+    except OSError as error:
+        raise _unwritable(where, field, error) from None
+
+
+def _open_exclusive(path: Path) -> int:
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
 
 
 def written_in_place(path: str) -> bool:
