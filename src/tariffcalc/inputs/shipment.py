@@ -174,8 +174,12 @@ def with_amounts(
 
 
 def claimed(table: RateTable, claims: Iterable[str]) -> frozenset[str]:
-    """The importer's claims, each one a list of the table can take (civil-aircraft, ...)."""
-    known = sorted({each.claim for each in table.lists.values() if each.claim})
+    """The importer's claims, each one a list or measure of the table can take
+    (civil-aircraft, ...)."""
+    known = sorted(
+        {each.claim for each in table.lists.values() if each.claim}
+        | {m.unless_claimed for m in table.measures.values() if m.unless_claimed}
+    )
     wanted = frozenset(claim.strip().lower() for claim in claims)
     for claim in sorted(wanted - set(known)):
         raise InputError(
