@@ -15,6 +15,7 @@ from tariffcalc.errors import InputError, suggest
 from tariffcalc.law.countries import CURRENCIES, country_suggestions, resolve_country
 from tariffcalc.law.domain import DEFAULT_ORIGIN, MODES, Mode, RateTable, Shipment
 from tariffcalc.law.hts import format_hts, normalize_hts, sector_of
+from tariffcalc.law.lists import on_content_list
 from tariffcalc.money import HUNDRED, MAX_AMOUNT, cents, parse_decimal, percent
 
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ def with_amounts(
     metal = None
     if metal_value is not None:
         in_usd = _to_usd("metal_value", amount("metal_value", metal_value), rate)
-        metal = _metal(table, template.sector, in_usd)
+        metal = _metal(table, template, in_usd)
         if metal > customs_value:
             raise InputError(
                 "metal_value",
@@ -179,6 +180,7 @@ def claimed(table: RateTable, claims: Iterable[str]) -> frozenset[str]:
     known = sorted(
         {each.claim for each in table.lists.values() if each.claim}
         | {m.unless_claimed for m in table.measures.values() if m.unless_claimed}
+        | {m.if_claimed for m in table.measures.values() if m.if_claimed}
     )
     wanted = frozenset(claim.strip().lower() for claim in claims)
     for claim in sorted(wanted - set(known)):
@@ -327,8 +329,11 @@ def _mode(raw: str) -> Mode:
     )
 
 
-def _metal(table: RateTable, sector: str, metal: Decimal) -> Decimal:
-    if not table.sectors[sector].metal_content:
+def _metal(table: RateTable, template: Shipment, metal: Decimal) -> Decimal:
+    """A metal content makes sense for a sector of metals or a line on a content list."""
+    sector = template.sector
+    on_list = template.hts is not None and on_content_list(table, template.hts)
+    if not table.sectors[sector].metal_content and not on_list:
         metals = [s.id for s in table.sectors.values() if s.metal_content]
         raise InputError(
             "metal_value",

@@ -59,6 +59,7 @@ class Measure(NamedTuple):
     # ignored); without one, its sectors, or nothing when it has none (a note says so)
     scope_lists: tuple[str, ...] = ()
     unless_claimed: str | None = None  # a claim that takes the goods out (usmca)
+    if_claimed: str | None = None  # a claim without which it does not apply (an earlier start)
 
     def in_force_on(self, day: date) -> bool:
         return any(period.covers(day) for period in self.in_force)

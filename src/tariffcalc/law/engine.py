@@ -188,10 +188,11 @@ def _present_parts(amounts: dict[str, Decimal]) -> frozenset[str]:
 
 def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     scenario = table.scenarios[scenario_id]
+    hypothetical = not scenario.by_date
     in_scope = [
         m
         for m in table.measures.values()
-        if in_scope_of(m, shipment) and on_scope_lists(table, m, shipment)
+        if in_scope_of(m, shipment) and on_scope_lists(table, m, shipment, hypothetical)
     ]
     not_applied: list[NotApplied] = []
     if scenario.by_date:
@@ -199,14 +200,16 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
         not_applied += [_not_in_force(m, shipment) for m in in_scope if m not in selected]
     else:
         selected = [m for m in in_scope if m.id in scenario.measures]
+    selected, unclaimed, claim_notes = _claimed_only(selected, shipment)
     active, superseded = _supersede(selected)
-    active, listed, list_notes = _list_exemptions(table, active, shipment, not scenario.by_date)
+    active, listed, list_notes = _list_exemptions(table, active, shipment, hypothetical)
     steps, exempt, notes = _steps(table, active, _present_parts(_bases(shipment)))
-    not_applied += superseded + listed + exempt
+    not_applied += unclaimed + superseded + listed + exempt
     notes += [
         f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
     ]
-    notes += list_notes + _unchecked_lists(table, [s.measure for s in steps], shipment)
+    notes += claim_notes + list_notes
+    notes += _unchecked_lists(table, [s.measure for s in steps], shipment)
     notes += _unchecked_scope(table, scenario, shipment)
     label = scenario.label
     if scenario.by_date:
@@ -216,7 +219,40 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
         for m in (step.measure for step in steps)
         if m.confidence == "L"
     )
-    return _Plan(scenario.id, label, tuple(steps), tuple(not_applied), tuple(notes), unconfirmed)
+    warnings = unconfirmed + _content_unknown(steps, shipment)
+    return _Plan(scenario.id, label, tuple(steps), tuple(not_applied), tuple(notes), warnings)
+
+
+def _content_unknown(steps: list[_Step], shipment: Shipment) -> tuple[str, ...]:
+    """A listed line charged on its metal content when none was given pays on its full
+    value (CBP's rule when the content is not reported): say so."""
+    if shipment.metal_value is not None or shipment.hts is None:
+        return ()
+    return tuple(
+        f"{step.measure.id}: charged on the full value: the line is charged on its metal"
+        " content, which was not given (--metal-value)"
+        for step in steps
+        if step.measure.base == "metal" and step.measure.scope_lists
+    )
+
+
+def _claimed_only(
+    selected: list[Measure], shipment: Shipment
+) -> tuple[list[Measure], list[NotApplied], list[str]]:
+    """The measures whose claim (`if_claimed`), if any, was made: one without it does not
+    apply, so it does not supersede either (an earlier start, a certified-components rate)."""
+    kept: list[Measure] = []
+    dropped: list[NotApplied] = []
+    notes: list[str] = []
+    for measure in selected:
+        claim = measure.if_claimed
+        if claim is None or claim in shipment.claims:
+            kept.append(measure)
+            continue
+        detail = f"applies only when claimed (--claim {claim})"
+        dropped.append(NotApplied(measure.id, measure.label, "exempt", detail))
+        notes.append(f"{measure.id} applies if the goods qualify: if so, give --claim {claim}")
+    return kept, dropped, notes
 
 
 def _list_exemptions(
@@ -340,10 +376,15 @@ def _apply(table: RateTable, plan: _Plan, shipment: Shipment, priced: _Priced) -
 def in_scope_of(measure: Measure, shipment: Shipment) -> bool:
     """Whether the measure reaches this kind of shipment, short of its scope lists' lines
     (`lists.on_scope_lists`): a measure with scope lists reaches any coded line."""
+    listed = bool(measure.scope_lists) and shipment.hts is not None
     return (
         (measure.origins is None or shipment.origin in measure.origins)
         and _sector_in_scope(measure, shipment)
-        and (measure.derivative is None or measure.derivative == (shipment.metal_value is not None))
+        and (
+            listed  # the lists, not whether a metal content was given, say which annex
+            or measure.derivative is None
+            or measure.derivative == (shipment.metal_value is not None)
+        )
     )
 
 

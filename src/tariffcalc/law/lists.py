@@ -49,13 +49,29 @@ def list_check(
     return ListCheck(None, tuple(notes))
 
 
-def on_scope_lists(table: RateTable, measure: Measure, shipment: Shipment) -> bool:
+def on_scope_lists(
+    table: RateTable, measure: Measure, shipment: Shipment, hypothetical: bool = False
+) -> bool:
     """Whether the line is on one of the measure's scope lists on the entry date (True for a
-    measure without any, or a shipment without a code: its sectors decided)."""
+    measure without any, or a shipment without a code: its sectors decided). A hypothetical
+    scenario reads a list as first published when the entry date comes before it."""
     if not measure.scope_lists or shipment.hts is None:
         return True
     code, day = shipment.hts, shipment.entry_date
-    return any(table.lists[name].entry_on(code, day) for name in measure.scope_lists)
+    lists = (table.lists[name] for name in measure.scope_lists)
+    return any(
+        each.entry_on(code, max(day, each.first_day) if hypothetical else day) for each in lists
+    )
+
+
+def on_content_list(table: RateTable, digits: str) -> bool:
+    """Whether the line is, on some date, in the scope of a measure charged on its metal."""
+    return any(
+        table.lists[name].entries_of(digits)
+        for measure in table.measures.values()
+        if measure.base != "value"
+        for name in measure.scope_lists
+    )
 
 
 def relevant_lists(table: RateTable, measure: Measure, shipment: Shipment) -> list[HtsList]:

@@ -599,6 +599,7 @@ def _measure(m: MeasureModel) -> Measure:
         except_lists=tuple(m.except_lists),
         scope_lists=tuple(m.scope_lists),
         unless_claimed=m.unless_claimed,
+        if_claimed=m.if_claimed,
     )
 
 

@@ -97,6 +97,7 @@ class MeasureModel(Strict):
     except_lists: list[Identifier] = []
     scope_lists: list[Identifier] = []
     unless_claimed: Identifier | None = None
+    if_claimed: Identifier | None = None
 
 
 class ListLineModel(Strict):
