@@ -20,7 +20,7 @@ import yaml
 
 from conftest import SHARED
 from tariffcalc.errors import InputError
-from tariffcalc.inputs.shipment import claimed
+from tariffcalc.inputs.shipment import claimed, make_shipment
 from tariffcalc.law.domain import RateTable, Shipment
 from tariffcalc.law.engine import assess
 
@@ -156,6 +156,16 @@ def _line(table: RateTable, hts: str, day: str, *claims: str, origin: str = "JP"
 
 def _lines(table: RateTable, shipment: Shipment, scenario: str = "in-force") -> dict[str, Decimal]:
     return {line.measure: line.amount for line in assess(table, shipment, scenario).lines}
+
+
+def test_a_measure_whose_claim_is_not_made_supersedes_nothing(table: RateTable) -> None:
+    # Japan's 15% on certified drones replaces the 100% only when claimed.
+    drone = make_shipment(table, sector="drones", value="10000", entry_date="2026-09-03")
+    assert _lines(table, drone) == {"mfn": Decimal("0.00"), "s232-drones": Decimal("10000.00")}
+    result = assess(table, drone, "in-force")
+    assert "s232-drones-japan applies if the goods qualify: if so, give" in " ".join(result.notes)
+    certified = drone._replace(claims=claimed(table, ["certified-components"]))
+    assert _lines(table, certified)["s232-drones-japan"] == Decimal("1500.00")
 
 
 def test_with_a_code_the_annex_lists_not_the_metal_value_decide(table: RateTable) -> None:
