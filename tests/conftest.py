@@ -18,6 +18,21 @@ from tariffcalc.law.ratetable import load_table
 SHARED = Path(os.environ.get("TARIFFCALC_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 
 
+REAL = SHARED / "data" / "hts_2026_rev_10.json.gz"  # the official schedule (USITC export)
+
+
+@pytest.fixture(scope="session")
+def real_schedule(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with the official schedule imported (skips where shared/ is absent)."""
+    if not REAL.is_file():
+        pytest.skip(f"{REAL} is not here")
+    from tariffcalc.inputs.schedule import import_schedule
+
+    data_dir = tmp_path_factory.mktemp("real-schedule")
+    import_schedule(REAL.read_bytes(), str(REAL), destination=data_dir / "hts.sqlite3")
+    return data_dir
+
+
 @pytest.fixture(scope="session")
 def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One cache for the session: it is keyed on content, so tests cannot see each other's

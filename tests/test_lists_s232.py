@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from tariffcalc.errors import InputError
 from tariffcalc.inputs.shipment import claimed, make_shipment
 from tariffcalc.law.domain import RateTable, Shipment
 from tariffcalc.law.engine import assess
+from test_lists_law import _line
 
 REPO = Path(__file__).resolve().parents[1]
 LISTS = REPO / "data" / "lists"
@@ -138,20 +138,6 @@ def test_inclusions_join_the_derivatives_on_2025_08_18() -> None:
 
 
 # --- the engine -------------------------------------------------------------------------
-
-
-def _line(table: RateTable, hts: str, day: str, *claims: str, origin: str = "JP") -> Shipment:
-    return Shipment(
-        customs_value=Decimal("10000.00"),
-        origin=origin,
-        entry_date=date.fromisoformat(day),
-        sector="general",
-        mfn_rate=Decimal(0),
-        mfn_source="test",
-        mfn_is_default=False,
-        hts=hts.replace(".", ""),
-        claims=claimed(table, claims),
-    )
 
 
 def _lines(table: RateTable, shipment: Shipment, scenario: str = "in-force") -> dict[str, Decimal]:

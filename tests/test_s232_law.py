@@ -18,9 +18,7 @@ from typing import NamedTuple
 
 import pytest
 
-from conftest import SHARED, Cli
-
-REAL = SHARED / "data" / "hts_2026_rev_10.json.gz"
+from conftest import Cli
 
 
 class Case(NamedTuple):
@@ -32,6 +30,7 @@ class Case(NamedTuple):
     metal: str | None = None
     claims: tuple[str, ...] = ()
     value: str = "10000.00"
+    us: str | None = None  # --us-content
     gap: str | None = None  # what the tool does not encode yet: the case must fail until it does
 
 
@@ -42,6 +41,13 @@ CASES = [
     Case("24-before", "8457.10.00", "JP", "2025-04-08", "1420.00"),  # 420 + baseline 10% 1000
     Case("24-day", "8457.10.00", "JP", "2025-04-09", "2820.00"),  # 420 + 24% 2400
     Case("24-after", "8457.10.00", "JP", "2025-04-10", "1420.00"),  # 420 + 10% 1000 again
+    # --- US content of 20% or more: the reciprocal duty on the non-US content (9903.01.34) ---
+    Case("us-30", "8457.10.00", "JP", "2025-06-01", "1120.00", us="3000"),  # 420 + 10% x 7000
+    Case("us-20", "8457.10.00", "JP", "2025-06-01", "1220.00", us="2000"),  # 420 + 10% x 8000
+    Case("us-10", "8457.10.00", "JP", "2025-06-01", "1420.00", us="1000"),  # under 20%: 1000
+    # 9031.80.80 (Free; first worked on 8457.10.00, a steel derivative from 2025-08-18)
+    Case("us-deal", "9031.80.80", "JP", "2025-10-01", "1050.00", us="3000"),  # 15% x 7000
+    Case("us-s122", "9031.80.80", "JP", "2026-03-01", "1000.00", us="3000"),  # no such rule
     # --- autos, note 33(b) (from 2025-04-03; Japan 15% incl. from 2025-09-16) ----------------
     Case("car-0402", "8703.23.01", "JP", "2025-04-02", "250.00"),  # MFN 2.5% only, no baseline
     Case("car-0403", "8703.23.01", "JP", "2025-04-03", "2750.00"),  # 250 + 25% 2500
@@ -202,17 +208,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def real_schedule(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not REAL.is_file():
-        pytest.skip(f"{REAL} is not here")
-    from tariffcalc.inputs.schedule import import_schedule
-
-    data_dir = tmp_path_factory.mktemp("real-schedule")
-    import_schedule(REAL.read_bytes(), str(REAL), destination=data_dir / "hts.sqlite3")
-    return data_dir
-
-
 def _params() -> list[object]:
     marks = {case.id: pytest.mark.xfail(strict=True, reason=case.gap) for case in CASES if case.gap}
     return [pytest.param(case, id=case.id, marks=marks.get(case.id, ())) for case in CASES]
@@ -224,6 +219,8 @@ def _args(case: Case) -> list[str]:
     args += ["--date", case.entry_date, "--scenario", "in-force", "--json"]
     if case.metal is not None:
         args += ["--metal-value", case.metal]
+    if case.us is not None:
+        args += ["--us-content", case.us]
     for claim in case.claims:
         args += ["--claim", claim]
     return args
@@ -242,3 +239,24 @@ def test_worked_example(
 
 def test_the_worked_examples_cover_every_232_list() -> None:
     assert len(CASES) >= 40
+
+
+def test_batch_rows_with_a_us_content_equal_duty(
+    real_schedule: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TARIFFCALC_DATA_DIR", str(real_schedule))
+    rows = [
+        {"hts": "9031.80.80", "value": 10000, "entry_date": "2025-10-01", "us_content": 3000},
+        {"hts": "9031.80.80", "value": 10000, "entry_date": "2025-10-01", "US content": 1000},
+        {"hts": "8407.90.10", "value": 10000, "entry_date": "2025-09-01", "metal_value": 4000},
+    ]
+    lines = "".join(json.dumps(row) + "\n" for row in rows)
+    result = cli("batch", "-", "--format", "jsonl", "--scenario", "in-force", stdin=lines.encode())
+    assert result.code == 0, result.err
+    duties = [json.loads(line)["scenarios"]["in-force"]["duty"] for line in result.out.splitlines()]
+    assert duties == [1050.0, 1500.0, 2900.0]  # 15% x 7000; 15% x 10000; 50% x 4000 + 15% x 6000
+
+
+def test_a_us_content_above_the_value_is_refused(cli: Cli) -> None:
+    result = cli("duty", "--sector", "general", "--value", "1000", "--us-content", "1500")
+    assert result.code == 1 and "--us-content: expected at most the customs value" in result.err

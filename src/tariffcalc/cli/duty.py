@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from tariffcalc.cli.common import chosen_format, emit, rate_table, schedule_for, warn
@@ -28,8 +30,12 @@ from tariffcalc.cli.options import (
     SECTOR,
     SET,
     UNIT,
+    US_CONTENT,
     VALUE,
 )
+
+if TYPE_CHECKING:
+    from tariffcalc.law.domain import Assessment, RateTable, Shipment
 
 EXPLAIN = typer.Option(
     False, "--explain", help="Every duty line with its authority, and what was not applied."
@@ -62,6 +68,7 @@ def duty(
     currency: str = CURRENCY,
     fx: str = FX,
     metal_value: str = METAL,
+    us_content: str = US_CONTENT,
     freight: str = FREIGHT,
     insurance: str = INSURANCE,
     mode: str = MODE,
@@ -76,7 +83,6 @@ def duty(
     explain: bool = EXPLAIN,
 ) -> None:
     from tariffcalc.inputs.shipment import make_shipment
-    from tariffcalc.output.views.duty import duty_grids, duty_lines_grid, to_json
     from tariffcalc.studies.duty import duty as run
 
     chosen = chosen_format(output_format, as_json)
@@ -92,6 +98,7 @@ def duty(
         currency=currency,
         fx=fx,
         metal_value=metal_value,
+        us_content=us_content,
         freight=freight,
         insurance=insurance,
         mode=mode,
@@ -102,11 +109,19 @@ def duty(
     )
     found = run(table, shipment, scenario)
     warn(found.warnings)
+    _emit(chosen, explain, table, shipment, found.results)
+
+
+def _emit(
+    chosen: str, explain: bool, table: RateTable, shipment: Shipment, results: list[Assessment]
+) -> None:
+    from tariffcalc.output.views.duty import duty_grids, duty_lines_grid, to_json
+
     if chosen == "csv" and explain:
-        emit(chosen, lambda: [duty_lines_grid(found.results)], dict)
+        emit(chosen, lambda: [duty_lines_grid(results)], dict)
     else:
         emit(
             chosen,
-            lambda: duty_grids(table, shipment, found.results, explain),
-            lambda: to_json(table, shipment, found.results),
+            lambda: duty_grids(table, shipment, results, explain),
+            lambda: to_json(table, shipment, results),
         )

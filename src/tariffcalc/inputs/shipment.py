@@ -47,6 +47,7 @@ def make_shipment(
     currency: str = "USD",
     fx: Number | None = None,
     metal_value: Number | None = None,
+    us_content: Number | None = None,
     freight: Number = 0,
     insurance: Number = 0,
     mode: str = "ocean",
@@ -78,6 +79,7 @@ def make_shipment(
         template,
         value=value,
         metal_value=metal_value,
+        us_content=us_content,
         freight=freight,
         insurance=insurance,
         quantity=quantity,
@@ -141,6 +143,7 @@ def with_amounts(
     *,
     value: Number,
     metal_value: Number | None = None,
+    us_content: Number | None = None,
     freight: Number = 0,
     insurance: Number = 0,
     quantity: Number | None = None,
@@ -167,11 +170,25 @@ def with_amounts(
     return template._replace(
         customs_value=customs_value,
         metal_value=metal,
+        us_content=_us_content(us_content, rate, customs_value),
         freight=_to_usd("freight", amount("freight", freight), rate),
         insurance=_to_usd("insurance", amount("insurance", insurance), rate),
         quantity=None if quantity is None else _quantity(quantity),
         value_in_currency=in_currency if template.currency != "USD" else None,
     )
+
+
+def _us_content(raw: Number | None, fx: Decimal | None, customs_value: Decimal) -> Decimal | None:
+    """The value of the US-origin content, in USD: at most the customs value."""
+    if raw is None:
+        return None
+    us_content = _to_usd("us_content", amount("us_content", raw), fx)
+    if us_content > customs_value:
+        raise InputError(
+            "us_content",
+            f"expected at most the customs value ({customs_value} USD), got {us_content} USD",
+        )
+    return us_content
 
 
 def claimed(table: RateTable, claims: Iterable[str]) -> frozenset[str]:

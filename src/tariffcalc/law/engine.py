@@ -208,7 +208,7 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     notes += [
         f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
     ]
-    notes += claim_notes + list_notes
+    notes += claim_notes + list_notes + _us_content_notes(steps, shipment)
     notes += _unchecked_lists(table, [s.measure for s in steps], shipment)
     notes += _unchecked_scope(table, scenario, shipment)
     label = scenario.label
@@ -221,6 +221,23 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     )
     warnings = unconfirmed + _content_unknown(steps, shipment)
     return _Plan(scenario.id, label, tuple(steps), tuple(not_applied), tuple(notes), warnings)
+
+
+def _us_content_notes(steps: list[_Step], shipment: Shipment) -> list[str]:
+    """How a US content given changes the measures that have a US-content rule."""
+    if not shipment.us_content:
+        return []
+    amounts = _bases(shipment)
+    notes = []
+    for measure in (step.measure for step in steps if step.measure.us_content_min is not None):
+        share = percent(measure.us_content_min or ZERO)
+        if _on_non_us_content(measure, amounts):
+            notes.append(
+                f"{measure.id}: charged on the non-US content (US content {share} or more)"
+            )
+        else:
+            notes.append(f"{measure.id}: on the whole value: the US content is under {share}")
+    return notes
 
 
 def _content_unknown(steps: list[_Step], shipment: Shipment) -> tuple[str, ...]:
@@ -328,7 +345,8 @@ def _bases(shipment: Shipment) -> dict[str, Decimal]:
     """The amount of each base a step can have: the whole value, or its metal or other part."""
     value = shipment.customs_value
     metal = shipment.metal_value if shipment.metal_value is not None else value
-    return {"value": value, "metal": metal, "non_metal": value - metal}
+    us = shipment.us_content or ZERO
+    return {"value": value, "metal": metal, "non_metal": value - metal, "us": us}
 
 
 def _step_amount(
@@ -338,7 +356,16 @@ def _step_amount(
     measure = step.measure
     rate = measure.rate if measure.kind == "additional" else max(ZERO, measure.rate - ave)
     base = amounts[step.base_kind]
+    if _on_non_us_content(measure, amounts):  # the US share of each part is taken out
+        base = cents(base * (amounts["value"] - amounts["us"]) / amounts["value"])
     return rate, base, cents(rate * base)
+
+
+def _on_non_us_content(measure: Measure, amounts: dict[str, Decimal]) -> bool:
+    """Whether the measure is charged on the non-US content only (9903.01.34: when the US
+    content is at least its share of the value)."""
+    share = measure.us_content_min
+    return share is not None and amounts["us"] > 0 and amounts["us"] >= share * amounts["value"]
 
 
 def _apply(table: RateTable, plan: _Plan, shipment: Shipment, priced: _Priced) -> Assessment:

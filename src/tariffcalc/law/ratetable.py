@@ -600,6 +600,7 @@ def _measure(m: MeasureModel) -> Measure:
         scope_lists=tuple(m.scope_lists),
         unless_claimed=m.unless_claimed,
         if_claimed=m.if_claimed,
+        us_content_min=m.us_content_min,
     )
 
 

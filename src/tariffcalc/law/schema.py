@@ -98,6 +98,7 @@ class MeasureModel(Strict):
     scope_lists: list[Identifier] = []
     unless_claimed: Identifier | None = None
     if_claimed: Identifier | None = None
+    us_content_min: Percent | None = None
 
 
 class ListLineModel(Strict):

@@ -106,8 +106,9 @@ def item_document(table: RateTable, item: str) -> dict[str, Any]:
 def _measure_document(table: RateTable, m: Measure) -> dict[str, Any]:
     return {
         "type": "measure",
-        **{key: value for key, value in m._asdict().items() if key not in ("in_force", "rate")},
+        **{k: v for k, v in m._asdict().items() if k not in ("in_force", "rate", "us_content_min")},
         "rate": number(m.rate),
+        "us_content_min": number(m.us_content_min),
         "origins": "all" if m.origins is None else sorted(m.origins),
         "sectors": "all" if m.sectors is None else sorted(m.sectors),
         "groups": sorted(m.groups),
