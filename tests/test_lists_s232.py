@@ -7,6 +7,7 @@ The engine tests need neither: shipments with a code and the MFN Free, $10,000.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from decimal import Decimal
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import SHARED
+from conftest import SHARED, Cli
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.shipment import claimed, make_shipment
 from tariffcalc.law.domain import RateTable, Shipment
@@ -197,3 +198,17 @@ def test_metal_value_is_accepted_for_a_line_on_a_content_list_only(table: RateTa
     other = _line(table, "0101.21.00", "2025-09-01")
     with pytest.raises(InputError, match="metal_value"):
         with_amounts(table, other, value="10000", metal_value="4000")
+
+
+def test_lookup_names_the_measures_whose_scope_a_list_is(cli: Cli) -> None:
+    result = cli("rates", "list", "--json")
+    assert result.code == 0, result.err
+    named = {each["id"]: each["measures"] for each in json.loads(result.out)["lists"]}
+    assert named["s232-auto-parts"] == ["s232-auto-parts", "s232-autos-japan"]
+    assert named["s232-metals-low-weight"] == [
+        "s232-metals-annex-1a",
+        "s232-metals-annex-1a-uk",
+        "s232-metals-annex-1b",
+        "s232-metals-annex-1b-uk",
+        "s232-metals-annex-3",
+    ]

@@ -64,6 +64,15 @@ def on_scope_lists(
     )
 
 
+def measures_naming(table: RateTable, list_id: str) -> tuple[str, ...]:
+    """The measures whose scope a list is, or whose lines it takes out."""
+    return tuple(
+        m.id
+        for m in table.measures.values()
+        if list_id in m.except_lists or list_id in m.scope_lists
+    )
+
+
 def on_content_list(table: RateTable, digits: str) -> bool:
     """Whether the line is, on some date, in the scope of a measure charged on its metal."""
     return any(
