@@ -32,7 +32,7 @@ from tariffcalc.law.domain import (
     Scenario,
     Shipment,
 )
-from tariffcalc.law.lists import list_check, list_key, on_scope_lists
+from tariffcalc.law.lists import list_check, list_key, on_scope_lists, scope_citation
 from tariffcalc.money import cents, percent, usd
 
 PARTS: dict[Base, frozenset[str]] = {
@@ -209,6 +209,8 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
         f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
     ]
     notes += claim_notes + list_notes + _us_content_notes(steps, shipment)
+    cited = (scope_citation(table, s.measure, shipment, hypothetical) for s in steps)
+    notes += [citation for citation in cited if citation]
     notes += _unchecked_lists(table, [s.measure for s in steps], shipment)
     notes += _unchecked_scope(table, scenario, shipment)
     label = scenario.label

@@ -64,6 +64,23 @@ def on_scope_lists(
     )
 
 
+def scope_citation(
+    table: RateTable, measure: Measure, shipment: Shipment, hypothetical: bool
+) -> str | None:
+    """Which of the measure's scope lists holds the line, cited: how a coded line came to owe
+    it ('s232-auto-parts: on Section 232 automobile parts (note 33(g)) (heading 9903.94.05: HTS
+    8708.99.68 since 2025-05-03)')."""
+    if shipment.hts is None:
+        return None
+    for name in measure.scope_lists:
+        hts_list = table.lists[name]
+        day = max(shipment.entry_date, hts_list.first_day) if hypothetical else shipment.entry_date
+        entry = hts_list.entry_on(shipment.hts, day)
+        if entry is not None:
+            return f"{measure.id}: on {_membership(hts_list, entry, shipment.hts)}"
+    return None
+
+
 def measures_naming(table: RateTable, list_id: str) -> tuple[str, ...]:
     """The measures whose scope a list is, or whose lines it takes out."""
     return tuple(
