@@ -220,3 +220,21 @@ def test_a_coded_line_cites_the_list_that_brings_it_under_a_measure(table: RateT
         "s232-autos-japan: on Section 232 automobile parts (note 33(g))"
         " (heading 9903.94.05: HTS 8708.99.68 since 2025-05-03)"
     ) in notes
+
+
+def test_batch_plans_give_each_coded_line_its_own_232_duty(table: RateTable) -> None:
+    # The batch path (Assessor) shares plans between rows: rows of many 232 lines, days,
+    # claims and metal values must each get exactly what `assess` gives them.
+    from tariffcalc.law.engine import Assessor
+
+    codes = ["8708.99.68", "8471.30.01", "7318.15.80", "8407.90.10", "8701.21.00", "8302.20.00"]
+    days = ["2025-03-11", "2025-05-02", "2025-06-04", "2025-08-18", "2025-11-01", "2026-04-06"]
+    scenarios = list(table.scenarios)
+    assessor = Assessor(table, scenarios)
+    for code in codes:
+        for day in days:
+            for claims in ((), ("not-auto-part",), ("metal-under-15-percent",)):
+                for metal in (None, Decimal("3000.00")):
+                    row = _line(table, code, day, *claims)._replace(metal_value=metal)
+                    batch = [f.duty for f in assessor.figures(row)[0]]
+                    assert batch == [assess(table, row, s).duty for s in scenarios], (code, day)

@@ -82,6 +82,10 @@ class Assessor:
         self._in_scope: dict[tuple[str, str, bool, bool], frozenset[str]] = {}
         self._in_force: dict[date, frozenset[str]] = {}
         self._fee_terms: dict[date, FeeTerms] = {}
+        self._lists: dict[tuple[object, ...], tuple[object, ...]] = {}
+        chosen = [table.scenarios[s] for s in self.scenarios]
+        # measures whose lists matter whatever the date: those hypothetical scenarios name
+        self._named = frozenset(i for s in chosen if not s.by_date for i in s.measures)
 
     def figures(self, shipment: Shipment) -> tuple[list[Figures], list[str]]:
         """Each scenario's figures, in order, and the warnings of them all, once each:
@@ -120,15 +124,26 @@ class Assessor:
         in_force = self._in_force.get(day)
         if in_force is None:
             in_force = self._in_force[day] = frozenset(m.id for m in measures if m.in_force_on(day))
-        lists = list_key(self.table, [self.table.measures[i] for i in scope], shipment)
+        lists = self._list_key(shipment, scope & (in_force | self._named))
         key = (*kind, _present_parts(amounts), scope & in_force, lists, shipment.claims)
         plans = self.plans.get(key)
         if plans is None:
             plans = [_make_plan(self.table, shipment, s) for s in self.scenarios]
             if len(self.plans) >= self.MAX_PLANS:
                 self.plans.clear()
+                self._lists.clear()
             self.plans[key] = plans
         return plans
+
+    def _list_key(self, shipment: Shipment, relevant: frozenset[str]) -> tuple[object, ...]:
+        """`list_key` for the measures whose lists can change a plan's steps (those in force,
+        or named by a hypothetical scenario), remembered for rows of one line and day."""
+        memo = (shipment.hts, shipment.entry_date, shipment.origin, shipment.claims, relevant)
+        found = self._lists.get(memo)
+        if found is None:
+            measures = [m for m in self.table.measures.values() if m.id in relevant]
+            found = self._lists[memo] = list_key(self.table, measures, shipment)
+        return found
 
     def _fees(self, shipment: Shipment) -> tuple[Decimal, str | None]:
         """MPF plus HMF, and the warning of `_compute_fees` when the MPF rests on another
