@@ -159,6 +159,13 @@ CASES = [
     Case("machine-light", "8479.89.9599", "JP", "2026-04-06", "1250.00", claims=LOW),  # S122
     Case("machine-2027", "8479.89.9599", "JP", "2027-12-31", "1500.00"),
     Case("machine-2028", "8479.89.9599", "JP", "2028-01-01", "2750.00"),  # 250 + 25% 2500
+    # Japanese civil aircraft articles (note 35(b), 9903.96.02) are out of 9903.82.02 and
+    # .04-.17 when claimed; Section 122's civil-aircraft list (9903.03.05) holds them too.
+    # 7304.41.30 (Free, I-A) and 7322.90.00 (Free, I-B) are on both lists.
+    Case("tube-annex", "7304.41.30", "JP", "2026-05-01", "5000.00"),  # I-A 50%
+    Case("tube-aircraft", "7304.41.30", "JP", "2026-05-01", "0.00", claims=("civil-aircraft",)),
+    Case("heater-annex", "7322.90.00", "JP", "2026-05-01", "2500.00"),  # I-B 25%
+    Case("heater-aircraft", "7322.90.00", "JP", "2026-05-01", "0.00", claims=("civil-aircraft",)),
     # --- semiconductors, note 39 (from 2026-01-15); Annex II and S122 list before ------------
     Case("memory-0114", "8473.30.1140", "JP", "2026-01-14", "0.00"),  # Annex II 8473.30
     Case("memory-0115", "8473.30.1140", "JP", "2026-01-15", "2500.00"),  # 25%
