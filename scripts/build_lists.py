@@ -495,7 +495,8 @@ class S232Data:
         self.derivatives = _rows(data / S232_SOURCES["derivatives"])
         self.semis = [_digits(row["hts10"]) for row in _rows(data / S232_SOURCES["semis"])]
         self.annexes = _rows(data / S232_SOURCES["annexes"])
-        self.unprinted: dict[str, list[str]] = {}  # annex -> tracker rows note 16(c) lacks
+        # (annex, copper or not) -> the tracker's rows that note 16(c) does not print
+        self.unprinted: dict[tuple[str, bool], list[str]] = {}
         schedule = json.loads(gzip.decompress((data / S232_SOURCES["schedule"]).read_bytes()))
         self.schedule = {row["htsno"].replace(".", "") for row in schedule if row["htsno"]}
 
@@ -662,7 +663,8 @@ def annex_parts(data: S232Data) -> dict[str, list[tuple[str, str]]]:
         digits = _digits(row["hts_prefix"])
         named = [c for c in printed[row["annex"]] if c.startswith(digits) or digits.startswith(c)]
         if not named:
-            data.unprinted.setdefault(row["annex"], []).append(dotted(digits))
+            where = (row["annex"], row["metal_type"] == "copper")
+            data.unprinted.setdefault(where, []).append(dotted(digits))
         for code in named:
             metals[row["annex"]].setdefault(code, row["metal_type"])
     nested = [
@@ -1080,7 +1082,8 @@ def build_s232(shared: Path, notes: list[str]) -> dict[str, str]:
 def _with_unprinted(spec: ScopeSpec, data: S232Data) -> ScopeSpec:
     """An annex list says which of the tracker's rows for it rev 6 does not print."""
     found = re.fullmatch(r"s232-metals-annex-(\w+?)(-copper)?", spec.id)
-    left_out = data.unprinted.get(found.group(1), []) if found else []
+    where = (found.group(1), found.group(2) is not None) if found else None
+    left_out = data.unprinted.get(where, []) if where else []
     if not left_out:
         return spec
     extra = (
