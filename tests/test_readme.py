@@ -180,18 +180,24 @@ def test_console_block(
 
 
 def regenerate(document: Path, sandbox: Sandbox) -> None:
-    """Rewrite the expected output of every console block of `document` from real runs."""
+    """Rewrite the expected output of every console block of `document` from real runs,
+    the blocks run in order (a later one may use what an earlier one made)."""
     lines = document.read_text(encoding="utf-8").splitlines()
-    for block in reversed(parse("\n".join(lines))):
+    bodies = [(block, _real_body(block, sandbox)) for block in parse("\n".join(lines))]
+    for block, body in reversed(bodies):  # from the end: earlier line numbers stay right
         end = block.line
         while lines[end].strip() != _FENCE:
             end += 1
-        body: list[str] = []
-        for command in block.commands:
-            body += [f"$ {command.text}", *run(sandbox, command.text)]
-            body += [""] if command.gap else []
         lines[block.line : end] = body
     document.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _real_body(block: Block, sandbox: Sandbox) -> list[str]:
+    body: list[str] = []
+    for command in block.commands:
+        body += [f"$ {command.text}", *run(sandbox, command.text)]
+        body += [""] if command.gap else []
+    return body
 
 
 def _main(paths: list[str]) -> None:

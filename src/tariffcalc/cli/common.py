@@ -16,12 +16,16 @@ if TYPE_CHECKING:
     from tariffcalc.output.render import Grid
 
 
-def records_of(file: str) -> tuple[Layout, Iterator[Record]]:
-    """The layout and records of a file of rows ('-': stdin), for batch and refunds."""
+def records_of(file: str, delimiter: str | None = None) -> tuple[Layout, Iterator[Record]]:
+    """The layout and records of a file of rows ('-': stdin; an .xlsx workbook's first
+    sheet), for batch and refunds; `delimiter` as --delimiter names it, else detected."""
     from tariffcalc.files import open_text
-    from tariffcalc.inputs.records import read_records
+    from tariffcalc.inputs.records import delimiter_named, read_records, read_workbook
 
-    return read_records(open_text(file, "file"), "<stdin>" if file == "-" else file)
+    chosen = delimiter_named(delimiter) if delimiter else None
+    if file.lower().endswith(".xlsx"):
+        return read_workbook(file, chosen or ",")
+    return read_records(open_text(file, "file"), "<stdin>" if file == "-" else file, chosen)
 
 
 def require_schedule() -> Schedule:

@@ -51,6 +51,18 @@ ORIGIN = typer.Option(
 
 
 DATE = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Entry date (default: today).")
+DATE_FORMAT = typer.Option(
+    None,
+    "--date-format",
+    metavar="FORMAT",
+    help="Dates of the file: YYYY-MM-DD (default), MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY ...",
+)
+DELIMITER = typer.Option(
+    None,
+    "--delimiter",
+    metavar="CHAR",
+    help="CSV delimiter: ',', ';' or 'tab' (default: detected).",
+)
 
 
 SCENARIOS = typer.Option(
