@@ -72,6 +72,18 @@ def schedule_for(hts: str | None) -> Schedule | None:
     return open_schedule()
 
 
+def plot_kind(plot: str | None) -> None:
+    """--plot's file must end .png or .svg: checked before any work is done."""
+    if plot:
+        from tariffcalc.output.charts import chart_kind
+
+        chart_kind(plot)
+
+
+def chart_written(plot: str) -> None:
+    print(f"tariffcalc: chart written to {plot}", file=sys.stderr)
+
+
 def warn(warnings: Any) -> None:
     for warning in dict.fromkeys(warnings):
         print(f"tariffcalc: warning: {warning}", file=sys.stderr)

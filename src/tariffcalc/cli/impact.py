@@ -6,7 +6,7 @@ from datetime import date
 
 import typer
 
-from tariffcalc.cli.common import chosen_format, emit, rate_table, warn
+from tariffcalc.cli.common import chart_written, chosen_format, emit, plot_kind, rate_table, warn
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     ADD_SCENARIO,
@@ -18,6 +18,7 @@ from tariffcalc.cli.options import (
     JSON,
     MFN,
     ORIGIN,
+    PLOT,
     RATES,
     SCENARIOS,
     SECTOR,
@@ -89,6 +90,7 @@ def impact(
     rates: str = RATES,
     output_format: str = FORMAT,
     as_json: bool = JSON,
+    plot: str | None = PLOT,
 ) -> None:
     from tariffcalc.inputs.flows import chosen_flows
     from tariffcalc.inputs.shipment import parse_date
@@ -97,6 +99,7 @@ def impact(
     from tariffcalc.studies.impact import impact as run
 
     chosen = chosen_format(output_format, as_json)
+    plot_kind(plot)
     table = rate_table(rates, set_, add_scenario)
     flow_set = chosen_flows(
         flows,
@@ -118,3 +121,9 @@ def impact(
         lambda: impact_grids(table, found, display),
         lambda: impact_document(table, found, display),
     )
+    if plot:
+        from tariffcalc.output.charts import impact_chart
+        from tariffcalc.studies.impact import by_sector
+
+        impact_chart(plot, found, by_sector(found.scored))
+        chart_written(plot)

@@ -57,6 +57,12 @@ DATE_FORMAT = typer.Option(
     metavar="FORMAT",
     help="Dates of the file: YYYY-MM-DD (default), MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY ...",
 )
+PLOT = typer.Option(
+    None,
+    "--plot",
+    metavar="FILE",
+    help="Also draw a chart into FILE.png or FILE.svg (needs pip install 'tariffcalc[plot]').",
+)
 DELIMITER = typer.Option(
     None,
     "--delimiter",

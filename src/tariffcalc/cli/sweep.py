@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from tariffcalc.cli.common import chosen_format, emit, rate_table, schedule_for, warn
+from tariffcalc.cli.common import (
+    chart_written,
+    chosen_format,
+    emit,
+    plot_kind,
+    rate_table,
+    schedule_for,
+    warn,
+)
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     ADD_SCENARIO,
@@ -21,6 +29,7 @@ from tariffcalc.cli.options import (
     MFN,
     MODE,
     ORIGIN,
+    PLOT,
     RATES,
     SECTOR,
     SET,
@@ -80,12 +89,14 @@ def sweep(
     rates: str = RATES,
     output_format: str = FORMAT,
     as_json: bool = JSON,
+    plot: str | None = PLOT,
 ) -> None:
     from tariffcalc.inputs.shipment import shipment_template
     from tariffcalc.output.views.sweep import sweep_document, sweep_grid
     from tariffcalc.studies.sweep import sweep as run
 
     chosen = chosen_format(output_format, as_json)
+    plot_kind(plot)
     table = rate_table(rates, set_, add_scenario)
     template = shipment_template(
         table,
@@ -114,3 +125,8 @@ def sweep(
     )
     warn(found.warnings)
     emit(chosen, lambda: [sweep_grid(table, found)], lambda: sweep_document(table, found))
+    if plot:
+        from tariffcalc.output.charts import sweep_chart
+
+        sweep_chart(plot, found)
+        chart_written(plot)

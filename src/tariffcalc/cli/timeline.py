@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from tariffcalc.cli.common import chosen_format, emit, rate_table, schedule_for, warn
+from tariffcalc.cli.common import (
+    chart_written,
+    chosen_format,
+    emit,
+    plot_kind,
+    rate_table,
+    schedule_for,
+    warn,
+)
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     CLAIM,
@@ -17,6 +25,7 @@ from tariffcalc.cli.options import (
     METAL,
     MFN,
     ORIGIN,
+    PLOT,
     RATES,
     SECTOR,
     SET,
@@ -42,6 +51,7 @@ def timeline(
     rates: str = RATES,
     output_format: str = FORMAT,
     as_json: bool = JSON,
+    plot: str | None = PLOT,
 ) -> None:
     """The dated history of what applied to a sector or HTS code from an origin.
 
@@ -54,12 +64,15 @@ def timeline(
       tariffcalc timeline --sector autos --value 30000
 
       tariffcalc timeline --sector steel --origin GB --format csv
+
+      tariffcalc timeline --sector autos --value 30000 --plot autos.png
     """
     from tariffcalc.inputs.shipment import shipment_template
     from tariffcalc.output.views.timeline import timeline_document, timeline_grid
     from tariffcalc.studies.timeline import history
 
     chosen = chosen_format(output_format, as_json)
+    plot_kind(plot)
     table = rate_table(rates, set_, [])
     template = shipment_template(
         table,
@@ -75,3 +88,9 @@ def timeline(
     found = history(table, template, value=value, metal_value=metal_value)
     warn(found.warnings)
     emit(chosen, lambda: [timeline_grid(table, found)], lambda: timeline_document(table, found))
+    if plot:
+        from tariffcalc.output.charts import timeline_chart
+        from tariffcalc.studies.timeline import scenario_steps
+
+        timeline_chart(plot, found, scenario_steps(table, found))
+        chart_written(plot)
