@@ -53,8 +53,8 @@ def test_an_svg_chart_is_valid_xml_of_576_by_324_points(cli: Cli, tmp_path: Path
 
 def test_another_suffix_is_refused_before_any_work(cli: Cli, tmp_path: Path) -> None:
     result = cli(*TIMELINE, "--plot", str(tmp_path / "chart.jpg"))
-    assert result.code == 1 and result.out == ""
-    assert "--plot: expected a file ending .png or .svg" in result.err
+    assert result.code == 2 and result.out == ""  # a usage error, as a bad --format
+    assert "'--plot': expected a file ending .png or .svg" in result.err
 
 
 def test_without_matplotlib_the_message_names_the_extra(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -12,7 +13,7 @@ import typer
 if TYPE_CHECKING:
     from tariffcalc.inputs.records import Layout, Record
     from tariffcalc.inputs.schedule import Schedule
-    from tariffcalc.law.domain import RateTable
+    from tariffcalc.law.domain import RateTable, Shipment
     from tariffcalc.output.render import Grid
 
 
@@ -63,6 +64,13 @@ def emit(chosen: str, grids: Callable[[], list[Grid]], document: Callable[[], An
         write(sys.stdout, grids(), chosen)
 
 
+def template_for(table: RateTable, hts: str | None, **fields: Any) -> Shipment:
+    """`shipment_template` of the options, an HTS code looked up in the imported schedule."""
+    from tariffcalc.inputs.shipment import shipment_template
+
+    return shipment_template(table, hts=hts, schedule=schedule_for(hts), **fields)
+
+
 def schedule_for(hts: str | None) -> Schedule | None:
     """The imported HTS schedule, when an HTS code is asked for and one was imported."""
     if hts is None:
@@ -72,16 +80,13 @@ def schedule_for(hts: str | None) -> Schedule | None:
     return open_schedule()
 
 
-def plot_kind(plot: str | None) -> None:
-    """--plot's file must end .png or .svg: checked before any work is done."""
+def plot_to(plot: str | None, draw: Callable[[ModuleType], None]) -> None:
+    """When --plot was given, draw a chart of `output.charts` (imported only then) into it."""
     if plot:
-        from tariffcalc.output.charts import chart_kind
+        from tariffcalc.output import charts
 
-        chart_kind(plot)
-
-
-def chart_written(plot: str) -> None:
-    print(f"tariffcalc: chart written to {plot}", file=sys.stderr)
+        draw(charts)
+        print(f"tariffcalc: chart written to {plot}", file=sys.stderr)
 
 
 def warn(warnings: Any) -> None:

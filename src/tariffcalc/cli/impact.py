@@ -6,7 +6,7 @@ from datetime import date
 
 import typer
 
-from tariffcalc.cli.common import chart_written, chosen_format, emit, plot_kind, rate_table, warn
+from tariffcalc.cli.common import chosen_format, emit, plot_to, rate_table, warn
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     ADD_SCENARIO,
@@ -95,11 +95,10 @@ def impact(
     from tariffcalc.inputs.flows import chosen_flows
     from tariffcalc.inputs.shipment import parse_date
     from tariffcalc.output.views.impact import impact_document, impact_grids
-    from tariffcalc.studies.impact import display_currency, pricing
+    from tariffcalc.studies.impact import by_sector, display_currency, pricing
     from tariffcalc.studies.impact import impact as run
 
     chosen = chosen_format(output_format, as_json)
-    plot_kind(plot)
     table = rate_table(rates, set_, add_scenario)
     flow_set = chosen_flows(
         flows,
@@ -121,9 +120,4 @@ def impact(
         lambda: impact_grids(table, found, display),
         lambda: impact_document(table, found, display),
     )
-    if plot:
-        from tariffcalc.output.charts import impact_chart
-        from tariffcalc.studies.impact import by_sector
-
-        impact_chart(plot, found, by_sector(found.scored))
-        chart_written(plot)
+    plot_to(plot, lambda charts: charts.impact_chart(plot, found, by_sector(found.scored)))

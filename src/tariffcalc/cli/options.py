@@ -57,10 +57,20 @@ DATE_FORMAT = typer.Option(
     metavar="FORMAT",
     help="Dates of the file: YYYY-MM-DD (default), MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY ...",
 )
+
+
+def _plot_file(path: str | None) -> str | None:
+    """--plot's file must end .png or .svg: a usage error, before any work is done."""
+    if path is not None and not path.lower().endswith((".png", ".svg")):
+        raise typer.BadParameter(f"expected a file ending .png or .svg, got {path!r}")
+    return path
+
+
 PLOT = typer.Option(
     None,
     "--plot",
     metavar="FILE",
+    callback=_plot_file,
     help="Also draw a chart into FILE.png or FILE.svg (needs pip install 'tariffcalc[plot]').",
 )
 DELIMITER = typer.Option(

@@ -5,12 +5,11 @@ from __future__ import annotations
 import typer
 
 from tariffcalc.cli.common import (
-    chart_written,
     chosen_format,
     emit,
-    plot_kind,
+    plot_to,
     rate_table,
-    schedule_for,
+    template_for,
     warn,
 )
 from tariffcalc.cli.main import app
@@ -91,28 +90,24 @@ def sweep(
     as_json: bool = JSON,
     plot: str | None = PLOT,
 ) -> None:
-    from tariffcalc.inputs.shipment import shipment_template
     from tariffcalc.output.views.sweep import sweep_document, sweep_grid
     from tariffcalc.studies.sweep import sweep as run
 
     chosen = chosen_format(output_format, as_json)
-    plot_kind(plot)
     table = rate_table(rates, set_, add_scenario)
-    template = shipment_template(
-        table,
-        sector=sector,
-        hts=hts,
-        mfn=mfn,
-        origin=origin,
-        entry_date=entry_date,
-        currency=currency,
-        fx=fx,
-        mode=mode,
-        schedule=schedule_for(hts),
-    )
     found = run(
         table,
-        template,
+        template_for(
+            table,
+            hts,
+            sector=sector,
+            mfn=mfn,
+            origin=origin,
+            entry_date=entry_date,
+            currency=currency,
+            fx=fx,
+            mode=mode,
+        ),
         step=step,
         measure=measure,
         value=value,
@@ -125,8 +120,4 @@ def sweep(
     )
     warn(found.warnings)
     emit(chosen, lambda: [sweep_grid(table, found)], lambda: sweep_document(table, found))
-    if plot:
-        from tariffcalc.output.charts import sweep_chart
-
-        sweep_chart(plot, found)
-        chart_written(plot)
+    plot_to(plot, lambda charts: charts.sweep_chart(plot, found))

@@ -5,12 +5,11 @@ from __future__ import annotations
 import typer
 
 from tariffcalc.cli.common import (
-    chart_written,
     chosen_format,
     emit,
-    plot_kind,
+    plot_to,
     rate_table,
-    schedule_for,
+    template_for,
     warn,
 )
 from tariffcalc.cli.main import app
@@ -67,30 +66,22 @@ def timeline(
 
       tariffcalc timeline --sector autos --value 30000 --plot autos.png
     """
-    from tariffcalc.inputs.shipment import shipment_template
     from tariffcalc.output.views.timeline import timeline_document, timeline_grid
-    from tariffcalc.studies.timeline import history
+    from tariffcalc.studies.timeline import history, scenario_steps
 
     chosen = chosen_format(output_format, as_json)
-    plot_kind(plot)
     table = rate_table(rates, set_, [])
-    template = shipment_template(
+    template = template_for(
         table,
+        hts,
         sector=sector,
-        hts=hts,
         mfn=mfn,
         origin=origin,
         currency=currency,
         fx=fx,
-        schedule=schedule_for(hts),
         claims=claim or (),
     )
     found = history(table, template, value=value, metal_value=metal_value)
     warn(found.warnings)
     emit(chosen, lambda: [timeline_grid(table, found)], lambda: timeline_document(table, found))
-    if plot:
-        from tariffcalc.output.charts import timeline_chart
-        from tariffcalc.studies.timeline import scenario_steps
-
-        timeline_chart(plot, found, scenario_steps(table, found))
-        chart_written(plot)
+    plot_to(plot, lambda charts: charts.timeline_chart(plot, found, scenario_steps(table, found)))
