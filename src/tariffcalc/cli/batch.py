@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from tariffcalc.cli.common import rate_table, records_of, scenario_ids
+from tariffcalc.cli.common import rate_table, read_source, scenario_ids
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     ADD_SCENARIO,
@@ -113,9 +113,11 @@ def batch(
     scenarios = scenario_ids(table.scenarios, scenario)
     defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn, date_format)
     scorer = make_scorer(table, scenarios, defaults)
-    layout, records = records_of(file, delimiter)
+    layout, records, share = read_source(file, delimiter)
     jobs = jobs or auto_jobs(file)
-    summary = write_batch(layout, records, scorer, targets, jobs=jobs, progress=progress)
+    summary = write_batch(
+        layout, records, scorer, targets, jobs=jobs, progress=progress, share_read=share
+    )
     if summary.rejected:
         raise SystemExit(Exit.REJECTED_ROWS)
 

@@ -18,15 +18,37 @@ if TYPE_CHECKING:
 
 
 def records_of(file: str, delimiter: str | None = None) -> tuple[Layout, Iterator[Record]]:
+    """The layout and records of a file of rows (see `read_source`)."""
+    layout, records, _ = read_source(file, delimiter)
+    return layout, records
+
+
+def read_source(
+    file: str, delimiter: str | None = None
+) -> tuple[Layout, Iterator[Record], Callable[[], float] | None]:
     """The layout and records of a file of rows ('-': stdin; an .xlsx workbook's first
-    sheet), for batch and refunds; `delimiter` as --delimiter names it, else detected."""
+    sheet), for batch and refunds, and the share of the file read so far when it can be
+    known (a regular file); `delimiter` as --delimiter names it, else detected."""
     from tariffcalc.files import open_text
     from tariffcalc.inputs.records import delimiter_named, read_records, read_workbook
 
     chosen = delimiter_named(delimiter) if delimiter else None
     if file.lower().endswith(".xlsx"):
-        return read_workbook(file, chosen or ",")
-    return read_records(open_text(file, "file"), "<stdin>" if file == "-" else file, chosen)
+        return (*read_workbook(file, chosen or ","), None)
+    stream = open_text(file, "file")
+    name = "<stdin>" if file == "-" else file
+    return (*read_records(stream, name, chosen), _share_read(stream.buffer))
+
+
+def _share_read(raw: Any) -> Callable[[], float] | None:
+    """Bytes read over the file's size, for a progress display; None for a pipe."""
+    import os
+    import stat
+
+    status = os.fstat(raw.fileno())
+    if not stat.S_ISREG(status.st_mode) or not status.st_size:
+        return None
+    return lambda: min(raw.tell() / status.st_size, 1.0)
 
 
 def require_schedule() -> Schedule:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from tariffcalc.cli import complete
 from tariffcalc.law.domain import DEFAULT_ORIGIN
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ SECTOR = typer.Option(
     "--sector",
     metavar="SECTOR",
     help="autos, auto-parts, steel, aluminum, copper, general, ...",
+    autocompletion=complete.sectors,
 )
 
 
@@ -46,7 +48,11 @@ MFN = typer.Option(
 
 
 ORIGIN = typer.Option(
-    DEFAULT_ORIGIN, "--origin", metavar="COUNTRY", help="Country of origin: ISO code or name."
+    DEFAULT_ORIGIN,
+    "--origin",
+    metavar="COUNTRY",
+    help="Country of origin: ISO code or name.",
+    autocompletion=complete.origins,
 )
 
 
@@ -82,7 +88,12 @@ DELIMITER = typer.Option(
 
 
 SCENARIOS = typer.Option(
-    None, "--scenario", "-s", metavar="ID", help="Only this scenario (repeatable)."
+    None,
+    "--scenario",
+    "-s",
+    metavar="ID",
+    help="Only this scenario (repeatable).",
+    autocompletion=complete.scenarios,
 )
 
 
@@ -134,6 +145,7 @@ SET = typer.Option(
     "--set",
     metavar="MEASURE=PCT",
     help="What if a measure's rate were PCT, in every scenario that has it (repeatable).",
+    autocompletion=complete.measure_settings,
 )
 
 

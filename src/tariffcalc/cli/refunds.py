@@ -114,7 +114,8 @@ def _emit(
     output: str | None,
     errors: str | None,
 ) -> None:
-    """The first rejected rows on stderr, the files asked for, the disclaimer, the report."""
+    """The first rejected rows on stderr, the files asked for, the report, the disclaimer
+    (on stderr only when the report has no room for it)."""
     from tariffcalc.output.rows import SHOWN_REJECTED, say_rejected
     from tariffcalc.output.views.refunds import (
         refund_document,
@@ -137,7 +138,8 @@ def _emit(
         )
     table = work.table
     write_refund_files(table, header, estimate, output, errors)
-    print(f"tariffcalc: note: {DISCLAIMER}", file=sys.stderr)
+    if chosen == "csv":  # the other formats carry it on stdout: said once
+        print(f"tariffcalc: note: {DISCLAIMER}", file=sys.stderr)
     emit(
         chosen,
         lambda: (

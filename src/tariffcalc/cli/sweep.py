@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from tariffcalc.cli import complete
 from tariffcalc.cli.common import (
     chosen_format,
     emit,
@@ -44,7 +45,13 @@ SWEEP_SCENARIO = typer.Option(
     metavar="ID",
     help="Scenario (default: the first in which the measure applies, else in-force).",
 )
-MEASURE = typer.Option(None, "--measure", metavar="ID", help="The measure whose rate varies.")
+MEASURE = typer.Option(
+    None,
+    "--measure",
+    metavar="ID",
+    help="The measure whose rate varies.",
+    autocompletion=complete.measures,
+)
 RATE_FROM = typer.Option(None, "--from", metavar="PCT", help="First rate of --measure.")
 RATE_TO = typer.Option(None, "--to", metavar="PCT", help="Last rate of --measure.")
 VALUE_FROM = typer.Option(None, "--value-from", metavar="AMOUNT", help="First customs value.")

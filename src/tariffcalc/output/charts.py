@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from tariffcalc.errors import InputError
 from tariffcalc.files import atomic_path
 from tariffcalc.money import usd
+from tariffcalc.output.render import compact_usd
 
 if TYPE_CHECKING:
     from tariffcalc.studies.impact import Impact
@@ -58,26 +59,6 @@ def _money_axis(axis: Any) -> None:
     from matplotlib.ticker import FuncFormatter
 
     axis.yaxis.set_major_formatter(FuncFormatter(lambda y, _: compact_usd(Decimal(str(float(y))))))
-
-
-def compact_usd(amount: Decimal) -> str:
-    """$11.3B, $850K, $1,200: amounts shortened for aggregates and chart axes.
-
-    >>> compact_usd(Decimal("11302500000"))
-    '$11.3B'
-    """
-    sign = "-" if amount < 0 else ""
-    size = abs(amount)
-    for limit, suffix in (
-        (Decimal(10) ** 12, "T"),
-        (Decimal(10) ** 9, "B"),
-        (Decimal(10) ** 6, "M"),
-    ):
-        if size >= limit:
-            return f"{sign}${size / limit:.1f}{suffix}"
-    if size >= 10_000:
-        return f"{sign}${size / 1000:.0f}K"
-    return f"{sign}${size:,.0f}"
 
 
 def timeline_chart(path: str, found: History, steps: dict[str, list[Decimal]]) -> None:

@@ -429,6 +429,7 @@ def write_batch(
     *,
     jobs: int = 1,
     progress: bool = False,
+    share_read: Callable[[], float] | None = None,
 ) -> Summary:
     """Score every record into the targets, and return the totals (see `score_file`).
 
@@ -443,7 +444,7 @@ def write_batch(
         report = RejectedReport(ErrorsOut(errors) if errors is not None else None)
         target = _target(stack, targets)
         output, stream = _open_output(stack, targets.format, target, layout, scorer.scenarios)
-        with progress_bar(progress) as tick:
+        with progress_bar(progress, share_read) as tick:
             summary = score_file(layout, records, scorer, output, report, tick, jobs)
         if targets.strict and summary.rejected:
             raise InputError(
@@ -514,19 +515,31 @@ def _scratch_file() -> Iterator[Path]:
 
 
 @contextmanager
-def progress_bar(enabled: bool) -> Iterator[Callable[[int], None] | None]:
-    """A Rich progress display on stderr when it is a terminal; nothing when piped."""
+def progress_bar(
+    enabled: bool, share_read: Callable[[], float] | None = None
+) -> Iterator[Callable[[int], None] | None]:
+    """A progress line on stderr when it is a terminal, nothing when piped: rows scored,
+    and with `share_read` (the share of the file read) the percentage and time left."""
     if not (enabled and sys.stderr.isatty()):
         yield None
         return
     from rich.console import Console
-    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        Progress,
+        ProgressColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
-    with Progress(
-        TextColumn("scoring {task.completed:,} rows"),
-        TimeElapsedColumn(),
-        console=Console(file=sys.stderr),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("rows", total=None)
-        yield lambda count: bar.update(task, completed=count)
+    columns: list[ProgressColumn] = [TextColumn("scoring {task.fields[rows]:,} rows")]
+    if share_read is not None:
+        columns += [TaskProgressColumn(), TextColumn("ETA"), TimeRemainingColumn()]
+    with Progress(*columns, console=Console(file=sys.stderr), transient=True) as bar:
+        task = bar.add_task("rows", total=100 if share_read else None, rows=0)
+
+        def tick(count: int) -> None:
+            done = 100 * share_read() if share_read is not None else None
+            bar.update(task, completed=done, rows=count)
+
+        yield tick

@@ -238,7 +238,7 @@ def _working(result: Assessment) -> Grid:
     columns = (
         Column("measure", "Measure"),
         Column("authority", "Authority"),
-        Column("rate", "Rate", "money"),
+        Column("rate", "Rate"),  # text: "12.5% (15% incl. MFN)" may wrap
         Column("base", "Base", "money"),
         Column("amount", "Amount", "money"),
     )
