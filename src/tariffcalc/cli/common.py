@@ -37,7 +37,8 @@ def read_source(
         return (*read_workbook(file, chosen or ","), None)
     stream = open_text(file, "file")
     name = "<stdin>" if file == "-" else file
-    return (*read_records(stream, name, chosen), _share_read(stream.buffer))
+    share = None if file == "-" else _share_read(stream.buffer)
+    return (*read_records(stream, name, chosen), share)
 
 
 def _share_read(raw: Any) -> Callable[[], float] | None:
@@ -45,7 +46,10 @@ def _share_read(raw: Any) -> Callable[[], float] | None:
     import os
     import stat
 
-    status = os.fstat(raw.fileno())
+    try:
+        status = os.fstat(raw.fileno())
+    except (OSError, ValueError):  # no descriptor behind it
+        return None
     if not stat.S_ISREG(status.st_mode) or not status.st_size:
         return None
     return lambda: min(raw.tell() / status.st_size, 1.0)
