@@ -51,6 +51,9 @@ def test_dates_with_slashes_need_a_format_and_the_error_says_which(
     european = cli("batch", str(source), "--date-format", "DD/MM/YYYY", "-s", "in-force").out
     # 10 January 2025, before the 10% baseline of 2025-04-05: MFN 2% only.
     assert ",10/01/2025,10000,2,general,10000.00,200.00," in european
+    # --date stays YYYY-MM-DD, whatever the file's format.
+    option = cli("batch", str(source), "--date-format", "DD/MM/YYYY", "--date", "2025-10-01")
+    assert option.code == 0
     bad = cli("batch", str(source), "--date-format", "MM/YYYY")
     assert bad.code == 1 and "--date-format: expected YYYY, MM and DD" in bad.err
 

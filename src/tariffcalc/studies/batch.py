@@ -52,11 +52,11 @@ def row_defaults(
     mfn: str | None = None,
     date_format: str | None = None,
 ) -> Defaults:
-    """Defaults from options as typed; the entry date is parsed (today when not given), in
-    `date_format` as the file's dates are."""
+    """Defaults from options as typed; the entry date is parsed (today when not given;
+    YYYY-MM-DD, as everywhere on the command line: `date_format` is the file's)."""
     if date_format:
         date_pattern(date_format)  # a bad format is the command's error, not every row's
-    day = parse_date("date", entry_date, date_format) if entry_date else date.today()
+    day = parse_date("date", entry_date) if entry_date else date.today()
     return Defaults(
         origin=origin,
         entry_date=day,
