@@ -594,12 +594,8 @@ def _compute_fees(fees: Fees, shipment: Shipment) -> tuple[FeeLines, list[str], 
             f"informal entry (value up to {usd(fees.informal_max_value)}): flat MPF {usd(mpf)}"
         )
     borrowed = _mpf_fallback(fees, terms, shipment, mpf, ad_valorem)
-    if borrowed is not None:
-        text, matters = borrowed
-        if matters:
-            warnings.append(text)
-        else:
-            notes.append(text + "; this fee is not at a limit")
+    if borrowed is not None and borrowed[1]:  # between the limits, the limits changed nothing
+        warnings.append(borrowed[0])
     if _de_minimis_open(fees, shipment):
         notes.append(
             f"value up to {usd(fees.de_minimis_max or Decimal(0))} entered on"
