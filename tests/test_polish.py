@@ -89,17 +89,31 @@ def test_compact_amounts() -> None:
     assert shown == ["$143.6B", "-$5.14B", "$850,000", "$0"]
 
 
-def test_explain_fits_80_columns() -> None:
-    explain = ("duty", "--sector", "autos", "--value", "30000", "--date", "2025-10-01")
+def _at_80_columns(*args: str) -> tuple[str, int]:
+    """The output on an 80-column screen, and the width of its widest table line."""
     out = subprocess.run(
-        [sys.executable, "-m", "tariffcalc", *explain, "-s", "in-force", "--explain"],
+        [sys.executable, "-m", "tariffcalc", *args],
         capture_output=True,
         text=True,
         env={**os.environ, "COLUMNS": "80"},
     ).stdout
     tables = [line for line in out.splitlines() if line[:1] in "┏┃┡│└"]
-    assert tables and max(len(line) for line in tables) <= 80
+    assert tables, out
+    return out, max(len(line) for line in tables)
+
+
+def test_explain_fits_80_columns() -> None:
+    explain = ("duty", "--sector", "autos", "--value", "30000", "--date", "2025-10-01")
+    out, widest = _at_80_columns(*explain, "-s", "in-force", "--explain")
+    assert widest <= 80
     assert "$34,641.42" in out and "$3,750.00" in out
+
+
+def test_bars_take_what_an_80_column_screen_has_left() -> None:
+    sweep = ("sweep", "--sector", "autos", "--value", "30000", "--measure", "s232-autos")
+    out, widest = _at_80_columns(*sweep, "--from", "0", "--to", "50", "--step", "10")
+    assert widest == 80  # 24-cell bars would make it 95
+    assert "$15,750.00" in out and "█" in out
 
 
 ON_A_TERMINAL = """

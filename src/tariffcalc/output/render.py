@@ -168,13 +168,13 @@ def write_table(out: TextIO, grids: list[Grid]) -> None:
         if grid.heading:
             console.print(grid.heading, highlight=False, markup=False, soft_wrap=True)
         texts = [_cells(grid, row) for row in grid.rows]
-        table = _table(grid, texts)
+        table, bar_width = _table(grid, texts, console.width)
         for row, cells in zip(grid.rows, texts, strict=True):
             shown: list[Any] = list(cells)
             for position, i in enumerate(_shown(grid)):
                 value = row.cells[i]
                 if grid.columns[i].kind == "bar" and isinstance(value, Decimal):
-                    shown[position] = Bar(1, 0, float(value), width=BAR_WIDTH)
+                    shown[position] = Bar(1, 0, float(value), width=bar_width)
             table.add_row(*shown)
         print_unclipped(console, table)
         for line in grid.footnotes:
@@ -185,17 +185,27 @@ def write_table(out: TextIO, grids: list[Grid]) -> None:
             )
 
 
-def _table(grid: Grid, texts: list[list[str]]) -> Table:
-    """The grid's columns: free text in WRAPPING wraps (a long word folds, never cut);
-    every other column is as wide as its widest cell, so that no figure is cut."""
+def _table(grid: Grid, texts: list[list[str]], screen: int) -> tuple[Table, int]:
+    """The grid's columns, and the width of its bars: free text in WRAPPING wraps (a long
+    word folds, never cut); every other column is as wide as its widest cell, so that no
+    figure is cut; bars take what the screen has left, from 8 to BAR_WIDTH."""
     from rich.cells import cell_len
     from rich.table import Table
 
+    shown = _shown(grid)
+    widths = [
+        max([cell_len(grid.columns[i].title), *(cell_len(t[position]) for t in texts)])
+        for position, i in enumerate(shown)
+    ]
+    # Each column takes its width, a space either side and a border; the table one more.
+    taken = 1 + sum(
+        w + 3 for w, i in zip(widths, shown, strict=True) if grid.columns[i].kind != "bar"
+    )
+    bar_width = max(8, min(BAR_WIDTH, screen - taken - 3))
     table = Table(title=grid.title, title_justify="left", header_style="bold")
-    for position, i in enumerate(_shown(grid)):
+    for widest, i in zip(widths, shown, strict=True):
         column = grid.columns[i]
         wraps = column.kind == "text" and i != 0 and column.key in WRAPPING
-        widest = max([cell_len(column.title), *(cell_len(t[position]) for t in texts)])
         table.add_column(
             column.title,
             justify="left" if column.kind in LEFT else "right",
@@ -203,9 +213,9 @@ def _table(grid: Grid, texts: list[list[str]]) -> Table:
             overflow="fold" if wraps else "ellipsis",
             max_width=WRAPPING[column.key] if wraps else None,
             min_width=None if wraps else widest,
-            width=BAR_WIDTH if column.kind == "bar" else None,
+            width=bar_width if column.kind == "bar" else None,
         )
-    return table
+    return table, bar_width
 
 
 # Free-text columns that may wrap on screen, with their widest; every other column keeps its width.
