@@ -206,6 +206,11 @@ class RateTable(NamedTuple):
     rulings: dict[str, Ruling]  # legal basis -> the ruling that struck it down
     lists: dict[str, HtsList] = {}  # noqa: RUF012 (never changed: tables are rebuilt, not mutated)
     overridden: tuple[tuple[str, Decimal], ...] = ()  # (measure, rate) set by a what-if
+    # Origins whose law an origin file states -> the measures it knows it leaves out; and
+    # what is missing for any other origin. Empty for a table without origin files.
+    coverage: dict[str, tuple[str, ...]] = {}  # noqa: RUF012 (as lists)
+    uncovered: tuple[str, ...] = ()
+    country_groups: dict[str, frozenset[str]] = {}  # noqa: RUF012 (as lists)
 
     def basis_name(self, basis: str) -> str:
         """A legal basis's short name: 'IEEPA' of 'IEEPA (International Emergency ...)'."""
