@@ -429,12 +429,9 @@ def title_of(name: str, codes: list[str]) -> str:
 
 
 UNCOVERED = [
-    "the facts name this origin in none of their lists: only the measures for all origins"
-    " apply (the facts' OTHER rows: IEEPA 10% baseline 2025-04-05 → 2026-02-23, Section 122"
-    " 10% 2026-02-24 → 2026-07-23, no forced-labour Section 301); its own rates, deals and"
-    " exemptions, if any, are not in the table",
-    "column 2 origins (Cuba, North Korea, Belarus) paid no IEEPA reciprocal duty (9903.01.29):"
-    " the table charges them the baseline",
+    "this origin's own rates, deals and exemptions, if any (the facts name it in no list:"
+    " their OTHER rows apply, the IEEPA 10% baseline, Section 122 10%, no forced-labour 301)",
+    "for Cuba, North Korea and Belarus, their exclusion from the reciprocal duty (9903.01.29)",
 ]
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from tariffcalc.inputs.whatif import describe_overrides
 from tariffcalc.law.countries import country_name
+from tariffcalc.law.coverage import coverage_of
 from tariffcalc.law.domain import Assessment, DutyLine, RateTable, Shipment
 from tariffcalc.law.engine import describe_rate
 from tariffcalc.money import cents, percent, usd
@@ -28,10 +29,14 @@ def change_vs_mfn(result: Assessment) -> Decimal:
 
 
 def to_json(table: RateTable, shipment: Shipment, results: list[Assessment]) -> dict[str, Any]:
-    """The `--json` document: money and rates as JSON numbers (rates as fractions)."""
+    """The `--json` document: money and rates as JSON numbers (rates as fractions), and how
+    much of the origin's law the table covers."""
+    coverage = coverage_of(table, shipment.origin)
     return {
         "version": JSON_VERSION,
         "shipment": _shipment_json(table, shipment),
+        "coverage": coverage.status,
+        "missing_measures": list(coverage.missing),
         "scenarios": [_assessment_json(shipment, r) for r in results],
         "overrides": describe_overrides(table),
         "warnings": list(dict.fromkeys(w for r in results for w in r.warnings)),
