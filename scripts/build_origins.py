@@ -188,6 +188,53 @@ OWN_LIST_MISSING = {
 }
 
 
+# The preferences of the HTS special column an importer may claim (facts section 13): claim
+# -> (label, special codes, origins or () for any). GSP expired in 2020 and is left out.
+PROGRAMS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "usmca": ("USMCA", ("S", "S+"), ("CA", "MX")),
+    "korus": ("KORUS", ("KR",), ("KR",)),
+    "us-japan": ("US-Japan Trade Agreement", ("JP",), ("JP",)),
+    "ausfta": ("US-Australia FTA", ("AU",), ("AU",)),
+    "singapore": ("US-Singapore FTA", ("SG",), ("SG",)),
+    "cafta-dr": ("CAFTA-DR", ("P", "P+"), ("CR", "DO", "SV", "GT", "HN", "NI")),
+    "chile": ("US-Chile FTA", ("CL",), ("CL",)),
+    "colombia": ("US-Colombia TPA", ("CO",), ("CO",)),
+    "israel": ("US-Israel FTA", ("IL",), ("IL",)),
+    "jordan": ("US-Jordan FTA", ("JO",), ("JO",)),
+    "morocco": ("US-Morocco FTA", ("MA",), ("MA",)),
+    "oman": ("US-Oman FTA", ("OM",), ("OM",)),
+    "panama": ("US-Panama TPA", ("PA",), ("PA",)),
+    "peru": ("US-Peru TPA", ("PE",), ("PE",)),
+    "bahrain": ("US-Bahrain FTA", ("BH",), ("BH",)),
+    "agoa": ("AGOA (beneficiary countries only; not checked)", ("D",), ()),
+    "cbera": ("CBERA (beneficiary countries only; not checked)", ("E", "E*"), ()),
+}
+PREFERENCES = "preferences"
+PROGRAMS_SOURCE = "facts: us-tariffs-by-origin.md section 13; HTS general notes"
+
+
+def preferences_file(hashes: dict[str, str]) -> str:
+    head = [
+        "# Built by scripts/build_origins.py from ../shared/facts/us-tariffs-by-origin.md\n",
+        "# section 13 (FTA preferences); do not edit by hand (docs/rates.md). A claim applies\n",
+        "# the line's special rate where the HTS special column lists one of the codes.\n",
+        "schema: 1\n",
+        'title: "Preferences of the HTS special column"\n',
+        "built_from:\n",
+        *(f"  - {{file: {file}, sha256: {quoted(digest)}}}\n" for file, digest in hashes.items()),
+        "preferences:\n",
+    ]
+    for claim, (label, codes, origins) in PROGRAMS.items():
+        head += [
+            f"  {claim}:\n",
+            f"    label: {quoted(label)}\n",
+            f"    codes: {yaml_value(list(codes))}\n",
+            f"    origins: {yaml_value(list(origins)) if origins else 'all'}\n",
+            f"    source: {quoted(PROGRAMS_SOURCE)}\n",
+        ]
+    return "".join(head)
+
+
 class BuildError(Exception):
     """The shared data do not read as this script expects; nothing is written."""
 
@@ -490,6 +537,7 @@ def build_all(shared: Path, out: Path) -> dict[Path, str]:
         )
         for name, entry in built.items()
     }
+    files[out / "origins" / f"{PREFERENCES}.yaml"] = preferences_file({FACTS: hashes[FACTS]})
     lists = build_lists(shared)
     return files | {out / "lists" / name: text for name, text in lists.items()}
 

@@ -137,6 +137,17 @@ def _entry(prefix: str, stored: StoredEntry) -> ListEntry:
     return ListEntry(prefix, Period(date.fromordinal(start), last), confidence, note, article)
 
 
+class Preference(NamedTuple):
+    """A trade preference the importer may claim (`--claim usmca`): the codes the HTS
+    special column lists it by, and the origins whose goods may claim it."""
+
+    id: str
+    label: str
+    codes: tuple[str, ...]  # "S", "S+" for USMCA
+    origins: frozenset[str] | None  # None = any origin
+    source: str
+
+
 class Ruling(NamedTuple):
     """A court's ruling on a legal basis: duties under it were struck down."""
 
@@ -211,6 +222,7 @@ class RateTable(NamedTuple):
     coverage: dict[str, tuple[str, ...]] = {}  # noqa: RUF012 (as lists)
     uncovered: tuple[str, ...] = ()
     country_groups: dict[str, frozenset[str]] = {}  # noqa: RUF012 (as lists)
+    preferences: dict[str, Preference] = {}  # noqa: RUF012 (as lists)
 
     def basis_name(self, basis: str) -> str:
         """A legal basis's short name: 'IEEPA' of 'IEEPA (International Emergency ...)'."""
@@ -244,6 +256,7 @@ class Shipment(NamedTuple):
     fx: Decimal | None = None  # units of `currency` per 1 USD
     value_in_currency: Decimal | None = None
     claims: frozenset[str] = frozenset()  # what the importer claims: civil-aircraft, ...
+    notes: tuple[str, ...] = ()  # about its MFN rate: a preference claimed, or one it could
 
 
 class DutyLine(NamedTuple):

@@ -285,7 +285,8 @@ def _unchecked_scope(table: RateTable, scenario: Scenario, shipment: Shipment) -
 def _price(table: RateTable, shipment: Shipment) -> _Priced:
     fees, fee_notes, fee_warnings = _compute_fees(table.fees, shipment)
     mfn, ave, mfn_notes, mfn_warnings = _mfn_line(shipment)
-    return _Priced(fees, mfn, ave, mfn_notes + fee_notes, mfn_warnings, fee_warnings)
+    notes = [*shipment.notes, *mfn_notes, *fee_notes]
+    return _Priced(fees, mfn, ave, notes, mfn_warnings, fee_warnings)
 
 
 def _bases(shipment: Shipment) -> dict[str, Decimal]:

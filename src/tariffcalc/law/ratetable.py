@@ -32,6 +32,7 @@ from tariffcalc.law.domain import (
     Measure,
     MpfYear,
     Period,
+    Preference,
     RateTable,
     Ruling,
     Scenario,
@@ -600,6 +601,17 @@ def compile_table(
             code: tuple(origin.gaps) for file in files for code, origin in file.origins.items()
         },
         uncovered=tuple(gap for file in files for gap in file.uncovered),
+        preferences={
+            key: Preference(
+                key,
+                p.label,
+                tuple(p.codes),
+                None if p.origins == "all" else _members(p.origins, groups),
+                p.source,
+            )
+            for file in files
+            for key, p in file.preferences.items()
+        },
         country_groups=groups,
         lists=_lists(model, source),
         title=model.title,
@@ -627,6 +639,11 @@ def compile_table(
     )
 
 
+def _members(origins: list[str], groups: dict[str, frozenset[str]]) -> frozenset[str]:
+    """Origins with each country group among them replaced by its members."""
+    return frozenset(c for o in origins for c in groups.get(o, (o,)))
+
+
 def _measure(m: MeasureModel, groups: dict[str, frozenset[str]]) -> Measure:
     """A measure as the engine reads it: a country group among its origins is its members."""
     return Measure(
@@ -636,9 +653,7 @@ def _measure(m: MeasureModel, groups: dict[str, frozenset[str]]) -> Measure:
         source=m.source,
         confidence=m.confidence,
         legal_basis=m.legal_basis,
-        origins=None
-        if m.origins == "all"
-        else frozenset(c for o in m.origins for c in groups.get(o, (o,))),
+        origins=None if m.origins == "all" else _members(m.origins, groups),
         sectors=None if m.sectors == "all" else frozenset(m.sectors),
         derivative=m.derivative,
         kind=m.kind,
@@ -782,7 +797,7 @@ _POSIX = all(hasattr(os, name) for name in ("geteuid", "O_NOFOLLOW", "O_DIRECTOR
 _TABLE_TYPES = frozenset(
     (kind.__module__, kind.__qualname__)
     for kind in (
-        *(Fees, HtsLine, HtsList, ListEntry, Measure, MpfYear, Period),
+        *(Fees, HtsLine, HtsList, ListEntry, Measure, MpfYear, Period, Preference),
         *(RateTable, Ruling, Scenario, Sector),
     )
 ) | {("decimal", "Decimal"), ("datetime", "date")}

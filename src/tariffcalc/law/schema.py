@@ -195,6 +195,13 @@ class OriginModel(Strict):
     gaps: list[str] = []  # measures of this origin's law the table knows it leaves out
 
 
+class PreferenceModel(Strict):
+    label: str
+    codes: list[Annotated[str, Field(pattern=r"^[A-Z]{1,2}[*+]?$")]] = Field(min_length=1)
+    origins: Literal["all"] | list[Country]
+    source: str
+
+
 class OriginFileModel(Strict):
     """A file of data/origins/, named in a table's `origin_files` (docs/rates.md)."""
 
@@ -203,6 +210,7 @@ class OriginFileModel(Strict):
     built_from: list[dict[str, str]] = []
     origins: dict[Country, OriginModel] = {}  # the origins whose law this file states
     uncovered: list[str] = []  # what is missing for an origin no file states
+    preferences: dict[Identifier, PreferenceModel] = {}  # claims of the HTS special column
     measures: list[MeasureModel] = []
 
 
