@@ -167,6 +167,10 @@ LABELS = {
 }
 # Rows that need no measure: the end of IEEPA is the measures' own end date; the others
 # say why nothing is due (suspended, not investigated); the exclusions are a claim.
+# The country rates of EO 14257 Annex I (announced 2 April 2025, in force on 2025-04-09 only)
+# and the origins it spared: the `reciprocal` scenario's measures for every origin.
+ANNOUNCED = "announced-2025-04-02"
+ANNOUNCED_ROWS = ("recip-0409", "recip-84", "recip")
 SKIPPED = {"ieepa-end", "301-list4b", "301-exclusions", "301-airbus", "301", "fl301"}
 # Why a row is left out, by the start of its suffix (the first that matches).
 WHY_LEFT_OUT = {
@@ -336,6 +340,8 @@ def _measure(
     }
     if layer is S301_CHINA:
         measure["supersedes"] = _earlier_lists(suffix, row["origin"])
+    if suffix in ANNOUNCED_ROWS:
+        measure["groups"] = [*layer.groups, ANNOUNCED]
     return measure
 
 

@@ -194,7 +194,7 @@ def test_compare_origins_shows_effective_rates(cli: Cli) -> None:
         "--json",
     )
     rows = {row["origin"]: row["values"] for row in json.loads(result.out)["rows"]}
-    assert rows["JP"]["reciprocal"] == 0.24 and rows["DE"]["reciprocal"] == 0.10
+    assert rows["JP"]["reciprocal"] == 0.24 and rows["DE"]["reciprocal"] == 0.20  # EU: 20%
     assert rows["KR"]["in-force"] == 0.15 and rows["JP"]["in-force"] == 0.15  # KR: 15% added
 
 

@@ -162,6 +162,7 @@ class Scenario(NamedTuple):
     label: str
     measures: tuple[str, ...] = ()
     by_date: bool = False  # the law on the entry date instead of a fixed set
+    origins: frozenset[str] | None = None  # where it is not applicable, a result says so
 
 
 class Sector(NamedTuple):
@@ -305,6 +306,7 @@ class Assessment(NamedTuple):
     warnings: tuple[str, ...] = ()  # all of them, fees' included
     fee_warnings: tuple[str, ...] = ()  # those about the fees alone
     overrides: tuple[str, ...] = ()  # "measure=rate" what-ifs that changed this result
+    applicable: bool = True  # False: the scenario means nothing for this origin
 
     @property
     def duty_warnings(self) -> tuple[str, ...]:

@@ -208,6 +208,8 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     ]
     notes += list_notes + _unchecked_lists(table, [s.measure for s in steps], shipment)
     notes += _unchecked_scope(table, scenario, shipment)
+    if not applicable(scenario, shipment):
+        notes.insert(0, f"{scenario.id}: not applicable to goods of {shipment.origin}")
     label = scenario.label
     if scenario.by_date:
         label = f"{label} ({shipment.entry_date.isoformat()})"
@@ -335,7 +337,14 @@ def _apply(table: RateTable, plan: _Plan, shipment: Shipment, priced: _Priced) -
             for line in lines
             if line.measure in overridden
         ),
+        applicable=applicable(table.scenarios[plan.scenario], shipment),
     )
+
+
+def applicable(scenario: Scenario, shipment: Shipment) -> bool:
+    """Whether the scenario means something for the shipment's origin (Japan's deal does not
+    for Chinese goods: its figures are those of its measures for all origins)."""
+    return scenario.origins is None or shipment.origin in scenario.origins
 
 
 def in_scope_of(measure: Measure, shipment: Shipment) -> bool:

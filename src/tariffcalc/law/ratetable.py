@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         OriginFileModel,
         PeriodModel,
         RateTableModel,
+        ScenarioModel,
     )
 
 CACHE_ENV = "TARIFFCALC_CACHE_DIR"
@@ -436,6 +437,9 @@ def cross_check(model: RateTableModel) -> list[str]:
     for i, s in enumerate(model.scenarios):
         where = f"scenarios[{i}]({s.id})"
         problems += _unknown(f"{where}.measures", s.measures, known, "measure")
+        problems += _unknown(f"{where}.measure_groups", s.measure_groups, groups, "group")
+        if s.origins is not None:
+            problems += _unknown(f"{where}.origins", s.origins, countries, "ISO 3166 code")
         if s.by_date and s.measures:
             problems.append(f"{where}: by_date selects measures by date; list no measures")
     for i, ruling in enumerate(model.rulings):
@@ -628,15 +632,23 @@ def compile_table(
         },
         hts_source=model.hts_source,
         measures=measures,
-        scenarios={
-            s.id: Scenario(s.id, s.label, tuple(s.measures), s.by_date) for s in model.scenarios
-        },
+        scenarios={s.id: _scenario(s, model, groups) for s in model.scenarios},
         fees=_fees(model),
         rulings={
             r.legal_basis: Ruling(r.legal_basis, r.decided, r.authority, r.note)
             for r in model.rulings
         },
     )
+
+
+def _scenario(
+    s: ScenarioModel, model: RateTableModel, groups: dict[str, frozenset[str]]
+) -> Scenario:
+    """A scenario with the measures of its `measure_groups` among its measures."""
+    grouped = [m.id for m in model.measures if set(m.groups) & set(s.measure_groups)]
+    measures = tuple(dict.fromkeys([*s.measures, *grouped]))
+    origins = None if s.origins is None else _members(s.origins, groups)
+    return Scenario(s.id, s.label, measures, s.by_date, origins)
 
 
 def _members(origins: list[str], groups: dict[str, frozenset[str]]) -> frozenset[str]:

@@ -141,6 +141,8 @@ class ScenarioModel(Strict):
     id: Identifier
     label: str
     measures: list[Identifier] = []
+    measure_groups: list[Identifier] = []  # and every measure of these groups
+    origins: list[Country] | None = None  # the origins it means something for; None = all
     by_date: bool = False
 
 

@@ -94,3 +94,13 @@ def memberships(table: RateTable, digits: str, day: date, origin: str) -> tuple[
         )
         found.append(Membership(hts_list, entries, hts_list.entry_on(digits, day), naming))
     return tuple(found)
+
+
+def origin_table(table: RateTable, origin: str) -> RateTable:
+    """The table with only the measures that reach goods of `origin` (ISO code or name),
+    for `rates list --origin`."""
+    from tariffcalc.inputs.shipment import origin_code
+
+    code = origin_code(origin)
+    kept = {k: m for k, m in table.measures.items() if m.origins is None or code in m.origins}
+    return table._replace(measures=kept, title=f"{table.title}: measures for goods of {code}")

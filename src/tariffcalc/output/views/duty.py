@@ -73,6 +73,7 @@ def _assessment_json(shipment: Shipment, r: Assessment) -> dict[str, Any]:
     document: dict[str, Any] = {
         "id": r.scenario,
         "label": r.label,
+        "applicable": r.applicable,
         "effective_rate": number(r.effective_rate),
         "duty": number(r.duty),
         "change_vs_mfn": number(change_vs_mfn(r)),
