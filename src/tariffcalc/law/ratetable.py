@@ -745,9 +745,20 @@ def load_list(path: Path) -> HtsList:
         claim=model.claim,
         origins=None if model.origins == "all" else frozenset(model.origins),
         note=model.note,
-        entries={prefix: tuple(found) for prefix, found in entries.items()},
+        entries=_shared(entries),
         first_day=min(line.start for line in model.lines),
     )
+
+
+def _shared(entries: dict[str, list[StoredEntry]]) -> dict[str, tuple[StoredEntry, ...]]:
+    """The entries by prefix, equal ones as one object: a list whose lines share their dates
+    (the China 301 lists, 12,000 lines) then pickles, and unpickles, many times faster."""
+    seen: dict[tuple[StoredEntry, ...], tuple[StoredEntry, ...]] = {}
+    shared: dict[str, tuple[StoredEntry, ...]] = {}
+    for prefix, found in entries.items():
+        key = tuple(found)
+        shared[prefix] = seen.setdefault(key, key)
+    return shared
 
 
 def _list_problems(model: HtsListModel, path: Path) -> list[str]:
