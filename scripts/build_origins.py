@@ -171,6 +171,7 @@ LABELS = {
 # and the origins it spared: the `reciprocal` scenario's measures for every origin.
 ANNOUNCED = "announced-2025-04-02"
 ANNOUNCED_ROWS = ("recip-0409", "recip-84", "recip")
+COLUMN_2_ROW = ("RU", "CU", "KP", "BY")  # Russia's row, then the origins that share it
 SKIPPED = {"ieepa-end", "301-list4b", "301-exclusions", "301-airbus", "301", "fl301"}
 # Why a row is left out, by the start of its suffix (the first that matches).
 WHY_LEFT_OUT = {
@@ -410,7 +411,19 @@ def build_measures(shared: Path) -> dict[str, Built]:
             target.measures.extend(found)
             if suffix_of(row) in OWN_LIST_MISSING:
                 origin_gaps.append(gap(row, labels, OWN_LIST_MISSING[suffix_of(row)]))
+    built[OTHERS].measures.extend(_column_2(rows, labels, generic))
     return built
+
+
+def _column_2(
+    rows: list[dict[str, str]], labels: dict[str, str], generic: dict[str, dict[str, str]]
+) -> Iterator[dict[str, object]]:
+    """Russia's row for the other column 2 origins, which the facts' OTHER row excludes from
+    the reciprocal duty too (9903.01.29); their other measures are the OTHER rows'."""
+    (russia,) = (row for row in rows if row["id"] == f"{COLUMN_2_ROW[0].lower()}-recip")
+    for code in COLUMN_2_ROW[1:]:
+        row = {**russia, "origin": code, "id": f"{code.lower()}-recip"}
+        yield from _split(_measure(row, RECIPROCAL, labels, generic))
 
 
 # --- rendering -------------------------------------------------------------------
@@ -484,7 +497,6 @@ def title_of(name: str, codes: list[str]) -> str:
 UNCOVERED = [
     "this origin's own rates, deals and exemptions, if any (the facts name it in no list:"
     " their OTHER rows apply, the IEEPA 10% baseline, Section 122 10%, no forced-labour 301)",
-    "for Cuba, North Korea and Belarus, their exclusion from the reciprocal duty (9903.01.29)",
 ]
 
 

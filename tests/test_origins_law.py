@@ -198,13 +198,10 @@ CASES: dict[str, Case | Any] = {
     # --- an origin the facts name in no list: the OTHER rows ---
     "ke-other-baseline": case("KE", "2025-10-01", "1200.00"),  # 200 + 1000 (other-recip-base)
     "ke-other-no-forced-labour": case("KE", "2026-08-01", "200.00"),  # other-fl301
+    # column 2 (Cuba) is excluded from the reciprocal duty (other-recip-base, 9903.01.29)
+    "cu-column-2": case("CU", "2025-10-01", "200.00"),
+    "cu-s122": case("CU", "2026-03-01", "1200.00"),  # 200 + 1000 (other-s122)
     # --- what the table cannot do yet ---
-    "cu-column-2": pytest.param(
-        case("CU", "2025-10-01", "200.00"),
-        marks=pytest.mark.xfail(
-            strict=True, reason="column 2 origins other than Russia have no row: baseline charged"
-        ),
-    ),
     "eu-civil-aircraft": pytest.param(
         case("FR", "2025-10-01", "0.00", hts="8802.40.01", claims=["civil-aircraft"]),
         marks=pytest.mark.xfail(
