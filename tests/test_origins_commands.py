@@ -46,6 +46,8 @@ def test_duty_marks_a_deal_the_origin_does_not_have(cli: Cli) -> None:
     deal = next(s for s in document["scenarios"] if s["id"] == "deal")
     assert deal["applicable"] is False
     assert "deal: not applicable to goods of CN" in deal["notes"]
+    table = cli("duty", *MOTOR, "--origin", "CN", "--date", "2025-06-01").out
+    assert "deal n/a" in table and "note: deal: not applicable to goods of CN" in table
 
 
 def test_timeline_of_china_shows_the_year_of_changes(cli: Cli) -> None:

@@ -214,7 +214,7 @@ def duty_grids(
         ]
         if per_unit:
             cells += [_per_unit(r.duty, shipment), _per_unit(r.landed_cost, shipment)]
-        rows.append(Row(tuple(cells), marks[r.scenario]))
+        rows.append(Row(tuple(cells), marks[r.scenario] + ("" if r.applicable else " n/a")))
     summary = Grid(
         tuple(columns),
         tuple(rows),
