@@ -138,14 +138,22 @@ def shipment_template(
     )
 
 
+def _special_rates(special: str) -> dict[str, str]:
+    """The line's special column by program code; rate texts are parsed only when there is
+    one (a sector or a curated line has none, and `duty` then never loads the parser)."""
+    if not special:
+        return {}
+    from tariffcalc.law.ratetext import special_rates
+
+    return special_rates(special)
+
+
 def _with_preference(
     table: RateTable, found: Classification, claims: frozenset[str], origin: str
 ) -> tuple[Classification, tuple[str, ...]]:
     """The special rate of a claimed preference where the line lists it (HTS special
     column); without a claim, the general rate and a note naming what the line could claim."""
-    from tariffcalc.law.ratetext import parse_rate, special_rates
-
-    offered = special_rates(found.special)
+    offered = _special_rates(found.special)
     for claim in sorted(claims & table.preferences.keys()):
         program = table.preferences[claim]
         if program.origins is not None and origin not in program.origins:
@@ -162,6 +170,8 @@ def _with_preference(
                 )
             )
             return found, (f"--claim {claim}: the general rate applies: {why}",)
+        from tariffcalc.law.ratetext import parse_rate
+
         rate = parse_rate(offered[code])
         return found._replace(
             mfn_rate=rate.ad_valorem,
