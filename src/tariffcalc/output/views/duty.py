@@ -32,6 +32,7 @@ def to_json(table: RateTable, shipment: Shipment, results: list[Assessment]) -> 
     """The `--json` document: money and rates as JSON numbers (rates as fractions), and how
     much of the origin's law the table covers."""
     coverage = coverage_of(table, shipment.origin)
+    warnings = [w for r in results for w in r.warnings]
     return {
         "version": JSON_VERSION,
         "shipment": _shipment_json(table, shipment),
@@ -39,7 +40,9 @@ def to_json(table: RateTable, shipment: Shipment, results: list[Assessment]) -> 
         "missing_measures": list(coverage.missing),
         "scenarios": [_assessment_json(shipment, r) for r in results],
         "overrides": describe_overrides(table),
-        "warnings": list(dict.fromkeys(w for r in results for w in r.warnings)),
+        "warnings": list(
+            dict.fromkeys([*([coverage.warning] if coverage.warning else []), *warnings])
+        ),
     }
 
 
