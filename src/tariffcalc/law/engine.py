@@ -208,6 +208,8 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     ]
     notes += list_notes + _unchecked_lists(table, [s.measure for s in steps], shipment)
     notes += _unchecked_scope(table, scenario, shipment)
+    if not applicable(scenario, shipment):
+        notes.insert(0, f"{scenario.id}: not applicable to goods of {shipment.origin}")
     label = scenario.label
     if scenario.by_date:
         label = f"{label} ({shipment.entry_date.isoformat()})"
@@ -285,7 +287,8 @@ def _unchecked_scope(table: RateTable, scenario: Scenario, shipment: Shipment) -
 def _price(table: RateTable, shipment: Shipment) -> _Priced:
     fees, fee_notes, fee_warnings = _compute_fees(table.fees, shipment)
     mfn, ave, mfn_notes, mfn_warnings = _mfn_line(shipment)
-    return _Priced(fees, mfn, ave, mfn_notes + fee_notes, mfn_warnings, fee_warnings)
+    notes = [*shipment.notes, *mfn_notes, *fee_notes]
+    return _Priced(fees, mfn, ave, notes, mfn_warnings, fee_warnings)
 
 
 def _bases(shipment: Shipment) -> dict[str, Decimal]:
@@ -334,7 +337,14 @@ def _apply(table: RateTable, plan: _Plan, shipment: Shipment, priced: _Priced) -
             for line in lines
             if line.measure in overridden
         ),
+        applicable=applicable(table.scenarios[plan.scenario], shipment),
     )
+
+
+def applicable(scenario: Scenario, shipment: Shipment) -> bool:
+    """Whether the scenario means something for the shipment's origin (Japan's deal does not
+    for Chinese goods: its figures are those of its measures for all origins)."""
+    return scenario.origins is None or shipment.origin in scenario.origins
 
 
 def in_scope_of(measure: Measure, shipment: Shipment) -> bool:
