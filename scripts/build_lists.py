@@ -437,6 +437,7 @@ CHAPTER_METALS = {"72": "steel", "73": "steel", "74": "copper", "76": "aluminum"
 ANNEX_LINES = {"1a": (15665, 15774), "1b": (15775, 15910), "3": (15911, 15929)}
 AUTOS_LINES = (35338, 35349)  # note 33(b)
 AUTO_PARTS_LINES = (35441, 35487)  # note 33(g)
+AUTO_PARTS_SOURCE = "HTS chapter 99 notes, 2026 rev 6, note 33(g) (shared/data/s232_auto_parts.txt)"
 MHD_VEHICLES_LINES = (36276, 36286)  # note 38(b)
 BUSES_LINES = (36287, 36293)  # note 38(c)
 MHD_PARTS_LINES = (36371, 36420)  # note 38(i)
@@ -499,6 +500,22 @@ class S232Data:
         self.unprinted: dict[tuple[str, bool], list[str]] = {}
         schedule = json.loads(gzip.decompress((data / S232_SOURCES["schedule"]).read_bytes()))
         self.schedule = {row["htsno"].replace(".", "") for row in schedule if row["htsno"]}
+        self.descriptions = _description_chains(schedule)
+
+
+def _description_chains(schedule: list[dict[str, str]]) -> dict[str, str]:
+    """HTS digits -> the descriptions of the line and of every level above it, joined."""
+    chains: dict[str, str] = {}
+    above: list[tuple[int, str]] = []
+    for row in schedule:
+        indent = int(row["indent"] or 0)
+        while above and above[-1][0] >= indent:
+            above.pop()
+        above.append((indent, row["description"]))
+        digits = row["htsno"].replace(".", "")
+        if digits:
+            chains.setdefault(digits, " / ".join(text for _, text in above))
+    return chains
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -597,11 +614,34 @@ def checked(codes: Codes, lines: tuple[int, int], start: str) -> Callable[[S232D
     return members
 
 
-def not_of_chapter_87(codes: Codes, start: str) -> Callable[[S232Data], list[Member]]:
-    """The listed provisions that also hold goods other than vehicle parts (outside ch. 87)."""
+# A provision whose official description (or a level above it) names vehicles holds vehicle
+# parts; one that does not (computers, bearings, motors, batteries) holds other goods too.
+VEHICLES = re.compile(r"vehicle|motor car|tractor|truck|\bbuses\b|automotive", re.IGNORECASE)
+
+
+def for_vehicles(data: S232Data, code: str) -> bool:
+    """Whether the schedule describes the provision as made for vehicles (ch. 87 always)."""
+    if code.startswith("87"):
+        return True
+    chain = data.descriptions.get(code)
+    if chain is None:
+        chain = next(text for digits, text in data.descriptions.items() if digits.startswith(code))
+    return VEHICLES.search(chain) is not None
+
+
+def parts(
+    codes: Codes, lines: tuple[int, int], start: str, *, vehicles: bool, chapter_87: bool = True
+) -> Callable[[S232Data], list[Member]]:
+    """The printed provisions (checked against the notes) that the schedule describes as made
+    for vehicles, or those it does not; `chapter_87=False` leaves chapter 87 out."""
 
     def members(data: S232Data) -> list[Member]:
-        return [Member(code, start) for code in codes(data) if not code.startswith("87")]
+        check_printed(f"lines {lines}", data.notes, lines, {dotted(c) for c in codes(data)})
+        return [
+            Member(code, start)
+            for code in codes(data)
+            if for_vehicles(data, code) == vehicles and (chapter_87 or not code.startswith("87"))
+        ]
 
     return members
 
@@ -749,39 +789,69 @@ SCOPE_SPECS: tuple[tuple[ScopeSpec, Callable[[S232Data], list[Member]]], ...] = 
             label="Section 232 automobile parts (note 33(g))",
             heading="9903.94.05",
             authority="Proclamation 10908, Annex I; HTS US note 33(g)",
-            source="HTS chapter 99 notes, 2026 rev 6, note 33(g) (shared/data/s232_auto_parts.txt)",
+            source=AUTO_PARTS_SOURCE,
             confidence="H",
-            about="Note 33(g): the 130 provisions of the 232 auto-parts tariff, from 2025-05-03.",
+            about="Note 33(g): its provisions made for vehicles, from 2025-05-03.",
             note=(
-                "The 130 provisions of note 33(g), as printed in rev 6. The tariff covers parts of "
-                "passenger vehicles and light trucks classified there: outside chapter 87 a "
-                "provision also holds other goods (list s232-auto-parts-use)."
+                "The provisions of note 33(g) (rev 6) that the official schedule describes as "
+                "made for vehicles (all of chapter 87, tires, vehicle seats, lamps ...): their "
+                "goods are auto parts unless the importer claims otherwise (list "
+                "s232-auto-parts-use). The other provisions of 33(g) are s232-auto-parts-general."
             ),
-            sources=("auto_parts",),
+            sources=("auto_parts", "schedule"),
         ),
-        checked(lambda data: data.auto_parts, AUTO_PARTS_LINES, "2025-05-03"),
+        parts(lambda data: data.auto_parts, AUTO_PARTS_LINES, "2025-05-03", vehicles=True),
+    ),
+    (
+        ScopeSpec(
+            id="s232-auto-parts-general",
+            label="Section 232 automobile parts (note 33(g)): provisions of general goods",
+            heading="9903.94.05",
+            authority="Proclamation 10908, Annex I; HTS US note 33(g)",
+            source=AUTO_PARTS_SOURCE,
+            confidence="M",
+            about="Note 33(g): its provisions of general goods, auto parts only when claimed.",
+            note=(
+                "The provisions of note 33(g) that the official schedule does not describe as "
+                "made for vehicles (computers of 8471, pumps, bearings, motors, batteries, "
+                "ignition equipment ...): most of their goods are not parts of passenger "
+                "vehicles (33(h)(ii)), so the tariff applies only when the importer says they "
+                "are (--claim auto-part). The split by description is this project's reading "
+                "(confidence M)."
+            ),
+            sources=("auto_parts", "schedule"),
+            claim="auto-part",
+        ),
+        parts(lambda data: data.auto_parts, AUTO_PARTS_LINES, "2025-05-03", vehicles=False),
     ),
     (
         ScopeSpec(
             id="s232-auto-parts-use",
-            label="Section 232 auto parts: provisions that also hold goods other than auto parts",
+            label="Section 232 auto parts: vehicle provisions whose goods may not be car parts",
             heading="9903.94.05",
-            authority="Proclamation 10908, Annex I; HTS US note 33(g)",
-            source="HTS chapter 99 notes, 2026 rev 6, note 33(g) (shared/data/s232_auto_parts.txt)",
+            authority="Proclamation 10908, Annex I; HTS US note 33(g), (h)(ii)",
+            source=AUTO_PARTS_SOURCE,
             confidence="M",
-            about="Note 33(g) outside chapter 87: a claim that the goods are not auto parts.",
+            about="Note 33(h)(ii): a claim that goods made for vehicles are not car parts.",
             note=(
-                "Note 33(g) applies to parts of passenger vehicles and light trucks classified in "
-                "its provisions. Outside chapter 87 those provisions also hold goods that are not "
-                "such parts (computers of 8471, bearings, motors, batteries, seats): the duty is "
-                "collected unless the importer claims they are not (--claim not-auto-part). The "
-                "reading of the note is this project's (confidence M)."
+                "Heading 9903.94.06 (note 33(h)(ii)) takes out the articles of 33(g) that are "
+                "not parts of passenger vehicles and light trucks. Outside chapter 87 a vehicle "
+                "provision (tires, seats, lamps) also holds parts of buses and heavy trucks: "
+                "the duty is collected unless the importer claims the goods are not car parts "
+                "(--claim not-auto-part). The reading of the note is this project's "
+                "(confidence M)."
             ),
-            sources=("auto_parts",),
+            sources=("auto_parts", "schedule"),
             kind="conditional",
             claim="not-auto-part",
         ),
-        not_of_chapter_87(lambda data: data.auto_parts, "2025-05-03"),
+        parts(
+            lambda data: data.auto_parts,
+            AUTO_PARTS_LINES,
+            "2025-05-03",
+            vehicles=True,
+            chapter_87=False,
+        ),
     ),
     (
         ScopeSpec(
@@ -810,38 +880,66 @@ SCOPE_SPECS: tuple[tuple[ScopeSpec, Callable[[S232Data], list[Member]]], ...] = 
             authority="Proclamation 10984, Annex I; HTS US note 38(i)",
             source=MHD_PARTS_SOURCE,
             confidence="H",
-            about="Note 38(i): parts of medium and heavy-duty vehicles, from 2025-11-01.",
+            about="Note 38(i): its provisions made for vehicles, from 2025-11-01.",
             note=(
-                "As note 38(i) prints it. Most of its lines are also auto parts of "
-                "note 33(g): such a part pays the auto-parts tariff (s232-trucks yields to "
-                "it; which one applies is not in the facts). Parts of this list are not "
-                "subject to the metals or wood tariffs (note 38(h))."
+                "The provisions of note 38(i) (rev 6) that the official schedule describes as "
+                "made for vehicles; the others are s232-mhd-parts-general. Most are also auto "
+                "parts of note 33(g): such a part pays the auto-parts tariff (s232-trucks "
+                "yields to it; which one applies is not in the facts). Parts of this list are "
+                "not subject to the metals or wood tariffs (note 38(h))."
             ),
-            sources=("mhd_parts",),
+            sources=("mhd_parts", "schedule"),
         ),
-        checked(lambda data: data.mhd_parts, MHD_PARTS_LINES, "2025-11-01"),
+        parts(lambda data: data.mhd_parts, MHD_PARTS_LINES, "2025-11-01", vehicles=True),
+    ),
+    (
+        ScopeSpec(
+            id="s232-mhd-parts-general",
+            label="Section 232 MHD vehicle parts (note 38(i)): provisions of general goods",
+            heading="9903.74.08",
+            authority="Proclamation 10984, Annex I; HTS US note 38(i)",
+            source=MHD_PARTS_SOURCE,
+            confidence="M",
+            about="Note 38(i): its provisions of general goods, MHD parts only when claimed.",
+            note=(
+                "The provisions of note 38(i) that the official schedule does not describe as "
+                "made for vehicles: the tariff applies only when the importer says the goods "
+                "are parts of medium or heavy-duty vehicles (--claim mhd-part; 38(l) takes "
+                "out the others). The split by description is this project's reading "
+                "(confidence M)."
+            ),
+            sources=("mhd_parts", "schedule"),
+            claim="mhd-part",
+        ),
+        parts(lambda data: data.mhd_parts, MHD_PARTS_LINES, "2025-11-01", vehicles=False),
     ),
     (
         ScopeSpec(
             id="s232-mhd-parts-use",
-            label="Section 232 MHD vehicle parts: provisions that also hold other goods",
+            label="Section 232 MHD parts: vehicle provisions whose goods may not be MHD parts",
             heading="9903.74.08",
-            authority="Proclamation 10984, Annex I; HTS US note 38(i) and (l)",
+            authority="Proclamation 10984, Annex I; HTS US note 38(i), (l)",
             source=MHD_PARTS_SOURCE,
             confidence="M",
-            about="Note 38(i) outside chapter 87: a claim that the goods are not MHD parts.",
+            about="Note 38(l): a claim that goods made for vehicles are not MHD parts.",
             note=(
-                "Heading 9903.74.11 (note 38(l)) takes out the articles of 38(i) that are "
-                "not parts of medium and heavy-duty vehicles. Outside chapter 87 the listed "
-                "provisions also hold other goods: the duty is collected unless the importer "
-                "claims they are not such parts (--claim not-mhd-part). The reading of the "
+                "Heading 9903.74.11 (note 38(l)) takes out the articles of 38(i) that are not "
+                "parts of medium and heavy-duty vehicles. Outside chapter 87 a vehicle "
+                "provision also holds parts of cars: the duty is collected unless the importer "
+                "claims the goods are not MHD parts (--claim not-mhd-part). The reading of the "
                 "note is this project's (confidence M)."
             ),
-            sources=("mhd_parts",),
+            sources=("mhd_parts", "schedule"),
             kind="conditional",
             claim="not-mhd-part",
         ),
-        not_of_chapter_87(lambda data: data.mhd_parts, "2025-11-01"),
+        parts(
+            lambda data: data.mhd_parts,
+            MHD_PARTS_LINES,
+            "2025-11-01",
+            vehicles=True,
+            chapter_87=False,
+        ),
     ),
     (
         ScopeSpec(
@@ -1108,8 +1206,13 @@ def build_all(shared: Path) -> dict[str, str]:
 
 
 def differing(out: Path, built: dict[str, str]) -> list[str]:
-    """Names of the files that are missing, stale or not made by this script."""
-    on_disk = {path.name for path in out.glob("*.yaml")}
+    """Names of the files that are missing, stale or not made by this script (another
+    builder's lists, such as scripts/build_origins.py's, say so in their first line)."""
+    on_disk = {
+        path.name
+        for path in out.glob("*.yaml")
+        if not path.read_text(encoding="utf-8").startswith("# Built by scripts/build_origins.py")
+    }
     names = sorted(on_disk | built.keys())
     return [
         name

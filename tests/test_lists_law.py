@@ -75,9 +75,7 @@ CASES = [
     # x 23456.78 = 0.00; ieepa_annex_ii.csv row 8471 (memo 2025-04-11, from 2025-04-05). Heading
     # 8471 is on the auto-parts list (note 33(g); s232_auto_parts.txt) but 9903.94.06 covers
     # listed articles that are not vehicle parts (note 33(h)(ii)): a laptop pays no 232 auto-parts
-    # duty. The code cannot see the use, so the importer claims it (--claim not-auto-part; issue
-    # 11: without a claim the tool collects, see tests/test_s232_law.py laptop-0601); so do the
-    # other 8471.30.01 cases below
+    # duty
     Case(
         "JP-P1-03",
         "8471.30.01",
@@ -86,7 +84,7 @@ CASES = [
         "23456.78",
         None,
         "in-force",
-        ("not-auto-part",),
+        (),
         "0.00",
         "0.00",
     ),
@@ -174,7 +172,7 @@ CASES = [
         "23456.78",
         None,
         "in-force",
-        ("not-auto-part",),
+        (),
         "0.00",
         "0.00",
     ),
@@ -248,7 +246,7 @@ CASES = [
         "23456.78",
         None,
         "in-force",
-        ("not-auto-part",),
+        (),
         "0.00",
         "0.00",
     ),
@@ -309,7 +307,7 @@ CASES = [
         "23456.78",
         None,
         "in-force",
-        ("not-auto-part",),
+        (),
         "0.00",
         "2932.10",
     ),
@@ -839,16 +837,7 @@ CASES = [
     # 10% baseline period (kr-recip-base-b); Annex II row 8471; not an auto part (9903.94.06):
     # 0.00
     Case(
-        "OR-c",
-        "8471.30.01",
-        "KR",
-        "2025-07-15",
-        "23456.78",
-        None,
-        "in-force",
-        ("not-auto-part",),
-        "0.00",
-        "0.00",
+        "OR-c", "8471.30.01", "KR", "2025-07-15", "23456.78", None, "in-force", (), "0.00", "0.00"
     ),
     # OR-d (Epoxide resins, in primary forms; confidence H): EU baseline period; still on Annex
     # II: 6.1% x 8765.43 = 534.69123 -> 534.69
@@ -887,18 +876,7 @@ CASES = [
     # SC-c (Portable automatic data processing machines (laptops), <= 10 kg; confidence H): Deal
     # scenario, 15% incl. (9903.02.72/.73 except 9903.01.30-.33): 0.00 (would be 15% x 23456.78 =
     # 3518.52 without Annex II)
-    Case(
-        "SC-c",
-        "8471.30.01",
-        "JP",
-        "2025-12-01",
-        "23456.78",
-        None,
-        "deal",
-        ("not-auto-part",),
-        "0.00",
-        "0.00",
-    ),
+    Case("SC-c", "8471.30.01", "JP", "2025-12-01", "23456.78", None, "deal", (), "0.00", "0.00"),
 ]
 
 

@@ -29,9 +29,9 @@ REPO = Path(__file__).resolve().parents[1]
 LISTS = REPO / "data" / "lists"
 SCOPE = {  # id: (heading, entries)
     "s232-autos": ("9903.94.01", 17),
-    "s232-auto-parts": ("9903.94.05", 130),
+    "s232-auto-parts": ("9903.94.05", 79),
     "s232-mhd-vehicles": ("9903.74.01", 25),
-    "s232-mhd-parts": ("9903.74.08", 182),
+    "s232-mhd-parts": ("9903.74.08", 126),
     "s232-buses": ("9903.74.02", 10),
     "s232-copper": ("9903.78.01", 80),
     "s232-steel-alu-full-value": ("9903.81.87", 212),
@@ -45,6 +45,10 @@ SCOPE = {  # id: (heading, entries)
     "s232-softwood-lumber": ("9903.76.01", 15),
     "s232-wood-furniture": ("9903.76.02", 4),
     "s232-kitchen-cabinets": ("9903.76.03", 3),
+}
+CLAIMED_SCOPE = {  # id: (heading, entries, claim): in scope only when claimed
+    "s232-auto-parts-general": ("9903.94.05", 51, "auto-part"),
+    "s232-mhd-parts-general": ("9903.74.08", 56, "mhd-part"),
 }
 CONDITIONAL = {  # id: claim
     "s232-auto-parts-use": "not-auto-part",
@@ -72,7 +76,7 @@ def test_the_builder_makes_exactly_the_shipped_s232_lists(tmp_path: Path) -> Non
     command = [sys.executable, str(builder), "--shared", str(SHARED), "--out", str(tmp_path)]
     assert subprocess.run(command, capture_output=True, check=False).returncode == 0
     built = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("s232-"))
-    assert built == sorted(f"{name}.yaml" for name in (*SCOPE, *CONDITIONAL))
+    assert built == sorted(f"{name}.yaml" for name in (*SCOPE, *CLAIMED_SCOPE, *CONDITIONAL))
 
 
 @pytest.mark.parametrize("list_id", sorted(SCOPE))
@@ -85,6 +89,28 @@ def test_scope_lists_have_their_heading_and_size(list_id: str) -> None:
         heading,
         size,
     )
+
+
+@pytest.mark.parametrize("list_id", sorted(CLAIMED_SCOPE))
+def test_general_provisions_are_in_scope_only_when_claimed(list_id: str) -> None:
+    doc = load(list_id)
+    heading, size, claim = CLAIMED_SCOPE[list_id]
+    assert (doc["kind"], doc["claim"], doc["heading"], len(doc["lines"])) == (
+        "scope",
+        claim,
+        heading,
+        size,
+    )
+
+
+def test_the_parts_lists_split_as_the_schedule_describes_them() -> None:
+    # 130 provisions of 33(g), 182 of 38(i): vehicle ones and general ones, none on both
+    for name, total in (("s232-auto-parts", 130), ("s232-mhd-parts", 182)):
+        vehicle = {e["hts"] for e in load(name)["lines"]}
+        general = {e["hts"] for e in load(f"{name}-general")["lines"]}
+        assert len(vehicle | general) == total and not vehicle & general
+    assert "4011.10.10" in {e["hts"] for e in load("s232-auto-parts")["lines"]}  # motor cars
+    assert "8471" in {e["hts"] for e in load("s232-auto-parts-general")["lines"]}
 
 
 @pytest.mark.parametrize("list_id", sorted(CONDITIONAL))

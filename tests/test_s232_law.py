@@ -82,8 +82,11 @@ CASES = [
     Case("seat-s122", "9401.20.00", "JP", "2026-03-01", "1500.00"),
     Case("seat-truck", "9401.20.00", "JP", "2026-03-01", "2500.00", claims=NA),
     Case("seat-claimed", "9401.20.00", "JP", "2026-03-01", "1000.00", claims=(*NA, "not-mhd-part")),
-    # 8471 is in 33(g) and on Annex II (Free): 25% parts duty unless claimed, then nothing
-    Case("laptop-0601", "8471.30.01", "JP", "2025-06-01", "2500.00"),
+    # 8471 is in 33(g) and on Annex II (Free). Its description does not name vehicles: an
+    # auto part only when claimed (--claim auto-part), then 25%; else nothing (first worked
+    # as 2500 by default, before general provisions were read this way)
+    Case("laptop-0601", "8471.30.01", "JP", "2025-06-01", "0.00"),
+    Case("laptop-part", "8471.30.01", "JP", "2025-06-01", "2500.00", claims=("auto-part",)),
     Case("laptop-claimed", "8471.30.01", "JP", "2025-06-01", "0.00", claims=NA),
     # --- medium and heavy vehicles and parts, buses (from 2025-11-01, no Japan rate) --------
     Case("hd-truck-1031", "8704.23.01", "JP", "2025-10-31", "2500.00"),  # MFN 25%, deal +0
@@ -175,7 +178,8 @@ CASES = [
     Case("lumber-1013", "4407.11.00", "JP", "2025-10-13", "0.00"),  # Annex II to 10-13
     Case("lumber-1014", "4407.11.00", "JP", "2025-10-14", "1000.00"),  # 10%
     Case("sofa-jp", "9401.61.4011", "JP", "2025-10-14", "1500.00"),  # 15% incl., Free
-    Case("sofa-nz-1013", "9401.61.4011", "NZ", "2025-10-13", "1000.00"),  # baseline 10%
+    # New Zealand's EO 14326 rate, 15% (first worked as the 10% baseline, missing it)
+    Case("sofa-nz-1013", "9401.61.4011", "NZ", "2025-10-13", "1500.00"),
     Case("sofa-nz", "9401.61.4011", "NZ", "2026-03-01", "2500.00"),  # 25%, S122 yields
     Case("cabinet-jp", "9403.40.9060", "JP", "2025-10-14", "1500.00"),
     Case("cabinet-nz", "9403.40.9060", "NZ", "2026-03-01", "2500.00"),

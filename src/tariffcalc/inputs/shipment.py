@@ -6,8 +6,9 @@ match for a mistyped name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -105,6 +106,7 @@ def shipment_template(
     that share these share a template, and the engine's plans."""
     code, rate = _currency(currency, fx)
     found = _classify(table, sector, hts, schedule)
+    wanted, country = claimed(table, claims), origin_code(origin)
     if mfn is not None:
         override = rate_percent("mfn", mfn)
         # The whole rate: the line's specific and qualified parts go with its text.
@@ -114,10 +116,13 @@ def shipment_template(
             text=None,
             shape="terms",
             terms=(),
+            special="",
         )
+    found, notes = _with_preference(table, found, wanted, country)
     return Shipment(
+        notes=notes,
         customs_value=Decimal(0),
-        origin=origin_code(origin),
+        origin=country,
         entry_date=parse_date("date", entry_date) if entry_date is not None else date.today(),
         sector=found.sector,
         mfn_rate=found.mfn_rate,
@@ -133,8 +138,60 @@ def shipment_template(
         unit=_unit(unit) if unit is not None else "each",
         currency=code,
         fx=rate,
-        claims=claimed(table, claims),
+        claims=wanted,
     )
+
+
+def _special_rates(special: str) -> dict[str, str]:
+    """The line's special column by program code; rate texts are parsed only when there is
+    one (a sector or a curated line has none, and `duty` then never loads the parser)."""
+    if not special:
+        return {}
+    from tariffcalc.law.ratetext import special_rates
+
+    return special_rates(special)
+
+
+def _with_preference(
+    table: RateTable, found: Classification, claims: frozenset[str], origin: str
+) -> tuple[Classification, tuple[str, ...]]:
+    """The special rate of a claimed preference where the line lists it (HTS special
+    column); without a claim, the general rate and a note naming what the line could claim."""
+    offered = _special_rates(found.special)
+    for claim in sorted(claims & table.preferences.keys()):
+        program = table.preferences[claim]
+        if program.origins is not None and origin not in program.origins:
+            allowed = ", ".join(sorted(program.origins))
+            raise InputError("claim", f"{claim}: {program.label} is open to goods of {allowed}")
+        code = next((c for c in program.codes if c in offered), None)
+        if code is None:
+            why = (
+                "the line's special column does not list it"
+                if found.special
+                else (
+                    "no special column for this line (--mfn, a sector, or a curated line:"
+                    " `tariffcalc hts import` brings the schedule's)"
+                )
+            )
+            return found, (f"--claim {claim}: the general rate applies: {why}",)
+        from tariffcalc.law.ratetext import parse_rate
+
+        rate = parse_rate(offered[code])
+        return found._replace(
+            mfn_rate=rate.ad_valorem,
+            mfn_source=f"HTS special rate {rate.text} ({code}: {program.label}, claimed)",
+            text=rate.text,
+            shape=rate.shape,
+            terms=tuple(t for t in rate.terms if t.kind == "specific" or t.qualifier),
+        ), ()
+    could = [
+        f"{offered[code]} under {program.label} ({code}): --claim {program.id}"
+        for program in table.preferences.values()
+        if program.origins is None or origin in program.origins
+        for code in program.codes[:1]
+        if code in offered
+    ]
+    return found, tuple(f"the general rate applies; if the goods qualify, {c}" for c in could)
 
 
 def with_amounts(
@@ -198,6 +255,7 @@ def claimed(table: RateTable, claims: Iterable[str]) -> frozenset[str]:
         {each.claim for each in table.lists.values() if each.claim}
         | {m.unless_claimed for m in table.measures.values() if m.unless_claimed}
         | {m.if_claimed for m in table.measures.values() if m.if_claimed}
+        | set(table.preferences)
     )
     wanted = frozenset(claim.strip().lower() for claim in claims)
     for claim in sorted(wanted - set(known)):
@@ -258,11 +316,22 @@ def _number(field: str, raw: Number, expected: str, *, percent_sign: bool = Fals
             return raw
     else:
         text = raw if isinstance(raw, str) else str(raw)
+        if "$" in text or "USD" in text:
+            text = _without_dollars(text)
         try:
             return parse_decimal(text.strip().removesuffix("%") if percent_sign else text)
         except ValueError as error:
             why = f"; {error}" if str(error) else ""
     raise InputError(field, f"expected {expected}, got {_shown(raw)}{why}")
+
+
+_DOLLARS = re.compile(r"^\s*(?:US\$|\$|USD\s?)\s*|\s*USD\s*$")
+
+
+def _without_dollars(text: str) -> str:
+    """'$30,000.00', 'US$ 30,000', '30000 USD' -> the number (thousands separators are
+    parse_decimal's): amounts as spreadsheets write them."""
+    return _DOLLARS.sub("", text)
 
 
 def _shown(raw: object) -> str:
@@ -273,19 +342,65 @@ def _shown(raw: object) -> str:
     return f"{text[:SHOWN_CHARACTERS]!r}... ({len(text):,} characters)"
 
 
-def parse_date(field: str, raw: date | str) -> date:
+def parse_date(field: str, raw: date | str, date_format: str | None = None) -> date:
+    """An entry date: YYYY-MM-DD, or in `date_format` (see `date_pattern`)."""
     if isinstance(raw, date):
         return raw
-    try:
-        day = date.fromisoformat(raw.strip())
-    except ValueError as error:
-        raise InputError(field, f"expected a date YYYY-MM-DD, got {raw!r} ({error})") from None
-    if len(raw.strip()) != 10:
-        raise InputError(field, f"expected a date YYYY-MM-DD, got {raw!r}")
+    if date_format and date_format != ISO_DATE:
+        day = _formatted_date(field, raw, date_format)
+    else:
+        day = _iso_date(field, raw)
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise InputError(
             field, f"expected an entry date from {EARLIEST_DATE} to {LATEST_DATE}, got {raw}"
         )
+    return day
+
+
+ISO_DATE = "YYYY-MM-DD"
+_DATE_TOKENS = {"YYYY": "%Y", "MM": "%m", "DD": "%d"}
+
+
+def date_pattern(date_format: str) -> str:
+    """--date-format as strptime's pattern: YYYY, MM and DD between separators.
+
+    >>> date_pattern("MM/DD/YYYY")
+    '%m/%d/%Y'
+    """
+    parts = re.split(r"(YYYY|MM|DD)", date_format.strip().upper())
+    tokens = parts[1::2]
+    separators = parts[0::2]
+    if sorted(tokens) != ["DD", "MM", "YYYY"] or any(re.search(r"\w", s) for s in separators):
+        raise InputError(
+            "date_format",
+            f"expected YYYY, MM and DD with separators (MM/DD/YYYY), got {date_format!r}",
+        )
+    return "".join(_DATE_TOKENS.get(p, p.replace("%", "%%")) for p in parts)
+
+
+def _formatted_date(field: str, raw: str, date_format: str) -> date:
+    try:
+        return datetime.strptime(raw.strip(), date_pattern(date_format)).date()
+    except ValueError:
+        raise InputError(field, f"expected a date {date_format.upper()}, got {raw!r}") from None
+
+
+def _iso_date(field: str, raw: str) -> date:
+    text = raw.strip()
+    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text):
+        separator = re.sub(r"\d", "", text)[0]
+        us, europe = (f"{a}{separator}{b}{separator}YYYY" for a, b in (("MM", "DD"), ("DD", "MM")))
+        raise InputError(
+            field,
+            f"expected a date YYYY-MM-DD, got {raw!r}: say which comes first, the month or"
+            f" the day: --date-format {us} or --date-format {europe}",
+        )
+    try:
+        day = date.fromisoformat(text)
+    except ValueError as error:
+        raise InputError(field, f"expected a date YYYY-MM-DD, got {raw!r} ({error})") from None
+    if len(text) != 10:
+        raise InputError(field, f"expected a date YYYY-MM-DD, got {raw!r}")
     return day
 
 
@@ -370,6 +485,7 @@ class Classification(NamedTuple):
     text: str | None = None  # the schedule's rate text
     shape: Shape = "terms"
     terms: tuple[Term, ...] = ()  # specific and qualified parts beyond mfn_rate
+    special: str = ""  # the schedule's special column: preference programs and their rates
 
 
 def _classify(
@@ -435,6 +551,7 @@ def _from_schedule(table: RateTable, schedule: Schedule, raw: str, digits: str) 
         rate.text,
         rate.shape,
         extra,
+        line.special,
     )
 
 

@@ -32,7 +32,13 @@ from tariffcalc.law.domain import (
     Scenario,
     Shipment,
 )
-from tariffcalc.law.lists import list_check, list_key, on_scope_lists, scope_citation
+from tariffcalc.law.lists import (
+    list_check,
+    list_key,
+    on_scope_lists,
+    scope_citation,
+    unclaimed_scope,
+)
 from tariffcalc.money import cents, percent, usd
 
 PARTS: dict[Base, frozenset[str]] = {
@@ -215,7 +221,9 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
         not_applied += [_not_in_force(m, shipment) for m in in_scope if m not in selected]
     else:
         selected = [m for m in in_scope if m.id in scenario.measures]
-    selected, unclaimed, claim_notes = _claimed_only(selected, shipment)
+    claim_notes = _scope_claims(table, scenario, shipment)
+    selected, unclaimed, unclaimed_notes = _claimed_only(selected, shipment)
+    claim_notes += unclaimed_notes
     active, superseded = _supersede(selected)
     active, listed, list_notes = _list_exemptions(table, active, shipment, hypothetical)
     steps, exempt, notes = _steps(table, active, _present_parts(_bases(shipment)))
@@ -228,6 +236,8 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     notes += [citation for citation in cited if citation]
     notes += _unchecked_lists(table, [s.measure for s in steps], shipment)
     notes += _unchecked_scope(table, scenario, shipment)
+    if not applicable(scenario, shipment):
+        notes.insert(0, f"{scenario.id}: not applicable to goods of {shipment.origin}")
     label = scenario.label
     if scenario.by_date:
         label = f"{label} ({shipment.entry_date.isoformat()})"
@@ -268,6 +278,27 @@ def _content_unknown(steps: list[_Step], shipment: Shipment) -> tuple[str, ...]:
         for step in steps
         if step.measure.base == "metal" and step.measure.scope_lists
     )
+
+
+def _scope_claims(table: RateTable, scenario: Scenario, shipment: Shipment) -> list[str]:
+    """Notes on the measures a claim would bring the coded line under (its provision is on a
+    scope list that needs a claim), the replaced ones left out."""
+    hypothetical = not scenario.by_date
+    day = shipment.entry_date
+    waiting = [
+        m
+        for m in table.measures.values()
+        if in_scope_of(m, shipment)
+        and (m.in_force_on(day) if scenario.by_date else m.id in scenario.measures)
+        and not on_scope_lists(table, m, shipment, hypothetical)
+    ]
+    replaced = {old for m in waiting for old in m.supersedes}
+    return [
+        note
+        for m in waiting
+        if m.id not in replaced
+        for note in unclaimed_scope(table, m, shipment, hypothetical)
+    ]
 
 
 def _claimed_only(
@@ -355,7 +386,8 @@ def _unchecked_scope(table: RateTable, scenario: Scenario, shipment: Shipment) -
 def _price(table: RateTable, shipment: Shipment) -> _Priced:
     fees, fee_notes, fee_warnings = _compute_fees(table.fees, shipment)
     mfn, ave, mfn_notes, mfn_warnings = _mfn_line(shipment)
-    return _Priced(fees, mfn, ave, mfn_notes + fee_notes, mfn_warnings, fee_warnings)
+    notes = [*shipment.notes, *mfn_notes, *fee_notes]
+    return _Priced(fees, mfn, ave, notes, mfn_warnings, fee_warnings)
 
 
 def _bases(shipment: Shipment) -> dict[str, Decimal]:
@@ -414,7 +446,14 @@ def _apply(table: RateTable, plan: _Plan, shipment: Shipment, priced: _Priced) -
             for line in lines
             if line.measure in overridden
         ),
+        applicable=applicable(table.scenarios[plan.scenario], shipment),
     )
+
+
+def applicable(scenario: Scenario, shipment: Shipment) -> bool:
+    """Whether the scenario means something for the shipment's origin (Japan's deal does not
+    for Chinese goods: its figures are those of its measures for all origins)."""
+    return scenario.origins is None or shipment.origin in scenario.origins
 
 
 def in_scope_of(measure: Measure, shipment: Shipment) -> bool:
@@ -679,12 +718,8 @@ def _compute_fees(fees: Fees, shipment: Shipment) -> tuple[FeeLines, list[str], 
             f"informal entry (value up to {usd(fees.informal_max_value)}): flat MPF {usd(mpf)}"
         )
     borrowed = _mpf_fallback(fees, terms, shipment, mpf, ad_valorem)
-    if borrowed is not None:
-        text, matters = borrowed
-        if matters:
-            warnings.append(text)
-        else:
-            notes.append(text + "; this fee is not at a limit")
+    if borrowed is not None and borrowed[1]:  # between the limits, the limits changed nothing
+        warnings.append(borrowed[0])
     if _de_minimis_open(fees, shipment):
         notes.append(
             f"value up to {usd(fees.de_minimis_max or Decimal(0))} entered on"

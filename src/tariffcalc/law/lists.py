@@ -57,11 +57,39 @@ def on_scope_lists(
     scenario reads a list as first published when the entry date comes before it."""
     if not measure.scope_lists or shipment.hts is None:
         return True
-    code, day = shipment.hts, shipment.entry_date
-    lists = (table.lists[name] for name in measure.scope_lists)
     return any(
-        each.entry_on(code, max(day, each.first_day) if hypothetical else day) for each in lists
+        hts_list.claim is None or hts_list.claim in shipment.claims
+        for hts_list, _ in _scope_entries(table, measure, shipment, hypothetical)
     )
+
+
+def unclaimed_scope(
+    table: RateTable, measure: Measure, shipment: Shipment, hypothetical: bool
+) -> list[str]:
+    """Notes on the scope lists that would bring the line under the measure if the importer
+    made their claim (a general provision of the auto-parts list: --claim auto-part)."""
+    return [
+        f"{measure.id} applies to goods on {_membership(hts_list, entry, shipment.hts or '')}"
+        f" only if they qualify: if they do, give --claim {hts_list.claim}"
+        for hts_list, entry in _scope_entries(table, measure, shipment, hypothetical)
+        if hts_list.claim is not None and hts_list.claim not in shipment.claims
+    ]
+
+
+def _scope_entries(
+    table: RateTable, measure: Measure, shipment: Shipment, hypothetical: bool
+) -> list[tuple[HtsList, ListEntry]]:
+    """The measure's scope lists holding the coded line on the date they are read at."""
+    if shipment.hts is None:
+        return []
+    found = []
+    for name in measure.scope_lists:
+        hts_list = table.lists[name]
+        day = max(shipment.entry_date, hts_list.first_day) if hypothetical else shipment.entry_date
+        entry = hts_list.entry_on(shipment.hts, day)
+        if entry is not None:
+            found.append((hts_list, entry))
+    return found
 
 
 def scope_citation(
@@ -70,14 +98,9 @@ def scope_citation(
     """Which of the measure's scope lists holds the line, cited: how a coded line came to owe
     it ('s232-auto-parts: on Section 232 automobile parts (note 33(g)) (heading 9903.94.05: HTS
     8708.99.68 since 2025-05-03)')."""
-    if shipment.hts is None:
-        return None
-    for name in measure.scope_lists:
-        hts_list = table.lists[name]
-        day = max(shipment.entry_date, hts_list.first_day) if hypothetical else shipment.entry_date
-        entry = hts_list.entry_on(shipment.hts, day)
-        if entry is not None:
-            return f"{measure.id}: on {_membership(hts_list, entry, shipment.hts)}"
+    for hts_list, entry in _scope_entries(table, measure, shipment, hypothetical):
+        if hts_list.claim is None or hts_list.claim in shipment.claims:
+            return f"{measure.id}: on {_membership(hts_list, entry, shipment.hts or '')}"
     return None
 
 
