@@ -88,6 +88,12 @@ CASES = [
     Case("laptop-0601", "8471.30.01", "JP", "2025-06-01", "0.00"),
     Case("laptop-part", "8471.30.01", "JP", "2025-06-01", "2500.00", claims=("auto-part",)),
     Case("laptop-claimed", "8471.30.01", "JP", "2025-06-01", "0.00", claims=NA),
+    # 8501.52.40 motors (MFN 3.7% = 370): a general provision of 33(g) and of 38(i). No claim:
+    # the deal's (15-3.7)% 1130; an auto part: the parts deal rate, the same 1130; an MHD part:
+    # 25% 2500, the deal yielding to Section 232
+    Case("motor-1115", "8501.52.40", "JP", "2025-11-15", "1500.00"),
+    Case("motor-auto", "8501.52.40", "JP", "2025-11-15", "1500.00", claims=("auto-part",)),
+    Case("motor-mhd", "8501.52.40", "JP", "2025-11-15", "2870.00", claims=("mhd-part",)),
     # --- medium and heavy vehicles and parts, buses (from 2025-11-01, no Japan rate) --------
     Case("hd-truck-1031", "8704.23.01", "JP", "2025-10-31", "2500.00"),  # MFN 25%, deal +0
     Case("hd-truck-1101", "8704.23.01", "JP", "2025-11-01", "5000.00"),  # 2500 + 25% 2500
