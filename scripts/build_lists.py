@@ -755,6 +755,88 @@ def annex_low_weight(data: S232Data) -> list[Member]:
     ]
 
 
+@dataclass(frozen=True)
+class PartsList:
+    """A parts list of the notes, split three ways: its provisions described as made for
+    vehicles; its other provisions (in scope only when claimed); and a claim that goods of
+    a vehicle provision outside chapter 87 are not such parts."""
+
+    name: str  # auto-parts: the lists are s232-auto-parts, -general and -use
+    note: str  # where the notes print it: 33(g)
+    out: str  # the note's subdivision for goods that are not such parts: 33(h)(ii)
+    out_heading: str
+    heading: str
+    authority: str
+    source: str
+    lines: tuple[int, int]
+    start: str
+    parts_of: str  # what they are parts of
+    other_use: str  # what else a vehicle provision outside chapter 87 holds
+    claim: str  # that the goods of a general provision are such parts
+    not_claim: str  # that the goods of a vehicle provision are not
+    codes: Codes
+    extra: str  # more for the vehicle list's note
+
+
+def parts_lists(spec: PartsList) -> list[tuple[ScopeSpec, Callable[[S232Data], list[Member]]]]:
+    list_id = f"s232-{spec.name}"
+    reading = " The {} is this project's reading (confidence M)."
+    vehicle = ScopeSpec(
+        id=list_id,
+        label=f"Section 232 parts of {spec.parts_of} (note {spec.note})",
+        heading=spec.heading,
+        authority=spec.authority,
+        source=spec.source,
+        confidence="H",
+        about=f"Note {spec.note}: its provisions made for vehicles, from {spec.start}.",
+        note=(
+            f"The provisions of note {spec.note} (rev 6) that the official schedule describes "
+            "as made for vehicles: their goods are such parts unless the importer claims "
+            f"otherwise (list {list_id}-use); the other provisions are {list_id}-general."
+            + spec.extra
+        ),
+        sources=(spec.name.replace("-", "_"), "schedule"),
+    )
+    general = replace(
+        vehicle,
+        id=f"{list_id}-general",
+        label=f"Section 232 parts of {spec.parts_of} (note {spec.note}): general provisions",
+        confidence="M",
+        about=f"Note {spec.note}: its provisions of general goods, parts only when claimed.",
+        note=(
+            f"The provisions of note {spec.note} that the official schedule does not describe "
+            "as made for vehicles (computers, pumps, bearings, motors, batteries ...): most of "
+            f"their goods are not parts of {spec.parts_of} ({spec.out}), so the tariff "
+            f"applies only when the importer says they are (--claim {spec.claim})."
+            + reading.format("split by description")
+        ),
+        claim=spec.claim,
+    )
+    use = replace(
+        vehicle,
+        id=f"{list_id}-use",
+        label=f"Section 232 parts of {spec.parts_of}: vehicle provisions, other uses",
+        authority=f"{spec.authority}, {spec.out}",
+        confidence="M",
+        about=f"Note {spec.out}: a claim that goods made for vehicles are not such parts.",
+        note=(
+            f"Heading {spec.out_heading} (note {spec.out}) takes out the articles of "
+            f"{spec.note} that are not parts of {spec.parts_of}. Outside chapter 87 a vehicle "
+            f"provision also holds {spec.other_use}: the duty is collected unless the "
+            f"importer claims the goods are not such parts (--claim {spec.not_claim})."
+            + reading.format("reading of the note")
+        ),
+        kind="conditional",
+        claim=spec.not_claim,
+    )
+    codes, lines, start = spec.codes, spec.lines, spec.start
+    return [
+        (vehicle, parts(codes, lines, start, vehicles=True)),
+        (general, parts(codes, lines, start, vehicles=False)),
+        (use, parts(codes, lines, start, vehicles=True, chapter_87=False)),
+    ]
+
+
 S232_NOTE_16 = (
     "HTS chapter 99 notes, 2026 rev 6, note 16(c) (shared/data/s232_metals_annex_2026-04-06.csv)"
 )
@@ -783,75 +865,24 @@ SCOPE_SPECS: tuple[tuple[ScopeSpec, Callable[[S232Data], list[Member]]], ...] = 
         ),
         printed_list(AUTOS_LINES, programs("autos_passenger", "autos_light_trucks"), "2025-04-03"),
     ),
-    (
-        ScopeSpec(
-            id="s232-auto-parts",
-            label="Section 232 automobile parts (note 33(g))",
+    *parts_lists(
+        PartsList(
+            name="auto-parts",
+            note="33(g)",
+            out="33(h)(ii)",
+            out_heading="9903.94.06",
             heading="9903.94.05",
             authority="Proclamation 10908, Annex I; HTS US note 33(g)",
             source=AUTO_PARTS_SOURCE,
-            confidence="H",
-            about="Note 33(g): its provisions made for vehicles, from 2025-05-03.",
-            note=(
-                "The provisions of note 33(g) (rev 6) that the official schedule describes as "
-                "made for vehicles (all of chapter 87, tires, vehicle seats, lamps ...): their "
-                "goods are auto parts unless the importer claims otherwise (list "
-                "s232-auto-parts-use). The other provisions of 33(g) are s232-auto-parts-general."
-            ),
-            sources=("auto_parts", "schedule"),
-        ),
-        parts(lambda data: data.auto_parts, AUTO_PARTS_LINES, "2025-05-03", vehicles=True),
-    ),
-    (
-        ScopeSpec(
-            id="s232-auto-parts-general",
-            label="Section 232 automobile parts (note 33(g)): provisions of general goods",
-            heading="9903.94.05",
-            authority="Proclamation 10908, Annex I; HTS US note 33(g)",
-            source=AUTO_PARTS_SOURCE,
-            confidence="M",
-            about="Note 33(g): its provisions of general goods, auto parts only when claimed.",
-            note=(
-                "The provisions of note 33(g) that the official schedule does not describe as "
-                "made for vehicles (computers of 8471, pumps, bearings, motors, batteries, "
-                "ignition equipment ...): most of their goods are not parts of passenger "
-                "vehicles (33(h)(ii)), so the tariff applies only when the importer says they "
-                "are (--claim auto-part). The split by description is this project's reading "
-                "(confidence M)."
-            ),
-            sources=("auto_parts", "schedule"),
+            lines=AUTO_PARTS_LINES,
+            start="2025-05-03",
+            parts_of="passenger vehicles and light trucks",
+            other_use="parts of buses and heavy trucks",
             claim="auto-part",
-        ),
-        parts(lambda data: data.auto_parts, AUTO_PARTS_LINES, "2025-05-03", vehicles=False),
-    ),
-    (
-        ScopeSpec(
-            id="s232-auto-parts-use",
-            label="Section 232 auto parts: vehicle provisions whose goods may not be car parts",
-            heading="9903.94.05",
-            authority="Proclamation 10908, Annex I; HTS US note 33(g), (h)(ii)",
-            source=AUTO_PARTS_SOURCE,
-            confidence="M",
-            about="Note 33(h)(ii): a claim that goods made for vehicles are not car parts.",
-            note=(
-                "Heading 9903.94.06 (note 33(h)(ii)) takes out the articles of 33(g) that are "
-                "not parts of passenger vehicles and light trucks. Outside chapter 87 a vehicle "
-                "provision (tires, seats, lamps) also holds parts of buses and heavy trucks: "
-                "the duty is collected unless the importer claims the goods are not car parts "
-                "(--claim not-auto-part). The reading of the note is this project's "
-                "(confidence M)."
-            ),
-            sources=("auto_parts", "schedule"),
-            kind="conditional",
-            claim="not-auto-part",
-        ),
-        parts(
-            lambda data: data.auto_parts,
-            AUTO_PARTS_LINES,
-            "2025-05-03",
-            vehicles=True,
-            chapter_87=False,
-        ),
+            not_claim="not-auto-part",
+            codes=lambda data: data.auto_parts,
+            extra="",
+        )
     ),
     (
         ScopeSpec(
@@ -872,74 +903,28 @@ SCOPE_SPECS: tuple[tuple[ScopeSpec, Callable[[S232Data], list[Member]]], ...] = 
         ),
         printed_list(MHD_VEHICLES_LINES, programs("mhd_vehicles"), "2025-11-01"),
     ),
-    (
-        ScopeSpec(
-            id="s232-mhd-parts",
-            label="Section 232 medium and heavy-duty vehicle parts (note 38(i))",
+    *parts_lists(
+        PartsList(
+            name="mhd-parts",
+            note="38(i)",
+            out="38(l)",
+            out_heading="9903.74.11",
             heading="9903.74.08",
             authority="Proclamation 10984, Annex I; HTS US note 38(i)",
             source=MHD_PARTS_SOURCE,
-            confidence="H",
-            about="Note 38(i): its provisions made for vehicles, from 2025-11-01.",
-            note=(
-                "The provisions of note 38(i) (rev 6) that the official schedule describes as "
-                "made for vehicles; the others are s232-mhd-parts-general. Most are also auto "
-                "parts of note 33(g): such a part pays the auto-parts tariff (s232-trucks "
-                "yields to it; which one applies is not in the facts). Parts of this list are "
-                "not subject to the metals or wood tariffs (note 38(h))."
-            ),
-            sources=("mhd_parts", "schedule"),
-        ),
-        parts(lambda data: data.mhd_parts, MHD_PARTS_LINES, "2025-11-01", vehicles=True),
-    ),
-    (
-        ScopeSpec(
-            id="s232-mhd-parts-general",
-            label="Section 232 MHD vehicle parts (note 38(i)): provisions of general goods",
-            heading="9903.74.08",
-            authority="Proclamation 10984, Annex I; HTS US note 38(i)",
-            source=MHD_PARTS_SOURCE,
-            confidence="M",
-            about="Note 38(i): its provisions of general goods, MHD parts only when claimed.",
-            note=(
-                "The provisions of note 38(i) that the official schedule does not describe as "
-                "made for vehicles: the tariff applies only when the importer says the goods "
-                "are parts of medium or heavy-duty vehicles (--claim mhd-part; 38(l) takes "
-                "out the others). The split by description is this project's reading "
-                "(confidence M)."
-            ),
-            sources=("mhd_parts", "schedule"),
+            lines=MHD_PARTS_LINES,
+            start="2025-11-01",
+            parts_of="medium and heavy-duty vehicles",
+            other_use="parts of cars",
             claim="mhd-part",
-        ),
-        parts(lambda data: data.mhd_parts, MHD_PARTS_LINES, "2025-11-01", vehicles=False),
-    ),
-    (
-        ScopeSpec(
-            id="s232-mhd-parts-use",
-            label="Section 232 MHD parts: vehicle provisions whose goods may not be MHD parts",
-            heading="9903.74.08",
-            authority="Proclamation 10984, Annex I; HTS US note 38(i), (l)",
-            source=MHD_PARTS_SOURCE,
-            confidence="M",
-            about="Note 38(l): a claim that goods made for vehicles are not MHD parts.",
-            note=(
-                "Heading 9903.74.11 (note 38(l)) takes out the articles of 38(i) that are not "
-                "parts of medium and heavy-duty vehicles. Outside chapter 87 a vehicle "
-                "provision also holds parts of cars: the duty is collected unless the importer "
-                "claims the goods are not MHD parts (--claim not-mhd-part). The reading of the "
-                "note is this project's (confidence M)."
+            not_claim="not-mhd-part",
+            codes=lambda data: data.mhd_parts,
+            extra=(
+                " Most are also auto parts of note 33(g): such a part pays the auto-parts tariff "
+                "(s232-trucks yields to it; which one applies is not in the facts). Parts of this "
+                "list are not subject to the metals or wood tariffs (note 38(h))."
             ),
-            sources=("mhd_parts", "schedule"),
-            kind="conditional",
-            claim="not-mhd-part",
-        ),
-        parts(
-            lambda data: data.mhd_parts,
-            MHD_PARTS_LINES,
-            "2025-11-01",
-            vehicles=True,
-            chapter_87=False,
-        ),
+        )
     ),
     (
         ScopeSpec(

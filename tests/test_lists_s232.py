@@ -243,7 +243,7 @@ def test_lookup_names_the_measures_whose_scope_a_list_is(cli: Cli) -> None:
 def test_a_coded_line_cites_the_list_that_brings_it_under_a_measure(table: RateTable) -> None:
     notes = assess(table, _line(table, "8708.99.68", "2025-10-01"), "in-force").notes
     assert (
-        "s232-autos-japan: on Section 232 automobile parts (note 33(g))"
+        "s232-autos-japan: on Section 232 parts of passenger vehicles and light trucks (note 33(g))"
         " (heading 9903.94.05: HTS 8708.99.68 since 2025-05-03)"
     ) in notes
 
