@@ -59,6 +59,8 @@ class Measure(NamedTuple):
     # ignored); without one, its sectors, or nothing when it has none (a note says so)
     scope_lists: tuple[str, ...] = ()
     unless_claimed: str | None = None  # a claim that takes the goods out (usmca)
+    # goods the law names by description only (energy, potash): it applies when claimed
+    only_if_claimed: str | None = None
 
     def in_force_on(self, day: date) -> bool:
         return any(period.covers(day) for period in self.in_force)

@@ -98,6 +98,7 @@ class MeasureModel(Strict):
     except_lists: list[Identifier] = []
     scope_lists: list[Identifier] = []
     unless_claimed: Identifier | None = None
+    only_if_claimed: Identifier | None = None
 
 
 class ListLineModel(Strict):
