@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import SHARED, Cli
+from conftest import Cli
 
 BLIND = Path(__file__).parent / "blind"
-REAL = SHARED / "data" / "hts_2026_rev_10.json.gz"
 
 # Why the tool does not give the analyst's figure yet -> the cases (ids of tests/blind/).
 _NOT_YET: dict[str, str] = {
@@ -59,17 +58,6 @@ def _cases() -> list[Any]:
             marks = pytest.mark.xfail(strict=True, reason=gap) if gap else ()
             cases.append(pytest.param(case, id=case["id"], marks=marks))
     return cases
-
-
-@pytest.fixture(scope="module")
-def real_schedule(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not REAL.is_file():
-        pytest.skip(f"{REAL} is not here")
-    from tariffcalc.inputs.schedule import import_schedule
-
-    data_dir = tmp_path_factory.mktemp("real-schedule")
-    import_schedule(REAL.read_bytes(), str(REAL), destination=data_dir / "hts.sqlite3")
-    return data_dir
 
 
 def _args(case: dict[str, Any]) -> list[str]:
