@@ -67,6 +67,7 @@ class Layer(NamedTuple):
     except_lists: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()  # () = all
     generic: str | None = None  # the measure for all origins a row equal to it leaves alone
+    claim: str | None = None  # goods named by description only: the claim that says they are
 
 
 RECIPROCAL = Layer(
@@ -106,6 +107,9 @@ LAYERS: dict[str, Layer] = {
     # Canada and Mexico: instead of the reciprocal duty, not on Section 232 goods
     "fent-25": Layer("ieepa", ("country-wide",), supersedes=("ieepa-baseline",)),
     "fent-35": Layer("ieepa", ("country-wide",), supersedes=("ieepa-baseline",)),
+    # Canada and Mexico: goods named by description, at 10% instead of the border duty
+    "energy": Layer("ieepa", ("country-wide",), supersedes=("ieepa-baseline",), claim="energy"),
+    "potash": Layer("ieepa", ("country-wide",), supersedes=("ieepa-baseline",), claim="potash"),
     "russia-oil": Layer("ieepa", ("ieepa-additional",), except_lists=tuple(IEEPA_LISTS)),
     "ieepa-40": Layer("ieepa", ("ieepa-additional",)),
     "301": Layer("s301", ("s301-country",)),
@@ -337,6 +341,7 @@ def _measure(
         "except_lists": list(layer.except_lists),
         "scope_lists": _scope_lists(row) if layer is S301_CHINA else [],
         "unless_claimed": "usmca" if usmca or suffix in CLAIMED_COPY else None,
+        "only_if_claimed": layer.claim,
         "note": _note(row),
     }
     if layer is S301_CHINA:
@@ -368,7 +373,7 @@ def _split(measure: dict[str, object]) -> Iterator[dict[str, object]]:
     periods = cast("list[tuple[str, str | None]]", measure["in_force"])
     start, end = periods[0]
     measure_id = str(measure["id"])
-    if measure["unless_claimed"] == "usmca" and start < USMCA_FROM and measure_id.find("fent") > 0:
+    if measure["unless_claimed"] == "usmca" and start < USMCA_FROM:
         yield {
             **measure,
             "id": f"{measure_id}-before-usmca",
@@ -412,7 +417,22 @@ def build_measures(shared: Path) -> dict[str, Built]:
             if suffix_of(row) in OWN_LIST_MISSING:
                 origin_gaps.append(gap(row, labels, OWN_LIST_MISSING[suffix_of(row)]))
     built[OTHERS].measures.extend(_column_2(rows, labels, generic))
+    for each in built.values():
+        _instead_of_border_duty(each.measures)
     return built
+
+
+def _instead_of_border_duty(measures: list[dict[str, object]]) -> None:
+    """A rate of goods named by description (Canada's energy, potash) replaces the origin's
+    border duty on them, each of its pieces."""
+    for measure in measures:
+        if measure["only_if_claimed"] is None:
+            continue
+        origins = measure["origins"]
+        border = [
+            str(m["id"]) for m in measures if m["origins"] == origins and "-fent-" in str(m["id"])
+        ]
+        measure["supersedes"] = [*cast("list[str]", measure["supersedes"]), *border]
 
 
 def _column_2(

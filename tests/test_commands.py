@@ -415,10 +415,11 @@ def test_rates_show(cli: Cli) -> None:
 
 
 def test_rates_validate(cli: Cli, tmp_path: Path) -> None:
-    from tariffcalc.law.ratetable import builtin_path
+    from tariffcalc.law.ratetable import builtin_path, load_table
 
     ok = cli("rates", "validate", str(builtin_path()))
-    assert ok.code == 0 and "ok: 277 measures, 5 scenarios" in ok.out
+    measures = len(load_table(use_cache=False).measures)
+    assert ok.code == 0 and f"ok: {measures} measures, 5 scenarios" in ok.out
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         builtin_path()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, Cli
+from conftest import REAL, SHARED, Cli
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.schedule import (
     CSV_HEADER,
@@ -25,7 +25,6 @@ from tariffcalc.law.engine import assess
 from tariffcalc.law.ratetext import RateTextError, parse_rate
 
 D = Decimal
-REAL = SHARED / "data" / "hts_2026_rev_10.json.gz"
 
 # A small schedule in the USITC JSON export's shape: headings without codes,
 # 8-digit rate lines, 10-digit statistical suffixes that inherit their rate.
@@ -43,6 +42,8 @@ ROWS = [
         "indent": "2",
         "description": "Cuts and offal, frozen",
         "general": "17.6¢/kg",
+        "special": "Free (A+,AU,KR,S)",
+        "other": "22¢/kg",
         "units": [],
     },
     {
@@ -207,6 +208,7 @@ def test_lookup_inherits_rates_and_names_the_parents(schedule: Schedule) -> None
     wings = schedule.line("0207140020")
     assert wings is not None
     assert (wings.general, wings.rate_from, wings.units) == ("17.6¢/kg", "02071400", ("kg",))
+    assert (wings.special, wings.other) == ("Free (A+,AU,KR,S)", "22¢/kg")  # the claims' rates
     assert wings.parents == (
         "Meat and edible offal of poultry:",
         "Of chickens:",

@@ -176,7 +176,7 @@ def test_a_measure_whose_claim_is_not_made_supersedes_nothing(table: RateTable) 
     drone = make_shipment(table, sector="drones", value="10000", entry_date="2026-09-03")
     assert _lines(table, drone) == {"mfn": Decimal("0.00"), "s232-drones": Decimal("10000.00")}
     result = assess(table, drone, "in-force")
-    assert "s232-drones-japan applies if the goods qualify: if so, give" in " ".join(result.notes)
+    assert "give --claim certified-components" in " ".join(result.notes)
     certified = drone._replace(claims=claimed(table, ["certified-components"]))
     assert _lines(table, certified)["s232-drones-japan"] == Decimal("1500.00")
 

@@ -176,6 +176,6 @@ CLAIM = typer.Option(
     "--claim",
     metavar="CLAIM",
     help="A claim the goods qualify for (usmca, korus, ... civil-aircraft, particular-article,"
-    " s301-exclusion): the preference's special rate, and the lists and measures that need"
-    " it exempt them (repeatable).",
+    " s301-exclusion, energy, potash): the preference's special rate, the lists and measures"
+    " that need it exempt them, and the measures of goods so described apply (repeatable).",
 )

@@ -253,8 +253,7 @@ def claimed(table: RateTable, claims: Iterable[str]) -> frozenset[str]:
     (civil-aircraft, ...)."""
     known = sorted(
         {each.claim for each in table.lists.values() if each.claim}
-        | {m.unless_claimed for m in table.measures.values() if m.unless_claimed}
-        | {m.if_claimed for m in table.measures.values() if m.if_claimed}
+        | {c for m in table.measures.values() for c in (m.unless_claimed, m.only_if_claimed) if c}
         | set(table.preferences)
     )
     wanted = frozenset(claim.strip().lower() for claim in claims)

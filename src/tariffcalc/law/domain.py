@@ -59,7 +59,8 @@ class Measure(NamedTuple):
     # ignored); without one, its sectors, or nothing when it has none (a note says so)
     scope_lists: tuple[str, ...] = ()
     unless_claimed: str | None = None  # a claim that takes the goods out (usmca)
-    if_claimed: str | None = None  # a claim without which it does not apply (an earlier start)
+    # goods the law names by description only (energy, potash): it applies when claimed
+    only_if_claimed: str | None = None
     # charged on the non-US content only when the US content is at least this share of the
     # value (9903.01.34); None: on its whole base
     us_content_min: Decimal | None = None

@@ -210,11 +210,12 @@ def _present_parts(amounts: dict[str, Decimal]) -> frozenset[str]:
 def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     scenario = table.scenarios[scenario_id]
     hypothetical = not scenario.by_date
-    in_scope = [
+    reached = [
         m
         for m in table.measures.values()
         if in_scope_of(m, shipment) and on_scope_lists(table, m, shipment, hypothetical)
     ]
+    in_scope = [m for m in reached if _claimed_if_needed(m, shipment)]
     not_applied: list[NotApplied] = []
     if scenario.by_date:
         selected = [m for m in in_scope if m.in_force_on(shipment.entry_date)]
@@ -222,12 +223,10 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     else:
         selected = [m for m in in_scope if m.id in scenario.measures]
     claim_notes = _scope_claims(table, scenario, shipment)
-    selected, unclaimed, unclaimed_notes = _claimed_only(selected, shipment)
-    claim_notes += unclaimed_notes
     active, superseded = _supersede(selected)
     active, listed, list_notes = _list_exemptions(table, active, shipment, hypothetical)
     steps, exempt, notes = _steps(table, active, _present_parts(_bases(shipment)))
-    not_applied += unclaimed + superseded + listed + exempt
+    not_applied += superseded + listed + exempt
     notes += [
         f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
     ]
@@ -236,6 +235,9 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     notes += [citation for citation in cited if citation]
     notes += _unchecked_lists(table, [s.measure for s in steps], shipment)
     notes += _unchecked_scope(table, scenario, shipment)
+    notes += _unclaimed(
+        [m for m in reached if m not in in_scope], scenario, shipment, [s.measure for s in steps]
+    )
     if not applicable(scenario, shipment):
         notes.insert(0, f"{scenario.id}: not applicable to goods of {shipment.origin}")
     label = scenario.label
@@ -301,25 +303,6 @@ def _scope_claims(table: RateTable, scenario: Scenario, shipment: Shipment) -> l
     ]
 
 
-def _claimed_only(
-    selected: list[Measure], shipment: Shipment
-) -> tuple[list[Measure], list[NotApplied], list[str]]:
-    """The measures whose claim (`if_claimed`), if any, was made: one without it does not
-    apply, so it does not supersede either (an earlier start, a certified-components rate)."""
-    kept: list[Measure] = []
-    dropped: list[NotApplied] = []
-    notes: list[str] = []
-    for measure in selected:
-        claim = measure.if_claimed
-        if claim is None or claim in shipment.claims:
-            kept.append(measure)
-            continue
-        detail = f"applies only when claimed (--claim {claim})"
-        dropped.append(NotApplied(measure.id, measure.label, "exempt", detail))
-        notes.append(f"{measure.id} applies if the goods qualify: if so, give --claim {claim}")
-    return kept, dropped, notes
-
-
 def _list_exemptions(
     table: RateTable, active: list[Measure], shipment: Shipment, hypothetical: bool
 ) -> tuple[list[Measure], list[NotApplied], list[str]]:
@@ -365,6 +348,25 @@ def _unchecked_lists(table: RateTable, active: list[Measure], shipment: Shipment
     if not prefixes or not on:
         return []
     return [f"some lines of sector {shipment.sector} are on {', '.join(on)}: give --hts to check"]
+
+
+def _claimed_if_needed(measure: Measure, shipment: Shipment) -> bool:
+    return measure.only_if_claimed is None or measure.only_if_claimed in shipment.claims
+
+
+def _unclaimed(
+    unclaimed: list[Measure], scenario: Scenario, shipment: Shipment, charged: list[Measure]
+) -> list[str]:
+    """Measures of goods named by description, that would replace what is charged if the
+    goods are such: the claim that says they are."""
+    day = shipment.entry_date
+    return [
+        f"{m.id} ({m.label}, {percent(m.rate)}) applies instead to goods so described:"
+        f" if these are, give --claim {m.only_if_claimed}"
+        for m in unclaimed
+        if (m.in_force_on(day) if scenario.by_date else m.id in scenario.measures)
+        and any(c.id in m.supersedes for c in charged)
+    ]
 
 
 def _unchecked_scope(table: RateTable, scenario: Scenario, shipment: Shipment) -> list[str]:

@@ -680,7 +680,7 @@ def _measure(m: MeasureModel, groups: dict[str, frozenset[str]]) -> Measure:
         except_lists=tuple(m.except_lists),
         scope_lists=tuple(m.scope_lists),
         unless_claimed=m.unless_claimed,
-        if_claimed=m.if_claimed,
+        only_if_claimed=m.only_if_claimed,
         us_content_min=m.us_content_min,
     )
 

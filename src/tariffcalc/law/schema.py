@@ -98,7 +98,7 @@ class MeasureModel(Strict):
     except_lists: list[Identifier] = []
     scope_lists: list[Identifier] = []
     unless_claimed: Identifier | None = None
-    if_claimed: Identifier | None = None
+    only_if_claimed: Identifier | None = None
     us_content_min: Percent | None = None
 
 
