@@ -264,3 +264,13 @@ def test_batch_plans_give_each_coded_line_its_own_232_duty(table: RateTable) -> 
                     row = _line(table, code, day, *claims)._replace(metal_value=metal)
                     batch = [f.duty for f in assessor.figures(row)[0]]
                     assert batch == [assess(table, row, s).duty for s in scenarios], (code, day)
+
+
+def test_the_earlier_pharma_start_is_a_claim_the_output_names(table: RateTable) -> None:
+    # Between 2026-07-31 and 2026-09-28 only Annex III companies pay (facts section 0).
+    drug = make_shipment(table, sector="pharma", value="10000", entry_date="2026-08-01")
+    result = assess(table, drug, "in-force")
+    assert "s232-pharma-annex-iii-japan" not in _lines(table, drug)
+    assert any("give --claim pharma-annex-iii-company" in note for note in result.notes)
+    listed = drug._replace(claims=claimed(table, ["pharma-annex-iii-company"]))
+    assert _lines(table, listed)["s232-pharma-annex-iii-japan"] == Decimal("1500.00")

@@ -358,15 +358,30 @@ def _unclaimed(
     unclaimed: list[Measure], scenario: Scenario, shipment: Shipment, charged: list[Measure]
 ) -> list[str]:
     """Measures of goods named by description, that would replace what is charged if the
-    goods are such: the claim that says they are."""
+    goods are such, or add to it (a measure replacing only other unclaimed ones, such as an
+    earlier start for some companies): the claim that says they are."""
     day = shipment.entry_date
-    return [
-        f"{m.id} ({m.label}, {percent(m.rate)}) applies instead to goods so described:"
-        f" if these are, give --claim {m.only_if_claimed}"
+    due = [
+        m
         for m in unclaimed
         if (m.in_force_on(day) if scenario.by_date else m.id in scenario.measures)
-        and any(c.id in m.supersedes for c in charged)
     ]
+    ids = {m.id for m in due}
+    replaced = {old for m in due for old in m.supersedes}
+    notes = []
+    for m in due:
+        what = f"{m.id} ({m.label}, {percent(m.rate)})"
+        if any(c.id in m.supersedes for c in charged):
+            notes.append(
+                f"{what} applies instead to goods so described:"
+                f" if these are, give --claim {m.only_if_claimed}"
+            )
+        elif m.id not in replaced and all(old in ids for old in m.supersedes):
+            notes.append(
+                f"{what} applies to goods so described: if these are, give --claim"
+                f" {m.only_if_claimed}"
+            )
+    return notes
 
 
 def _unchecked_scope(table: RateTable, scenario: Scenario, shipment: Shipment) -> list[str]:
