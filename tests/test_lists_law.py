@@ -537,8 +537,6 @@ CASES = [
         (),
         "0.00",
         "3000.00",
-        gap="Section 232 softwood lumber (Proclamation 10976, from 2025-10-14)"
-        " is not yet encoded by HTS line (issue 11)",
     ),
     # B-WD-c (Plywood of bamboo; confidence M): 8% x 10000 = 800.00; ieepa_annex_ii.csv row
     # 4412.10.05 effective_to 2025-10-13
