@@ -55,3 +55,10 @@ def test_batch_rows_of_a_partial_origin_carry_the_warning(cli: Cli, tmp_path: Pa
     assert "origin KE: coverage partial" in rows["K"]["warnings"]
     assert "coverage" not in rows["G"]["warnings"]
     assert (rows["K"]["in-force_duty"], rows["G"]["in-force_duty"]) == ("1200.00", "1500.00")
+
+
+def test_a_group_is_not_an_origin_and_the_error_says_what_to_give(cli: Cli) -> None:
+    result = cli("duty", "--sector", "general", "--value", "100", "--origin", "eu")
+    assert result.code == 1 and result.out == ""
+    said = "--origin: EU is a group of 27 countries: give the member the goods come from"
+    assert said in result.err

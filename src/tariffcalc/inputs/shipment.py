@@ -106,7 +106,7 @@ def shipment_template(
     that share these share a template, and the engine's plans."""
     code, rate = _currency(currency, fx)
     found = _classify(table, sector, hts, schedule)
-    wanted, country = claimed(table, claims), origin_code(origin)
+    wanted, country = claimed(table, claims), origin_code(origin, table)
     if mfn is not None:
         override = rate_percent("mfn", mfn)
         # The whole rate: the line's specific and qualified parts go with its text.
@@ -403,7 +403,16 @@ def _iso_date(field: str, raw: str) -> date:
     return day
 
 
-def origin_code(raw: str) -> str:
+def origin_code(raw: str, table: RateTable | None = None) -> str:
+    group = raw.strip().upper()
+    if table is not None and group in table.country_groups:
+        # Goods have one country of origin; a group's members share its measures.
+        member = min(table.country_groups[group])
+        raise InputError(
+            "origin",
+            f"{group} is a group of {len(table.country_groups[group])} countries: give the"
+            f" member the goods come from, such as {member} (the group's measures apply to each)",
+        )
     code = resolve_country(raw)
     if code is None:
         close = country_suggestions(raw)
