@@ -68,6 +68,7 @@ class Layer(NamedTuple):
     sectors: tuple[str, ...] = ()  # () = all
     generic: str | None = None  # the measure for all origins a row equal to it leaves alone
     claim: str | None = None  # goods named by description only: the claim that says they are
+    scope_lists: tuple[str, ...] = ()  # the lines of the measures it replaces
 
 
 RECIPROCAL = Layer(
@@ -133,6 +134,15 @@ LAYERS: dict[str, Layer] = {
     "232-auto-parts": Layer("s232", AUTOS_232, (), ("s232-auto-parts",), sectors=("auto-parts",)),
     "232-parts-usmca": Layer("s232", AUTOS_232, (), ("s232-auto-parts",), sectors=("auto-parts",)),
     "232-pharma": Layer("s232", ("s232",), (), ("s232-pharma",), sectors=("pharma",)),
+    # The caps of the wood deals (note 37(d), (f)): upholstered furniture, kitchen cabinets
+    "232-wood": Layer(
+        "s232",
+        ("s232",),
+        ("s232-mhd",),
+        ("s232-upholstered-furniture", "s232-kitchen-cabinets"),
+        sectors=("furniture",),
+        scope_lists=("s232-wood-furniture", "s232-kitchen-cabinets"),
+    ),
 }
 # China's Section 301 lists by the heading their lines are entered under: the list's id,
 # and the earlier lists that take a line on several (the headings' "except" clauses).
@@ -339,7 +349,7 @@ def _measure(
         "groups": list(layer.groups),
         "yields_to": list(layer.yields_to),
         "except_lists": list(layer.except_lists),
-        "scope_lists": _scope_lists(row) if layer is S301_CHINA else [],
+        "scope_lists": _scope_lists(row) if layer is S301_CHINA else list(layer.scope_lists),
         "unless_claimed": "usmca" if usmca or suffix in CLAIMED_COPY else None,
         "only_if_claimed": layer.claim,
         "note": _note(row),

@@ -19,11 +19,6 @@ BLIND = Path(__file__).parent / "blind"
 # Why the tool does not give the analyst's figure yet -> the cases (ids of tests/blind/).
 _NOT_YET: dict[str, str] = {
     (
-        "the EU cap on wood furniture and cabinets (9903.76.22, 15% all-in) is an origin "
-        "row not encoded yet, like the UK and Korea wood rates: the 25% for all origins "
-        "applies"
-    ): ("S232-WD-10 "),
-    (
         "the forced-labor 301's civil-aircraft exemption is not encoded (the facts name "
         "no list or heading for it; issue 12)"
     ): ("S232-CA-06 "),
@@ -39,11 +34,6 @@ _NOT_YET: dict[str, str] = {
         " vehicle), so the auto-parts tariff applies only with --claim auto-part (issue "
         "11's reading of 33(h)(ii)); the case reads every listed motor as an auto part"
     ): ("S232-CA-08 "),
-    (
-        "the UK's and Korea's wood rates (9903.76.20, 9903.76.23) are origin rows not "
-        "encoded yet (issue 12): the 25% for all origins applies (the case passed before "
-        "by the country-wide rate's equal figure)"
-    ): ("S232-WD-06 S232-WD-08 "),
     (
         "potash and energy are named by description (notes 2(c), 2(j), 2(l)): the tool "
         "charges the border duty unless the importer gives --claim potash or --claim "
