@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -22,6 +23,10 @@ from tariffcalc.cli.options import (
     SET,
 )
 
+if TYPE_CHECKING:
+    from tariffcalc.inputs.records import Layout
+    from tariffcalc.studies.batch import Columnar
+
 FILE = typer.Argument(..., metavar="FILE", help="CSV (comma or tab) or JSON Lines; '-': stdin.")
 OUTPUT = typer.Option(
     None, "--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout."
@@ -38,6 +43,13 @@ SUMMARY = typer.Option(
 STRICT = typer.Option(False, "--strict", help="Any bad row is an error: exit 1, write nothing.")
 ROWS_SECTOR = typer.Option(
     None, "--sector", metavar="SECTOR", help="Sector of rows with neither hts nor sector."
+)
+ENGINE = typer.Option(
+    "auto",
+    "--engine",
+    metavar="ENGINE",
+    help="auto (columnar when it can read the file), columnar (DuckDB: csv in and out,"
+    " needs tariffcalc[columnar]) or rows (row by row, with --jobs).",
 )
 PROGRESS = typer.Option(True, "--progress/--no-progress", help="A progress bar on a terminal.")
 JOBS = typer.Option(
@@ -74,6 +86,7 @@ def batch(
     rates: str = RATES,
     progress: bool = PROGRESS,
     jobs: int = JOBS,
+    engine: str = ENGINE,
 ) -> None:
     """Score a whole file of shipments under every scenario, with totals.
 
@@ -103,6 +116,7 @@ def batch(
     defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn)
     scorer = make_scorer(table, scenarios, defaults)
     layout, records = records_of(file)
+    scorer.columnar = _columnar(engine, file, layout, targets.format)
     jobs = jobs or auto_jobs(file)
     summary = write_batch(layout, records, scorer, targets, jobs=jobs, progress=progress)
     if summary.rejected:
@@ -116,6 +130,26 @@ def _format(output_format: str) -> str:
     if chosen not in FORMATS:
         raise typer.BadParameter("expected csv, jsonl or parquet", param_hint="'--format'")
     return chosen
+
+
+def _columnar(engine: str, file: str, layout: Layout, output_format: str) -> Columnar | None:
+    """The file for the columnar engine to read, if it is to (see `studies/columnar.py`)."""
+    from tariffcalc.errors import InputError
+    from tariffcalc.studies.columnar import columnar_source, has_duckdb
+
+    chosen = engine.strip().lower()
+    if chosen not in ("auto", "columnar", "rows"):
+        raise typer.BadParameter("expected auto, columnar or rows", param_hint="'--engine'")
+    if chosen == "rows" or (chosen == "auto" and not has_duckdb()):
+        return None
+    source = columnar_source(file, layout) if output_format == "csv" else None
+    if source is None and chosen == "columnar":
+        raise InputError(
+            "engine",
+            "the columnar engine reads a CSV file (not stdin or JSON Lines) without double"
+            " quotes, carriage returns or a BOM, and writes csv: use --engine rows",
+        )
+    return source
 
 
 def auto_jobs(file: str) -> int:
