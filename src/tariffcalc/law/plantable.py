@@ -22,10 +22,10 @@ from tariffcalc.law.domain import Base, Fees, RateTable, Shipment
 from tariffcalc.law.engine import Assessor, fee_terms, mpf_borrowed
 from tariffcalc.law.ratetext import quantity_in
 
-# What the columnar arithmetic carries exactly (DECIMAL(38, 12) rates on values up to
-# $1e12 stay within the 28 digits of the engine's own Decimal arithmetic).
-RATE_SCALE = 12
-SPECIFIC_SCALE = 11
+# What the columnar arithmetic carries exactly (integer rates scaled by 1e8 on cents up to
+# 1e14, within the 28 digits of the engine's own Decimal arithmetic).
+RATE_SCALE = 8
+SPECIFIC_SCALE = 7
 RATE_LIMIT = Decimal(10)
 
 

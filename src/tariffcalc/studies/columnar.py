@@ -42,11 +42,8 @@ FETCH = 20_000  # output lines taken from DuckDB at a time
 REP_VALUE = Decimal(10_000)  # a representative shipment's value: plans depend on parts only
 METAL_OF = {"none": None, "zero": Decimal(0), "all": REP_VALUE, "part": REP_VALUE / 2}
 KEY_FIELDS = ("sector", "hts", "mfn", "origin", "currency", "fx", "mode", "unit")
-AMOUNT = r"^(0|[1-9][0-9]{0,12})(\.[0-9]{1,6})?$"  # plain decimals DECIMAL(38,6) holds exactly
-QUANTITY = r"^(0|[1-9][0-9]{0,8})(\.[0-9]{1,3})?$"
-# A cell a spreadsheet would run, which `neutralise` prefixes (its rows go row by row);
-# numbers such as -5 are left as they are, and here too.
-PLAIN_SIGNED = r"^[+-][0-9]+(\.[0-9]*)?$"
+AMOUNT = r"(?:0|[1-9][0-9]{0,12})(?:\.[0-9]{1,4})?"  # what DECIMAL(18,4) holds exactly
+QUANTITY = r"(?:0|[1-9][0-9]{0,8})(?:\.[0-9]{1,3})?"
 UNSAFE = ('"', "\r", "\n")  # texts that CSV would quote: their rows go row by row
 BLOCK = 1 << 20
 
@@ -113,6 +110,7 @@ def score_columnar(
     # The file's rows stay the probe side of every join, so they come out in input order
     # (without this, DuckDB may build its hash table from them: reordered, and in memory).
     con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+    con.execute("SET enable_progress_bar = false")  # its bar on a terminal's stderr
     try:
         query = _Query(source, layout, scorer)
         query.prepare(con)
@@ -137,6 +135,8 @@ class _Query:
 
     def prepare(self, con: duckdb.DuckDBPyConnection) -> None:
         """The tables of entry dates and plan keys the file's rows use."""
+        for macro in MACROS:
+            con.execute(macro)
         con.execute(f"CREATE TEMP VIEW cells AS {_cells_sql(self.source, self.layout)}")
         found = con.execute(
             f"SELECT DISTINCT entry_date, {', '.join(KEY_FIELDS)}, metal, quantity_given"
@@ -210,7 +210,8 @@ class _Query:
             f"SELECT sector_out, origin_out, COUNT(*), SUM(v), {sums}"
             f" FROM ({_figures_sql(self.scorer, self.width)}) WHERE scored GROUP BY ALL"
         ).fetchall()
-        for sector, origin, count, value, *figures in rows:
+        for sector, origin, count, *cents in rows:
+            value, *figures = (Decimal(c).scaleb(-2) for c in cents)
             summary.add_totals(sector, origin, count, value, figures[0::2], figures[1::2])
 
 
@@ -274,33 +275,43 @@ class _KeyPlan(NamedTuple):
 
 
 def _create_days(con: duckdb.DuckDBPyConnection, days: _Days) -> None:
+    """The fee terms of each entry date the rows give: money in cents, rates scaled by
+    RATE; and the texts that a fee taken as the table gives it is written as."""
     con.execute(
-        "CREATE TEMP TABLE days (entry_date VARCHAR, period DATE, informal_max DECIMAL(38,2),"
-        " flat DECIMAL(38,2), mpf_rate DECIMAL(38,12), low DECIMAL(38,2), high DECIMAL(38,2),"
-        " hmf_rate DECIMAL(38,12), flat_text VARCHAR, low_text VARCHAR, high_text VARCHAR,"
-        " warn_informal VARCHAR, warn_limit VARCHAR)"
+        "CREATE TEMP TABLE days (entry_date VARCHAR, period DATE, informal_max BIGINT,"
+        " flat BIGINT, mpf_rate BIGINT, low BIGINT, high BIGINT, hmf_rate BIGINT,"
+        " flat_text VARCHAR, low_text VARCHAR, high_text VARCHAR, warn_informal VARCHAR,"
+        " warn_limit VARCHAR)"
     )
     rows = []
     for text, found in days.found.items():
-        if found is None:
+        fees = None if found is None else fee_day(days.scorer.table.fees, found[0])
+        if found is None or fees is None:
             continue
-        fees = fee_day(days.scorer.table.fees, found[0])
-        texts = [str(x + 0) if x is not None else None for x in (fees.flat, fees.low, fees.high)]
+        money = [_scaled(x, CENT) for x in (fees.informal_max, fees.flat, fees.low, fees.high)]
+        rates = [_scaled(x, RATE) for x in (fees.mpf_rate, fees.hmf_rate)]
         warnings = [fees.informal_warning, fees.limit_warning]
-        if any(w is not None and any(c in w for c in UNSAFE) for w in warnings):
-            continue
-        money = (fees.informal_max, fees.flat, fees.low, fees.high)
-        if any(x is not None and _places(x) > 2 for x in money):
-            continue
-        rows.append(
-            (text, found[1], *fees[1:4], fees.low, fees.high, fees.hmf_rate, *texts, *warnings)
-        )
+        unsafe = any(w is not None and any(c in w for c in UNSAFE) for w in warnings)
+        if unsafe or None in (*money[:3], *rates) or (fees.high is not None and money[3] is None):
+            continue  # its rows go row by row
+        texts = [None if x is None else str(x + 0) for x in (fees.flat, fees.low, fees.high)]
+        rows.append((text, found[1], *money[:2], rates[0], *money[2:], rates[1], *texts, *warnings))
     _insert(con, "days", rows)
 
 
-def _places(number: Decimal) -> int:
-    exponent = number.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+RATE = 10**8  # rates as integers: what plantable.RATE_SCALE allows
+SPECIFIC = 10**7  # USD per unit as integers (plantable.SPECIFIC_SCALE)
+CENT = 100
+QUANTUM = 10**3  # quantities as integers (the QUANTITY pattern's places)
+BIG_DUTY = 9 * 10**12  # cents: duty times 1e6 stays within BIGINT below it
+
+
+def _scaled(number: Decimal | None, scale: int) -> int | None:
+    """`number` times `scale` when that is a whole number, else None."""
+    if number is None:
+        return None
+    scaled = number * scale
+    return int(scaled) if scaled == scaled.to_integral_value() else None
 
 
 def _create_plans(
@@ -308,12 +319,12 @@ def _create_plans(
     scenarios: list[str],
     keys: dict[tuple[Any, ...], _KeyPlan | None],
 ) -> int:
-    """The plans of the keys as one wide row each (the lines of each scenario side by side);
-    the number of lines after the MFN that the widest scenario has."""
+    """The plans of the keys as one wide row each (the lines of each scenario side by side,
+    rates scaled by RATE); the number of lines after the MFN of the widest scenario."""
     plans = {key: plan for key, plan in keys.items() if plan is not None}
     width = max((line.line for each in plans.values() for line in each.plan.lines), default=0)
     line_columns = [
-        f"a_{s}_{j} DECIMAL(38,12), c_{s}_{j} DECIMAL(38,12), b_{s}_{j} VARCHAR"
+        f"a_{s}_{j} BIGINT, c_{s}_{j} BIGINT, b_{s}_{j} VARCHAR"
         for s in range(len(scenarios))
         for j in range(1, width + 1)
     ]
@@ -321,8 +332,9 @@ def _create_plans(
         "CREATE TEMP TABLE plans ("
         + ", ".join(f"{f} VARCHAR" for f in KEY_FIELDS)
         + ", metal VARCHAR, quantity_given BOOLEAN, period DATE, sector_out VARCHAR,"
-        " origin_out VARCHAR, hmf BOOLEAN, warnings VARCHAR, mfn_rate DECIMAL(38,12),"
-        " specific DECIMAL(38,11)" + "".join(", " + c for c in line_columns) + ")"
+        " origin_out VARCHAR, hmf BOOLEAN, warnings VARCHAR, mfn_rate BIGINT, specific BIGINT"
+        + "".join(", " + c for c in line_columns)
+        + ")"
     )
     _insert(con, "plans", [_wide(key, plan, scenarios, width) for key, plan in plans.items()])
     return width
@@ -341,7 +353,7 @@ def _literal(value: Any) -> str:
         return "NULL"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _quoted(str(value))  # text, a Decimal or a date: cast by the column's type
+    return _quoted(str(value))  # text, a number or a date: cast by the column's type
 
 
 def _wide(
@@ -350,12 +362,16 @@ def _wide(
     plan = found.plan
     mfn = plan.lines[0]
     cells: list[Any] = [*key, plan.sector, plan.origin, found.hmf, "; ".join(plan.warnings)]
-    cells += [mfn.ad_valorem, mfn.specific]
+    cells += [_scaled(mfn.ad_valorem, RATE), _scaled(mfn.specific, SPECIFIC)]
     for scenario in scenarios:
         lines = {line.line: line for line in plan.lines if line.scenario == scenario}
         for j in range(1, width + 1):
             line = lines.get(j)
-            cells += [None, None, None] if line is None else [line.ad_valorem, line.cap, line.base]
+            if line is None:
+                cells += [None, None, None]
+            else:
+                rates = [_scaled(line.ad_valorem, RATE), _scaled(line.cap, RATE)]
+                cells += [*rates, line.base]
     return tuple(cells)
 
 
@@ -386,33 +402,35 @@ def _cells_sql(source: Columnar, layout: Layout) -> str:
     def cell(field: str) -> str:
         return f"c[{index[field]}]" if field in index else "''"
 
-    other = "," if delimiter == "\t" else "\\t"
-    shape = " AND ".join(
-        [
-            "raw IS NOT NULL",
-            f"len(c) = {len(layout.header)}",
-            f"length(raw) < {MAX_RECORD_CHARS - 1}",
-            f"NOT regexp_matches(raw, '[\\x00-\\x08\\x0a-\\x1f\\x7f{other}]')",
-            f"(NOT regexp_matches(raw, '(^|{_re_delimiter(delimiter)})[=+@-]') OR NOT"
-            " list_bool_or(list_transform(c, lambda x: regexp_matches(x, '^[=+@-]')"
-            f" AND NOT regexp_matches(x, '{PLAIN_SIGNED}'))))",
-            f"regexp_matches(value, '{AMOUNT}')",
-            *(f"(x_{f} = '' OR regexp_matches(x_{f}, '{AMOUNT}'))" for f in _OPTIONAL),
-            f"(quantity = '' OR regexp_matches(quantity, '{QUANTITY}'))",
-        ]
+    shape = (
+        f"length(raw) < {MAX_RECORD_CHARS - 1}"
+        f" AND regexp_full_match(raw, {_quoted(_row_pattern(layout))})"
     )
     fields = ", ".join(f"{cell(f)} AS {f}" for f in ("value", "entry_date", *KEY_FIELDS))
     optional = ", ".join(f"{cell(f)} AS x_{f}" for f in _OPTIONAL)
     return (
         f"SELECT *, {shape} AS shape_ok,"
-        f" CASE WHEN x_metal_value = '' THEN 'none' WHEN {_cast('x_metal_value')} = 0 THEN 'zero'"
-        f" WHEN {_cast('x_metal_value')} = {_cast('value')} THEN 'all' ELSE 'part' END AS metal,"
+        f" CASE WHEN x_metal_value = '' THEN 'none' WHEN {_cents('x_metal_value')} = 0 THEN 'zero'"
+        f" WHEN {_cents('x_metal_value')} = {_cents('value')} THEN 'all' ELSE 'part' END AS metal,"
         " quantity <> '' AS quantity_given"
         f" FROM (SELECT line, raw, c, {fields}, {optional}, {cell('quantity')} AS quantity"
         f" FROM (SELECT line, raw, string_split(raw, {_quoted(delimiter)}) AS c"
         f" FROM ({_lines_sql(source)})"
         f" WHERE line > {header_line(source.path)}))"
     )
+
+
+def _row_pattern(layout: Layout) -> str:
+    """What a row DuckDB scores looks like, in one regular expression: as many cells as the
+    header; amounts and quantities as plain decimals; no control characters; no text a
+    spreadsheet would run (`neutralise` would change it; a signed number it leaves)."""
+    free = "^\\x00-\\x1f\\x7f,"  # a cell holds neither the delimiter (tab or comma) nor a comma
+    text = f"(?:[{free}=+@-][{free}]*|[+-][0-9]+(?:\\.[0-9]*)?)?"
+    fields = dict(layout.mapping)
+    patterns = {"value": AMOUNT, "quantity": f"(?:{QUANTITY})?"}
+    patterns |= {f: f"(?:{AMOUNT})?" for f in _OPTIONAL}
+    cells = [patterns.get(fields.get(i, ""), text) for i in range(len(layout.header))]
+    return _re_delimiter(layout.delimiter).join(cells)
 
 
 _OPTIONAL = ("metal_value", "freight", "insurance")
@@ -433,31 +451,38 @@ def header_line(path: Path) -> int:
 
 
 def _figures_sql(scorer: Scorer, width: int) -> str:
-    """Every data line, `scored` when DuckDB scores it: its amounts as DECIMAL, its plan and
-    fee terms, and each scenario's duty and landed cost (one pass over the file)."""
+    """Every data line, `scored` when DuckDB scores it: its amounts in cents, its plan and
+    fee terms, and each scenario's duty and landed cost in cents (one pass over the file).
+
+    BIGINT arithmetic, exact: cents (at most 1e14) times rates scaled by 1e8 (at most 1e9)
+    are split by `half_up` so that no product passes 1e17; the MFN with a specific part
+    (rare) is summed in HUGEINT before its one rounding, as the engine does."""
     amounts = (
-        f"{_cast('value')} AS v,"
-        f" CASE WHEN x_metal_value = '' THEN {_cast('value')} ELSE {_cast('x_metal_value')} END"
-        f" AS mv, {_or_zero('x_freight')} + {_or_zero('x_insurance')} AS outside,"
-        " CASE WHEN quantity = '' THEN NULL ELSE TRY_CAST(quantity AS DECIMAL(38,3)) END AS q"
+        f"{_cents('value')} AS v, CASE WHEN x_metal_value = '' THEN {_cents('value')}"
+        f" ELSE {_cents('x_metal_value')} END AS mv,"
+        f" {_cents('x_freight', 0)} + {_cents('x_insurance', 0)} AS outside,"
+        f" CAST(TRY_CAST(NULLIF(quantity, '') AS DECIMAL(38,3)) * {QUANTUM} AS BIGINT) AS q"
     )
     join = " AND ".join(f"r.{f} = p.{f}" for f in (*KEY_FIELDS, "metal", "quantity_given"))
     scored = (
-        f"r.shape_ok AND p.sector_out IS NOT NULL AND {_cast('value')} > 0"
+        f"r.shape_ok AND p.sector_out IS NOT NULL AND {_cents('value')} > 0"
         + "".join(f" AND COALESCE({_exact(c)}, 0) <= {MAX_AMOUNT:f}" for c in _AMOUNTS)
-        + f" AND (x_metal_value = '' OR {_cast('x_metal_value')} <= {_cast('value')})"
+        + f" AND (x_metal_value = '' OR {_cents('x_metal_value')} <= {_cents('value')})"
         " AND (quantity = '' OR TRY_CAST(quantity AS DECIMAL(38,3)) > 0)"
     )
     rows = (
-        f"SELECT r.line, r.raw, r.value, p.*, d.*, {amounts}, COALESCE({scored}, false) AS scored"
+        f"SELECT r.line, r.raw, p.*, d.*, {amounts}, COALESCE({scored}, false) AS scored"
         " FROM cells r LEFT JOIN days d ON r.entry_date = d.entry_date"
         f" LEFT JOIN plans p ON {join} AND p.period = d.period"
+    )
+    mfn = (
+        "CASE WHEN specific IS NULL THEN half_up(v, mfn_rate) ELSE CAST((CAST(v AS HUGEINT)"
+        f" * mfn_rate + CAST(specific AS HUGEINT) * q + {RATE // 2}) // {RATE} AS BIGINT) END"
     )
     fees = (
         "CASE WHEN v <= informal_max THEN flat WHEN mpf_ad < low THEN low"
         " WHEN high IS NOT NULL AND mpf_ad > high THEN high ELSE mpf_ad END AS mpf,"
-        " CASE WHEN hmf THEN ROUND(v * hmf_rate, 2) ELSE 0 END AS hmf_amount,"
-        " ROUND(v * mfn_rate + COALESCE(q * specific, 0), 2) AS mfn_duty"
+        f" CASE WHEN hmf THEN half_up(v, hmf_rate) ELSE 0 END AS hmf_amount, {mfn} AS mfn_duty"
     )
     scenarios = range(len(scorer.scenarios))
     duties = ", ".join(f"{_duty_sql(s, width)} AS duty_{s}" for s in scenarios)
@@ -466,30 +491,39 @@ def _figures_sql(scorer: Scorer, width: int) -> str:
     )
     return (
         f"SELECT *, {landed} FROM (SELECT *, {duties} FROM (SELECT *, {fees} FROM"
-        f" (SELECT *, ROUND(v * mpf_rate, 2) AS mpf_ad FROM ({rows}))))"
+        f" (SELECT *, half_up(v, mpf_rate) AS mpf_ad FROM ({rows}))))"
     )
+
+
+MACROS = (
+    # round(x * r / 1e8) half-up, x and r not negative, x < 1e14, r <= 1e9, in BIGINT:
+    # x = h * 1e7 + l; x * r = (h * r) * 1e7 + l * r, neither product above 1e16.
+    f"CREATE TEMP MACRO half_up(x, r) AS ((x // 10000000) * r) // 10"
+    f" + ((((x // 10000000) * r) % 10) * 10000000 + (x % 10000000) * r + {RATE // 2})"
+    f" // {RATE}",
+    # Cents as text, through DECIMAL(18,2) (int64 inside: amounts stay below 1e16 cents).
+    "CREATE TEMP MACRO cents_text(x) AS CAST(x::DECIMAL(16,0) * 0.01::DECIMAL(2,2) AS VARCHAR)",
+)
 
 
 def _exact(column: str) -> str:
     """A cell as the number it says: only cells that `AMOUNT` matches are scored."""
-    return f"TRY_CAST({column} AS DECIMAL(38,6))"
+    return f"TRY_CAST({column} AS DECIMAL(18,4))"
 
 
-def _cast(column: str) -> str:
-    """An amount in USD as the shipment holds it: rounded half-up to the cent."""
-    return f"ROUND({_exact(column)}, 2)"
-
-
-def _or_zero(column: str) -> str:
-    return f"CASE WHEN {column} = '' THEN 0 ELSE {_cast(column)} END"
+def _cents(column: str, empty: int | None = None) -> str:
+    """An amount in USD as the shipment holds it, in cents: rounded half-up to the cent."""
+    cents = f"CAST(ROUND({_exact(column)}, 2) * 100 AS BIGINT)"
+    return cents if empty is None else f"CASE WHEN {column} = '' THEN {empty} ELSE {cents} END"
 
 
 def _duty_sql(scenario: int, width: int) -> str:
-    """A scenario's duty: the MFN's, then each line's amount rounded half-up on its own."""
+    """A scenario's duty: the MFN's, then each line's amount rounded half-up on its own
+    (an inclusive rate is charged max(0, cap - MFN) on its base)."""
     lines = [
-        f"COALESCE(ROUND(COALESCE(a_{scenario}_{j}, GREATEST(c_{scenario}_{j} - mfn_rate, 0))"
-        f" * CASE b_{scenario}_{j} WHEN 'value' THEN v WHEN 'metal' THEN mv ELSE v - mv END,"
-        " 2), 0)"
+        f"COALESCE(half_up(CASE b_{scenario}_{j} WHEN 'value' THEN v WHEN 'metal' THEN mv"
+        f" ELSE v - mv END, COALESCE(a_{scenario}_{j}, GREATEST(c_{scenario}_{j} - mfn_rate, 0))"
+        "), 0)"
         for j in range(1, width + 1)
     ]
     return " + ".join(["mfn_duty", *lines])
@@ -499,23 +533,33 @@ def _scored_sql(scorer: Scorer, width: int, delimiter: str) -> str:
     """Every data line in input order: its number, its text, and DuckDB's output line when
     it scored it. Built in layers, so that each expression is computed once."""
     scenarios = range(len(scorer.scenarios))
-    quotients = ", ".join(
-        f"(CAST(duty_{s} * 100 AS HUGEINT) * 1000000) // cents AS q_{s},"
-        f" (CAST(duty_{s} * 100 AS HUGEINT) * 1000000) % cents AS r_{s}"
-        for s in scenarios
-    )
-    # duty / value to a millionth, half-even as the engine's `effective_rate`: in integers,
-    # exactly (a quotient of cents repeats long before Decimal's 28 digits matter).
-    rates = ", ".join(
-        f"q_{s} + CASE WHEN 2 * r_{s} > cents OR (2 * r_{s} = cents AND q_{s} % 2 = 1)"
+
+    # duty / value to a millionth, half-even as the engine's `effective_rate`, exactly: in
+    # one BIGINT division below $90bn of duty, else a long division three digits at a time.
+    def long(d: str) -> tuple[str, str]:
+        r2 = f"({d} % dv) * 1000 % dv"
+        return f"(({d} // dv) * 1000 + ({d} % dv) * 1000 // dv) * 1000 + {r2} * 1000 // dv", (
+            f"{r2} * 1000 % dv"
+        )
+
+    quotients = []
+    for s in scenarios:
+        q, r = long(f"duty_{s}")
+        quotients.append(
+            f"CASE WHEN duty_{s} < {BIG_DUTY} THEN duty_{s} * 1000000 // dv ELSE {q} END AS q_{s},"
+            f" CASE WHEN duty_{s} < {BIG_DUTY} THEN duty_{s} * 1000000 % dv ELSE {r} END AS r_{s}"
+        )
+    rates = [
+        f"q_{s} + CASE WHEN 2 * r_{s} > dv OR (2 * r_{s} = dv AND q_{s} % 2 = 1)"
         f" THEN 1 ELSE 0 END AS e_{s}"
         for s in scenarios
-    )
+    ]
+    steps = [", ".join(quotients), ", ".join(rates)]
     fees = (
-        "CASE WHEN hmf THEN CAST(mpf + hmf_amount AS VARCHAR)"
+        "CASE WHEN hmf THEN cents_text(mpf + hmf_amount)"
         " WHEN v <= informal_max THEN flat_text WHEN mpf_ad < low THEN low_text"
         " WHEN high IS NOT NULL AND mpf_ad > high THEN high_text"
-        " ELSE CAST(mpf AS VARCHAR) END AS fee_text,"
+        " ELSE cents_text(mpf) END AS fee_text,"
         " CASE WHEN v <= informal_max THEN warn_informal"
         " WHEN mpf <> mpf_ad THEN warn_limit END AS fee_warning"
     )
@@ -523,30 +567,28 @@ def _scored_sql(scorer: Scorer, width: int, delimiter: str) -> str:
         "CASE WHEN fee_warning IS NULL THEN warnings WHEN warnings = '' THEN fee_warning"
         " ELSE warnings || '; ' || fee_warning END AS w"
     )
-    layers = [
-        f"SELECT *, NULLIF(CAST(v * 100 AS HUGEINT), 0) AS cents, {fees}"
-        f" FROM ({_figures_sql(scorer, width)})",
-        f"SELECT *, {quotients}, {warnings} FROM",
-        f"SELECT *, {rates} FROM",
-        f"SELECT line, raw, CASE WHEN scored THEN {_text_sql(scorer, delimiter)} END AS text FROM",
-    ]
-    sql = layers[0]
-    for layer in layers[1:]:
-        sql = f"{layer} ({sql})"
-    return sql
+    sql = (
+        f"SELECT *, CASE WHEN scored THEN v END AS dv, {fees} FROM ({_figures_sql(scorer, width)})"
+    )
+    for layer in [*steps, warnings]:
+        sql = f"SELECT *, {layer} FROM ({sql})"
+    return (
+        f"SELECT line, raw, CASE WHEN scored THEN {_text_sql(scorer, delimiter)} END AS text"
+        f" FROM ({sql})"
+    )
 
 
 def _text_sql(scorer: Scorer, delimiter: str) -> str:
     """The output line: the row's own cells, then the results, as `CsvOut` writes them."""
     source = "raw" if delimiter == "," else "replace(raw, chr(9), ',')"
-    cells = [source, "sector_out", "CAST(v AS VARCHAR)"]
+    cells = [source, "sector_out", "cents_text(v)"]
     for s in range(len(scorer.scenarios)):
         cells += [
-            f"CAST(duty_{s} AS VARCHAR)",
+            f"cents_text(duty_{s})",
             f"CAST(e_{s} // 1000000 AS VARCHAR) || '.' || lpad(CAST(e_{s} % 1000000 AS VARCHAR),"
             " 6, '0')",
             "fee_text",
-            f"CAST(landed_{s} AS VARCHAR)",
+            f"cents_text(landed_{s})",
         ]
     cells.append("CASE WHEN contains(w, ',') THEN '\"' || w || '\"' ELSE w END")
-    return " || ',' || ".join(cells) + " || chr(10)"
+    return f"concat({', chr(44), '.join(cells)}, chr(10))"
