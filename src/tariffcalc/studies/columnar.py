@@ -36,7 +36,7 @@ from tariffcalc.studies.batch import Columnar, Output, Rejected, Scorer, Summary
 if TYPE_CHECKING:
     import duckdb
 
-MEMORY_LIMIT = "256MB"  # DuckDB's own; it spills to its temporary directory beyond it
+MEMORY_LIMIT = "128MB"  # DuckDB's own; it spills to its temporary directory beyond it
 THREADS = 2
 FETCH = 20_000  # output lines taken from DuckDB at a time
 REP_VALUE = Decimal(10_000)  # a representative shipment's value: plans depend on parts only
@@ -341,11 +341,15 @@ def _create_plans(
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
-    """Rows into a table in one statement, as SQL literals (executemany takes a
-    millisecond a row)."""
-    if rows:
-        values = ", ".join("(" + ", ".join(map(_literal, row)) + ")" for row in rows)
+    """Rows into a table as SQL literals, a few at a time (executemany takes a millisecond
+    a row; one statement of all of them, 100 MB of memory to parse)."""
+    for start in range(0, len(rows), INSERTED):
+        some = rows[start : start + INSERTED]
+        values = ", ".join("(" + ", ".join(map(_literal, row)) + ")" for row in some)
         con.execute(f"INSERT INTO {table} VALUES {values}")
+
+
+INSERTED = 32
 
 
 def _literal(value: Any) -> str:
@@ -390,7 +394,7 @@ def _lines_sql(source: Columnar) -> str:
         f"SELECT row_number() OVER () AS line, raw FROM read_csv({_quoted(str(source.path))},"
         " columns={'raw': 'VARCHAR'}, delim='\\x01', quote='', escape='', header=false,"
         f" new_line='{newline}', auto_detect=false, strict_mode=false,"
-        " max_line_size=16777216)"
+        " max_line_size=1048576)"
     )
 
 
