@@ -46,6 +46,7 @@ AMOUNT = r"(?:0|[1-9][0-9]{0,12})(?:\.[0-9]{1,4})?"  # what DECIMAL(18,4) holds 
 QUANTITY = r"(?:0|[1-9][0-9]{0,8})(?:\.[0-9]{1,3})?"
 UNSAFE = ('"', "\r", "\n")  # texts that CSV would quote: their rows go row by row
 BLOCK = 1 << 20
+MAX_LINE = 1 << 20  # bytes; the row reader rejects lines of over 131,072 characters
 
 
 def columnar_source(path: str, layout: Layout) -> Columnar | None:
@@ -54,7 +55,7 @@ def columnar_source(path: str, layout: Layout) -> Columnar | None:
     if path == "-" or layout.jsonl or not Path(path).is_file():
         return None
     decoder = codecs.getincrementaldecoder("utf-8")()
-    crlf = False
+    crlf, line = False, 0  # line: bytes since the last line end
     with open(path, "rb") as source:
         first = True
         while block := source.read(BLOCK):
@@ -66,6 +67,10 @@ def columnar_source(path: str, layout: Layout) -> Columnar | None:
             if b'"' in block or b"\x01" in block or block.count(b"\r") != block.count(b"\r\n"):
                 return None
             crlf = crlf or b"\r" in block
+            end = block.find(b"\n")
+            if line + (end if end >= 0 else len(block)) > MAX_LINE:
+                return None  # DuckDB would stop at it
+            line = len(block) - 1 - block.rfind(b"\n") if end >= 0 else line + len(block)
             try:
                 decoder.decode(block)
             except UnicodeDecodeError:
@@ -394,7 +399,7 @@ def _lines_sql(source: Columnar) -> str:
         f"SELECT row_number() OVER () AS line, raw FROM read_csv({_quoted(str(source.path))},"
         " columns={'raw': 'VARCHAR'}, delim='\\x01', quote='', escape='', header=false,"
         f" new_line='{newline}', auto_detect=false, strict_mode=false,"
-        " max_line_size=1048576)"
+        f" max_line_size={MAX_LINE})"
     )
 
 
