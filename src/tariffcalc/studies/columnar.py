@@ -301,7 +301,7 @@ def _create_days(con: duckdb.DuckDBPyConnection, days: _Days) -> None:
             continue  # its rows go row by row
         texts = [None if x is None else str(x + 0) for x in (fees.flat, fees.low, fees.high)]
         rows.append((text, found[1], *money[:2], rates[0], *money[2:], rates[1], *texts, *warnings))
-    _insert(con, "days", rows)
+    insert_rows(con, "days", rows)
 
 
 RATE = 10**8  # rates as integers: what plantable.RATE_SCALE allows
@@ -341,11 +341,11 @@ def _create_plans(
         + "".join(", " + c for c in line_columns)
         + ")"
     )
-    _insert(con, "plans", [_wide(key, plan, scenarios, width) for key, plan in plans.items()])
+    insert_rows(con, "plans", [_wide(key, plan, scenarios, width) for key, plan in plans.items()])
     return width
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
     """Rows into a table as SQL literals, a few at a time (executemany takes a millisecond
     a row; one statement of all of them, 100 MB of memory to parse)."""
     for start in range(0, len(rows), INSERTED):
