@@ -324,25 +324,46 @@ def _create_plans(
     scenarios: list[str],
     keys: dict[tuple[Any, ...], _KeyPlan | None],
 ) -> int:
-    """The plans of the keys as one wide row each (the lines of each scenario side by side,
-    rates scaled by RATE); the number of lines after the MFN of the widest scenario."""
+    """The plans of the keys as one wide row each: each scenario's lines side by side, as
+    (rate charged, scaled by RATE; base part), lines charging nothing left out. The number
+    of lines after the MFN of the widest scenario."""
     plans = {key: plan for key, plan in keys.items() if plan is not None}
-    width = max((line.line for each in plans.values() for line in each.plan.lines), default=0)
+    charged = {key: _charged(found.plan, scenarios) for key, found in plans.items()}
+    width = max((len(lines) for each in charged.values() for lines in each), default=0)
     line_columns = [
-        f"a_{s}_{j} BIGINT, c_{s}_{j} BIGINT, b_{s}_{j} VARCHAR"
+        f"a_{s}_{j} BIGINT, b_{s}_{j} VARCHAR"
         for s in range(len(scenarios))
         for j in range(1, width + 1)
     ]
     con.execute(
-        "CREATE TEMP TABLE plans ("
+        "CREATE TABLE plans ("
         + ", ".join(f"{f} VARCHAR" for f in KEY_FIELDS)
         + ", metal VARCHAR, quantity_given BOOLEAN, period DATE, sector_out VARCHAR,"
         " origin_out VARCHAR, hmf BOOLEAN, warnings VARCHAR, mfn_rate BIGINT, specific BIGINT"
         + "".join(", " + c for c in line_columns)
         + ")"
     )
-    insert_rows(con, "plans", [_wide(key, plan, scenarios, width) for key, plan in plans.items()])
+    rows = [_wide(key, found, charged[key], width) for key, found in plans.items()]
+    insert_rows(con, "plans", rows)
     return width
+
+
+def _charged(plan: Plan, scenarios: list[str]) -> list[list[tuple[int, str]]]:
+    """Each scenario's lines after the MFN that charge something: (rate scaled by RATE,
+    base part). An inclusive rate is charged max(0, cap - MFN): a plan the columnar engine
+    takes has an ad valorem MFN (`plan_rows` says it is not exact otherwise)."""
+    mfn = plan.lines[0].ad_valorem or Decimal(0)
+    found: list[list[tuple[int, str]]] = []
+    for scenario in scenarios:
+        lines: list[tuple[int, str]] = []
+        for line in plan.lines:
+            if line.scenario == scenario and line.line > 0:
+                rate = line.ad_valorem if line.cap is None else max(Decimal(0), line.cap - mfn)
+                scaled = _scaled(rate, RATE)
+                if scaled:
+                    lines.append((scaled, line.base))
+        found.append(lines)
+    return found
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
@@ -366,21 +387,16 @@ def _literal(value: Any) -> str:
 
 
 def _wide(
-    key: tuple[Any, ...], found: _KeyPlan, scenarios: list[str], width: int
+    key: tuple[Any, ...], found: _KeyPlan, charged: list[list[tuple[int, str]]], width: int
 ) -> tuple[Any, ...]:
     plan = found.plan
     mfn = plan.lines[0]
     cells: list[Any] = [*key, plan.sector, plan.origin, found.hmf, "; ".join(plan.warnings)]
     cells += [_scaled(mfn.ad_valorem, RATE), _scaled(mfn.specific, SPECIFIC)]
-    for scenario in scenarios:
-        lines = {line.line: line for line in plan.lines if line.scenario == scenario}
-        for j in range(1, width + 1):
-            line = lines.get(j)
-            if line is None:
-                cells += [None, None, None]
-            else:
-                rates = [_scaled(line.ad_valorem, RATE), _scaled(line.cap, RATE)]
-                cells += [*rates, line.base]
+    for lines in charged:
+        for rate, base in lines:
+            cells += [rate, base]
+        cells += [None, None] * (width - len(lines))
     return tuple(cells)
 
 
@@ -527,12 +543,10 @@ def _cents(column: str, empty: int | None = None) -> str:
 
 
 def _duty_sql(scenario: int, width: int) -> str:
-    """A scenario's duty: the MFN's, then each line's amount rounded half-up on its own
-    (an inclusive rate is charged max(0, cap - MFN) on its base)."""
+    """A scenario's duty: the MFN's, then each line's amount rounded half-up on its own."""
     lines = [
         f"COALESCE(half_up(CASE b_{scenario}_{j} WHEN 'value' THEN v WHEN 'metal' THEN mv"
-        f" ELSE v - mv END, COALESCE(a_{scenario}_{j}, GREATEST(c_{scenario}_{j} - mfn_rate, 0))"
-        "), 0)"
+        f" ELSE v - mv END, a_{scenario}_{j}), 0)"
         for j in range(1, width + 1)
     ]
     return " + ".join(["mfn_duty", *lines])
@@ -582,7 +596,8 @@ def _scored_sql(scorer: Scorer, width: int, delimiter: str) -> str:
     for layer in [*steps, warnings]:
         sql = f"SELECT *, {layer} FROM ({sql})"
     return (
-        f"SELECT line, raw, CASE WHEN scored THEN {_text_sql(scorer, delimiter)} END AS text"
+        f"SELECT line, CASE WHEN NOT scored THEN raw END AS raw,"
+        f" CASE WHEN scored THEN {_text_sql(scorer, delimiter)} END AS text"
         f" FROM ({sql})"
     )
 
