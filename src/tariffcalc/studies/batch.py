@@ -310,7 +310,7 @@ def score_file(
     else:
         for chunk in chunks(records):
             sink.summary.read += len(chunk)
-            _score_rows(scorer, to_rows(layout, chunk), output, sink.summary, on_rejected)
+            score_rows(scorer, to_rows(layout, chunk), output, sink.summary, on_rejected)
             sink.tick()
     output.close()
     return sink.summary
@@ -337,7 +337,7 @@ class _Sink(NamedTuple):
             self.progress(self.summary.read)
 
 
-def _score_rows(
+def score_rows(
     scorer: Scorer,
     rows: Iterable[InputRow],
     output: ChunkWriter | Output,
@@ -392,7 +392,7 @@ def _score_chunk(records: list[Record]) -> tuple[Any, list[Rejected], Summary]:
     summary.read = len(records)
     rejected: list[Rejected] = []
     out = output.for_worker(layout.header, scorer.scenarios)
-    _score_rows(scorer, to_rows(layout, records), out, summary, rejected.append)
+    score_rows(scorer, to_rows(layout, records), out, summary, rejected.append)
     return out.payload(), rejected, summary
 
 

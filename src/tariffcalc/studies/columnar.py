@@ -31,7 +31,7 @@ from tariffcalc.errors import InputError
 from tariffcalc.inputs.records import MALFORMED, MAX_RECORD_CHARS, Layout, to_rows
 from tariffcalc.law.plantable import Plan, fee_day, period_start, plan_rows, rule_changes
 from tariffcalc.money import MAX_AMOUNT
-from tariffcalc.studies.batch import Columnar, Output, Rejected, Scorer, Summary
+from tariffcalc.studies.batch import Columnar, Output, Rejected, Scorer, Summary, score_rows
 
 if TYPE_CHECKING:
     import duckdb
@@ -198,14 +198,7 @@ class _Query:
         text = raw + "\n"
         if len(text) > MAX_RECORD_CHARS:
             text = f"{MALFORMED}a row longer than {MAX_RECORD_CHARS:,} characters"
-        for row in to_rows(self.layout, [(line, text)]):
-            result = self.scorer.score(row)
-            if isinstance(result, Rejected):
-                summary.rejected += 1
-                on_rejected(result)
-            else:
-                summary.add(result)
-                output.write(result)
+        score_rows(self.scorer, to_rows(self.layout, [(line, text)]), output, summary, on_rejected)
 
     def totals(self, con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
         """The totals of the rows DuckDB scored, added to those scored row by row."""
