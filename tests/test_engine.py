@@ -303,13 +303,15 @@ def test_merchandise_processing_fee(
     assert result.warnings == ()
 
 
-def test_unconfirmed_fy2027_limits_fall_back_and_warn_when_they_matter(table: RateTable) -> None:
+def test_unconfirmed_fy2027_limits_fall_back_and_warn_only_when_they_matter(
+    table: RateTable,
+) -> None:
     at_max = run(table, sector="general", value="1000000", entry_date="2026-11-21")
     assert at_max.fees.mpf == D("651.50")
     assert any("FY2027" in w and "FY2026 values used" in w for w in at_max.warnings)
     mid = run(table, sector="general", value="30000", entry_date="2026-11-21")
     assert mid.fees.mpf == D("103.92") and mid.warnings == ()
-    assert any("FY2027" in note for note in mid.notes)
+    assert not any("FY2027" in note for note in mid.notes)  # the limits changed nothing
 
 
 def test_informal_fee_of_a_year_without_one_warns(table: RateTable) -> None:

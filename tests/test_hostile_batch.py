@@ -312,7 +312,7 @@ def test_a_utf16_file_is_refused_plainly(cli: Cli, work: Path) -> None:
     (work / "u16.csv").write_bytes("sku,value,sector\nA,100,steel\n".encode("utf-16"))
     result = cli("batch", "u16.csv")
     assert result.code == 1
-    assert "--file: u16.csv: line 1: not UTF-8 text (UTF-16?)" in result.err
+    assert "FILE: u16.csv: line 1: not UTF-8 text (UTF-16?)" in result.err
 
 
 def test_bad_json_lines_are_rejected_alone(cli: Cli, work: Path) -> None:
@@ -393,7 +393,7 @@ def test_a_header_that_names_a_field_twice_is_refused(
     (work / "h.csv").write_text(f"{header}\nA,100,2025-10-01,2026-03-01\n")
     result = cli("batch", "h.csv", "-o", "out.csv")
     assert result.code == 1
-    assert f"--file: h.csv: {said}" in result.err
+    assert f"FILE: h.csv: {said}" in result.err
     assert not (work / "out.csv").exists()
 
 
@@ -419,7 +419,7 @@ def test_a_row_with_more_cells_than_the_header_is_rejected(cli: Cli, work: Path)
 def test_refunds_without_an_entry_date_column_needs_a_date(cli: Cli, work: Path) -> None:
     result = cli("refunds", "in.csv")
     assert result.code == 1
-    assert "--file: in.csv: no entry_date column" in result.err
+    assert "FILE: in.csv: no entry_date column" in result.err
     assert cli("refunds", "in.csv", "--date", "2025-10-01", "--json").code == 0
 
 

@@ -275,4 +275,6 @@ def test_the_real_export_is_well_within_the_bound() -> None:
     from conftest import SHARED
 
     real = SHARED / "data" / "hts_2026_rev_10.json.gz"
+    if not real.exists():  # a fresh clone without the shared data: the Quick start holds
+        pytest.skip("needs the shared data (TARIFFCALC_SHARED)")
     assert len(gzip.decompress(real.read_bytes())) * 4 < MAX_EXPORT_BYTES

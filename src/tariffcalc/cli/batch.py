@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from tariffcalc.cli.common import rate_table, records_of, scenario_ids
+from tariffcalc.cli.common import rate_table, read_source, scenario_ids
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     ADD_SCENARIO,
     CURRENCY,
     DATE,
+    DATE_FORMAT,
+    DELIMITER,
     EPILOG,
     FX,
     MFN,
@@ -27,12 +29,19 @@ if TYPE_CHECKING:
     from tariffcalc.inputs.records import Layout
     from tariffcalc.studies.batch import Columnar
 
-FILE = typer.Argument(..., metavar="FILE", help="CSV (comma or tab) or JSON Lines; '-': stdin.")
+FILE = typer.Argument(
+    ..., metavar="FILE", help="CSV (comma, semicolon or tab), JSON Lines or .xlsx; '-': stdin."
+)
 OUTPUT = typer.Option(
     None, "--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout."
 )
 ROWS_FORMAT = typer.Option(
-    "csv", "--format", "-f", metavar="FORMAT", help="csv, jsonl or parquet (needs pyarrow)."
+    None,
+    "--format",
+    "-f",
+    metavar="FORMAT",
+    help="csv, jsonl, parquet (needs pyarrow) or xlsx (needs openpyxl); default: from -o's"
+    " suffix, else csv.",
 )
 ERRORS = typer.Option(
     None, "--errors", metavar="FILE", help="Rejected rows as CSV: line, id, field, reason."
@@ -69,12 +78,14 @@ JOBS = typer.Option(
 def batch(
     file: str = FILE,
     output: str = OUTPUT,
-    output_format: str = ROWS_FORMAT,
+    output_format: str | None = ROWS_FORMAT,
     errors: str = ERRORS,
     summary_file: str = SUMMARY,
     strict: bool = STRICT,
     origin: str = ORIGIN,
     entry_date: str = DATE,
+    date_format: str = DATE_FORMAT,
+    delimiter: str = DELIMITER,
     sector: str = ROWS_SECTOR,
     mfn: str = MFN,
     currency: str = CURRENCY,
@@ -109,26 +120,32 @@ def batch(
     from tariffcalc.output.rows import BatchTargets, write_batch
     from tariffcalc.studies.batch import make_scorer, row_defaults
 
-    targets = BatchTargets(output, _format(output_format), errors, summary_file, strict)
+    targets = BatchTargets(output, _format(output_format, output), errors, summary_file, strict)
     targets.check(file)
     table = rate_table(rates, set_, add_scenario)
     scenarios = scenario_ids(table.scenarios, scenario)
-    defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn)
+    defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn, date_format)
     scorer = make_scorer(table, scenarios, defaults)
-    layout, records = records_of(file)
+    layout, records, share = read_source(file, delimiter)
     scorer.columnar = _columnar(engine, file, layout, targets.format)
     jobs = jobs or auto_jobs(file)
-    summary = write_batch(layout, records, scorer, targets, jobs=jobs, progress=progress)
+    summary = write_batch(
+        layout, records, scorer, targets, jobs=jobs, progress=progress, share_read=share
+    )
     if summary.rejected:
         raise SystemExit(Exit.REJECTED_ROWS)
 
 
-def _format(output_format: str) -> str:
+def _format(output_format: str | None, output: str | None) -> str:
+    """--format, else the output file's suffix when it names a format, else CSV."""
     from tariffcalc.output.rows import FORMATS
 
+    if output_format is None:
+        suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
+        return suffix if suffix in FORMATS else "csv"
     chosen = output_format.strip().lower()
     if chosen not in FORMATS:
-        raise typer.BadParameter("expected csv, jsonl or parquet", param_hint="'--format'")
+        raise typer.BadParameter("expected csv, jsonl, parquet or xlsx", param_hint="'--format'")
     return chosen
 
 

@@ -111,7 +111,8 @@ def hts_search(
     output_format: str = FORMAT,
     as_json: bool = JSON,
 ) -> None:
-    """Find lines by description (the words of the line and of its parents).
+    """Find lines by description (the words of the line and of its parents); exit 1
+    when none matches, as grep.
 
     Example:
 
@@ -123,3 +124,6 @@ def hts_search(
     schedule = require_schedule()
     found = schedule.search(" ".join(words), limit)
     emit(chosen, lambda: [search_grid(schedule, found)], lambda: search_document(schedule, found))
+    if not found:  # as grep: no match is exit 1 (after the empty result, for scripts)
+        print(f"tariffcalc: no line matches {' '.join(words)!r}", file=sys.stderr)
+        raise SystemExit(1)

@@ -6,7 +6,7 @@ from datetime import date
 
 import typer
 
-from tariffcalc.cli.common import chosen_format, emit, rate_table, warn
+from tariffcalc.cli.common import chosen_format, emit, plot_to, rate_table, warn
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     ADD_SCENARIO,
@@ -18,6 +18,7 @@ from tariffcalc.cli.options import (
     JSON,
     MFN,
     ORIGIN,
+    PLOT,
     RATES,
     SCENARIOS,
     SECTOR,
@@ -89,11 +90,12 @@ def impact(
     rates: str = RATES,
     output_format: str = FORMAT,
     as_json: bool = JSON,
+    plot: str | None = PLOT,
 ) -> None:
     from tariffcalc.inputs.flows import chosen_flows
     from tariffcalc.inputs.shipment import parse_date
     from tariffcalc.output.views.impact import impact_document, impact_grids
-    from tariffcalc.studies.impact import display_currency, pricing
+    from tariffcalc.studies.impact import by_sector, display_currency, pricing
     from tariffcalc.studies.impact import impact as run
 
     chosen = chosen_format(output_format, as_json)
@@ -118,3 +120,4 @@ def impact(
         lambda: impact_grids(table, found, display),
         lambda: impact_document(table, found, display),
     )
+    plot_to(plot, lambda charts: charts.impact_chart(plot, found, by_sector(found.scored)))

@@ -64,10 +64,31 @@ def _version(show: bool) -> None:
 @app.callback()
 def root(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        False,
+        "--version",
+        "-V",
+        callback=_version,
+        is_eager=True,
+        help="Show the version and exit.",
     ),
 ) -> None:
     """US duty on a shipment under the law on its entry date and under every policy scenario."""
+
+
+# Fields that are positional arguments, named in errors as their help names them.
+POSITIONAL = {"file": "FILE", "code": "CODE", "id": "ID", "words": "WORDS"}
+
+
+def field_name(field: str) -> str:
+    """How an error names an input: `FILE` for an argument, `--metal-value` for an option."""
+    return POSITIONAL.get(field) or f"--{field.replace('_', '-')}"
+
+
+def in_our_words(problem: str) -> str:
+    """A rate-table problem in the tool's wording ('expected ...'), not pydantic's."""
+    return problem.replace(": Input should be ", ": expected ", 1).replace(
+        ": Field required", ": missing: this key is required", 1
+    )
 
 
 def _fail(message: str, code: Exit) -> NoReturn:
@@ -141,13 +162,13 @@ def main() -> None:
         raise SystemExit(Exit.OK) from None
     except RatesError as error:
         if len(error.problems) == 1:
-            _fail(str(error), Exit.BAD_INPUT)
+            _fail(in_our_words(str(error)), Exit.BAD_INPUT)
         print(f"tariffcalc: error: {error.source}: {len(error.problems)} problems", file=sys.stderr)
         for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {in_our_words(problem)}", file=sys.stderr)
         raise SystemExit(Exit.BAD_INPUT) from None
     except InputError as error:
-        _fail(f"--{error.field.replace('_', '-')}: {error.message}", Exit.BAD_INPUT)
+        _fail(f"{field_name(error.field)}: {error.message}", Exit.BAD_INPUT)
     except TariffcalcError as error:
         _fail(str(error), Exit.BAD_INPUT)
     except KeyboardInterrupt:

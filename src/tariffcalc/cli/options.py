@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from tariffcalc.cli import complete
 from tariffcalc.law.domain import DEFAULT_ORIGIN
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ SECTOR = typer.Option(
     "--sector",
     metavar="SECTOR",
     help="autos, auto-parts, steel, aluminum, copper, general, ...",
+    autocompletion=complete.sectors,
 )
 
 
@@ -46,15 +48,52 @@ MFN = typer.Option(
 
 
 ORIGIN = typer.Option(
-    DEFAULT_ORIGIN, "--origin", metavar="COUNTRY", help="Country of origin: ISO code or name."
+    DEFAULT_ORIGIN,
+    "--origin",
+    metavar="COUNTRY",
+    help="Country of origin: ISO code or name.",
+    autocompletion=complete.origins,
 )
 
 
 DATE = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Entry date (default: today).")
+DATE_FORMAT = typer.Option(
+    None,
+    "--date-format",
+    metavar="FORMAT",
+    help="Dates of the file: YYYY-MM-DD (default), MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY ...",
+)
+
+
+def _plot_file(path: str | None) -> str | None:
+    """--plot's file must end .png or .svg: a usage error, before any work is done."""
+    if path is not None and not path.lower().endswith((".png", ".svg")):
+        raise typer.BadParameter(f"expected a file ending .png or .svg, got {path!r}")
+    return path
+
+
+PLOT = typer.Option(
+    None,
+    "--plot",
+    metavar="FILE",
+    callback=_plot_file,
+    help="Also draw a chart into FILE.png or FILE.svg (needs pip install 'tariffcalc[plot]').",
+)
+DELIMITER = typer.Option(
+    None,
+    "--delimiter",
+    metavar="CHAR",
+    help="CSV delimiter: ',', ';' or 'tab' (default: detected).",
+)
 
 
 SCENARIOS = typer.Option(
-    None, "--scenario", "-s", metavar="ID", help="Only this scenario (repeatable)."
+    None,
+    "--scenario",
+    "-s",
+    metavar="ID",
+    help="Only this scenario (repeatable).",
+    autocompletion=complete.scenarios,
 )
 
 
@@ -106,6 +145,7 @@ SET = typer.Option(
     "--set",
     metavar="MEASURE=PCT",
     help="What if a measure's rate were PCT, in every scenario that has it (repeatable).",
+    autocompletion=complete.measure_settings,
 )
 
 

@@ -12,6 +12,8 @@ from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     CURRENCY,
     DATE,
+    DATE_FORMAT,
+    DELIMITER,
     EPILOG,
     FORMAT,
     FX,
@@ -25,9 +27,11 @@ from tariffcalc.cli.options import (
 if TYPE_CHECKING:
     from tariffcalc.studies.refunds import Estimate, Refunds
 
-ENTRIES = typer.Argument(..., metavar="ENTRIES", help="CSV or JSON Lines of entries; '-': stdin.")
+ENTRIES = typer.Argument(
+    ..., metavar="ENTRIES", help="CSV, JSON Lines or .xlsx of entries; '-': stdin."
+)
 OUTPUT = typer.Option(
-    None, "--output", "-o", metavar="FILE", help="Per-entry results as CSV (atomically)."
+    None, "--output", "-o", metavar="FILE", help="Per-entry results as CSV, or .xlsx (atomically)."
 )
 ERRORS = typer.Option(None, "--errors", metavar="FILE", help="Rejected rows as CSV.")
 TOLERANCE = typer.Option(
@@ -49,6 +53,8 @@ def refunds(
     tolerance: str = TOLERANCE,
     origin: str = ORIGIN,
     entry_date: str = DATE,
+    date_format: str = DATE_FORMAT,
+    delimiter: str = DELIMITER,
     sector: str = ROWS_SECTOR,
     mfn: str = MFN,
     currency: str = CURRENCY,
@@ -84,9 +90,9 @@ def refunds(
     check_outputs(file, {"output": output, "errors": errors})
     chosen = chosen_format(output_format, as_json)
     table = rate_table(rates, [], [])
-    defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn)
+    defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn, date_format)
     scorer = make_scorer(table, [], defaults)
-    layout, records = records_of(file)
+    layout, records = records_of(file, delimiter)
     if entry_date is None and "entry_date" not in fields_of(layout):
         raise InputError(
             "file",
@@ -108,7 +114,8 @@ def _emit(
     output: str | None,
     errors: str | None,
 ) -> None:
-    """The first rejected rows on stderr, the files asked for, the disclaimer, the report."""
+    """The first rejected rows on stderr, the files asked for, the report, the disclaimer
+    (on stderr only when the report has no room for it)."""
     from tariffcalc.output.rows import SHOWN_REJECTED, say_rejected
     from tariffcalc.output.views.refunds import (
         refund_document,
@@ -131,7 +138,8 @@ def _emit(
         )
     table = work.table
     write_refund_files(table, header, estimate, output, errors)
-    print(f"tariffcalc: note: {DISCLAIMER}", file=sys.stderr)
+    if chosen == "csv":  # the other formats carry it on stdout: said once
+        print(f"tariffcalc: note: {DISCLAIMER}", file=sys.stderr)
     emit(
         chosen,
         lambda: (

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from tariffcalc.cli.common import chosen_format, emit, rate_table, schedule_for, warn
+from tariffcalc.cli import complete
+from tariffcalc.cli.common import (
+    chosen_format,
+    emit,
+    plot_to,
+    rate_table,
+    template_for,
+    warn,
+)
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     ADD_SCENARIO,
@@ -21,6 +29,7 @@ from tariffcalc.cli.options import (
     MFN,
     MODE,
     ORIGIN,
+    PLOT,
     RATES,
     SECTOR,
     SET,
@@ -36,7 +45,13 @@ SWEEP_SCENARIO = typer.Option(
     metavar="ID",
     help="Scenario (default: the first in which the measure applies, else in-force).",
 )
-MEASURE = typer.Option(None, "--measure", metavar="ID", help="The measure whose rate varies.")
+MEASURE = typer.Option(
+    None,
+    "--measure",
+    metavar="ID",
+    help="The measure whose rate varies.",
+    autocompletion=complete.measures,
+)
 RATE_FROM = typer.Option(None, "--from", metavar="PCT", help="First rate of --measure.")
 RATE_TO = typer.Option(None, "--to", metavar="PCT", help="Last rate of --measure.")
 VALUE_FROM = typer.Option(None, "--value-from", metavar="AMOUNT", help="First customs value.")
@@ -80,28 +95,26 @@ def sweep(
     rates: str = RATES,
     output_format: str = FORMAT,
     as_json: bool = JSON,
+    plot: str | None = PLOT,
 ) -> None:
-    from tariffcalc.inputs.shipment import shipment_template
     from tariffcalc.output.views.sweep import sweep_document, sweep_grid
     from tariffcalc.studies.sweep import sweep as run
 
     chosen = chosen_format(output_format, as_json)
     table = rate_table(rates, set_, add_scenario)
-    template = shipment_template(
-        table,
-        sector=sector,
-        hts=hts,
-        mfn=mfn,
-        origin=origin,
-        entry_date=entry_date,
-        currency=currency,
-        fx=fx,
-        mode=mode,
-        schedule=schedule_for(hts),
-    )
     found = run(
         table,
-        template,
+        template_for(
+            table,
+            hts,
+            sector=sector,
+            mfn=mfn,
+            origin=origin,
+            entry_date=entry_date,
+            currency=currency,
+            fx=fx,
+            mode=mode,
+        ),
         step=step,
         measure=measure,
         value=value,
@@ -114,3 +127,4 @@ def sweep(
     )
     warn(found.warnings)
     emit(chosen, lambda: [sweep_grid(table, found)], lambda: sweep_document(table, found))
+    plot_to(plot, lambda charts: charts.sweep_chart(plot, found))

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from tariffcalc.cli.common import chosen_format, emit, rate_table, schedule_for, warn
+from tariffcalc.cli.common import (
+    chosen_format,
+    emit,
+    plot_to,
+    rate_table,
+    template_for,
+    warn,
+)
 from tariffcalc.cli.main import app
 from tariffcalc.cli.options import (
     CLAIM,
@@ -17,6 +24,7 @@ from tariffcalc.cli.options import (
     METAL,
     MFN,
     ORIGIN,
+    PLOT,
     RATES,
     SECTOR,
     SET,
@@ -42,6 +50,7 @@ def timeline(
     rates: str = RATES,
     output_format: str = FORMAT,
     as_json: bool = JSON,
+    plot: str | None = PLOT,
 ) -> None:
     """The dated history of what applied to a sector or HTS code from an origin.
 
@@ -54,24 +63,25 @@ def timeline(
       tariffcalc timeline --sector autos --value 30000
 
       tariffcalc timeline --sector steel --origin GB --format csv
+
+      tariffcalc timeline --sector autos --value 30000 --plot autos.png
     """
-    from tariffcalc.inputs.shipment import shipment_template
     from tariffcalc.output.views.timeline import timeline_document, timeline_grid
-    from tariffcalc.studies.timeline import history
+    from tariffcalc.studies.timeline import history, scenario_steps
 
     chosen = chosen_format(output_format, as_json)
     table = rate_table(rates, set_, [])
-    template = shipment_template(
+    template = template_for(
         table,
+        hts,
         sector=sector,
-        hts=hts,
         mfn=mfn,
         origin=origin,
         currency=currency,
         fx=fx,
-        schedule=schedule_for(hts),
         claims=claim or (),
     )
     found = history(table, template, value=value, metal_value=metal_value)
     warn(found.warnings)
     emit(chosen, lambda: [timeline_grid(table, found)], lambda: timeline_document(table, found))
+    plot_to(plot, lambda charts: charts.timeline_chart(plot, found, scenario_steps(table, found)))

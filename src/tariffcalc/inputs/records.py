@@ -1,4 +1,4 @@
-"""Files of rows: CSV (comma or tab) or JSON Lines, with flexible headers.
+"""Files of rows: CSV (comma, semicolon or tab), JSON Lines or .xlsx, with flexible headers.
 
 A file's records stay text (`Record`) until `to_rows` parses them into `InputRow`s,
 so that worker processes can do the parsing. Headers are matched to canonical
@@ -9,11 +9,14 @@ folded, so Flexport's bulk-upload layout is read as it is.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple, TextIO
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any, NamedTuple, Protocol
 
 from tariffcalc.errors import InputError
 
@@ -46,6 +49,9 @@ MAX_RECORD_LINES = 100  # lines a quoted field may span
 MAX_RECORD_CHARS = 131_072  # the csv module's own limit on a field
 NOT_UTF8 = "not UTF-8 text (a byte of another encoding, such as Latin-1): save the file as UTF-8"
 CHUNK = 5_000  # records read, parsed and scored together (a worker's share of the work)
+# The delimiters a header row is tried with, and the names --delimiter takes for them.
+DELIMITERS = {",": ",", "comma": ",", ";": ";", "semicolon": ";", "tab": "\t", "\\t": "\t"}
+EXCEL_MISSING = ".xlsx files need openpyxl: pip install 'tariffcalc[excel]'"
 
 
 def fold(header: str) -> str:
@@ -74,8 +80,35 @@ class Layout(NamedTuple):
 Record = tuple[int, str]  # (line number, the record's text)
 
 
-def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
-    """The layout and the raw records of a CSV (comma or tab) or JSON Lines stream.
+def delimiter_named(name: str) -> str:
+    """The delimiter --delimiter names: ',', ';', 'tab' (or a tab), 'comma', 'semicolon'."""
+    found = "\t" if name == "\t" else DELIMITERS.get(name.strip().lower())
+    if found is None:
+        raise InputError("delimiter", f"expected ',', ';' or 'tab', got {name!r}")
+    return found
+
+
+def detect_delimiter(header: str) -> str:
+    """The delimiter of a header row: the most frequent of comma, semicolon and tab (a
+    comma when none is there, a one-column file)."""
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+class Lines(Protocol):
+    """What `read_records` reads: a text file, or lines from elsewhere (a workbook)."""
+
+    def readline(self) -> str: ...
+
+    def __iter__(self) -> Iterator[str]: ...
+
+
+def read_records(
+    stream: Lines, name: str, delimiter: str | None = None
+) -> tuple[Layout, Iterator[Record]]:
+    """The layout and the raw records of a CSV or JSON Lines stream; the CSV delimiter is
+    `delimiter`, else the header row's (see `detect_delimiter`).
 
     Records stay text until `to_rows`, so that worker processes can parse them."""
     first = stream.readline()
@@ -94,7 +127,7 @@ def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
             raise InputError("file", f"{name}: line {line}: {error.message}") from None
         _mapping(header, name)
         return Layout(name, True, header), _lines(stream, line, first)
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    delimiter = delimiter or detect_delimiter(first)
     header = next(csv.reader([first], delimiter=delimiter))
     mapping = tuple(_mapping(header, name))
     return Layout(name, False, header, delimiter, mapping), _csv_records(
@@ -102,7 +135,7 @@ def read_records(stream: TextIO, name: str) -> tuple[Layout, Iterator[Record]]:
     )
 
 
-def _lines(stream: TextIO, line: int, first: str) -> Iterator[Record]:
+def _lines(stream: Lines, line: int, first: str) -> Iterator[Record]:
     yield line, first
     for number, text in enumerate(stream, line + 1):
         if not text.isascii() and _not_utf8(text):
@@ -111,7 +144,7 @@ def _lines(stream: TextIO, line: int, first: str) -> Iterator[Record]:
             yield number, text
 
 
-def _csv_records(stream: TextIO, line: int, delimiter: str) -> Iterator[Record]:
+def _csv_records(stream: Lines, line: int, delimiter: str) -> Iterator[Record]:
     """One record per row; a quoted field may span lines (its quotes are then unbalanced).
 
     A record still open after MAX_RECORD_LINES lines, or longer than MAX_RECORD_CHARS, is
@@ -154,9 +187,7 @@ def _csv_records(stream: TextIO, line: int, delimiter: str) -> Iterator[Record]:
             again.extend(enumerate(pending[1:], number + 1))
 
 
-def _numbered(
-    stream: TextIO, line: int, again: deque[tuple[int, str]]
-) -> Iterator[tuple[int, str]]:
+def _numbered(stream: Lines, line: int, again: deque[tuple[int, str]]) -> Iterator[tuple[int, str]]:
     """A stream's numbered lines, the lines put in `again` to read again first."""
     for item in enumerate(stream, line):
         while again:
@@ -303,3 +334,56 @@ def chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def read_workbook(path: str, delimiter: str = ",") -> tuple[Layout, Iterator[Record]]:
+    """The first sheet of an .xlsx workbook as CSV records (openpyxl, the `excel` extra):
+    dates as YYYY-MM-DD, numbers as written, so the rows take the CSV path from here."""
+    try:
+        from openpyxl import load_workbook
+    except ImportError:
+        raise InputError("file", EXCEL_MISSING) from None
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except OSError as error:
+        raise InputError("file", f"{path}: {error.strerror or error}") from None
+    except Exception as error:  # zipfile, XML: a file that is not a workbook
+        raise InputError("file", f"{path}: not an .xlsx workbook ({error})") from None
+    rows = book.worksheets[0].iter_rows()
+    lines = (_csv_line(r, delimiter) for r in rows if any(c.value is not None for c in r))
+    return read_records(_Lines(lines), path, delimiter)
+
+
+def _csv_line(cells: tuple[Any, ...], delimiter: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(map(_cell_text, cells))
+    return out.getvalue()
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell as the text a CSV export would hold: a date as YYYY-MM-DD, a percentage as
+    the percentage shown (0.025 formatted as % is '2.5'), a whole number without '.0'."""
+    value = cell.value
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = Decimal(repr(value))
+        if "%" in (cell.number_format or ""):
+            number *= 100
+        return format(number.normalize(), "f")
+    return "" if value is None else str(value)
+
+
+class _Lines:
+    """Lines as a text stream, for `read_records`."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+
+    def readline(self) -> str:
+        return next(self.lines, "")
+
+    def __iter__(self) -> Iterator[str]:
+        return self.lines

@@ -6,8 +6,9 @@ match for a mistyped name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -174,8 +175,12 @@ def with_amounts(
 
 
 def claimed(table: RateTable, claims: Iterable[str]) -> frozenset[str]:
-    """The importer's claims, each one a list of the table can take (civil-aircraft, ...)."""
-    known = sorted({each.claim for each in table.lists.values() if each.claim})
+    """The importer's claims, each one a list or measure of the table can take
+    (civil-aircraft, ...)."""
+    known = sorted(
+        {each.claim for each in table.lists.values() if each.claim}
+        | {m.unless_claimed for m in table.measures.values() if m.unless_claimed}
+    )
     wanted = frozenset(claim.strip().lower() for claim in claims)
     for claim in sorted(wanted - set(known)):
         raise InputError(
@@ -235,11 +240,22 @@ def _number(field: str, raw: Number, expected: str, *, percent_sign: bool = Fals
             return raw
     else:
         text = raw if isinstance(raw, str) else str(raw)
+        if "$" in text or "USD" in text:
+            text = _without_dollars(text)
         try:
             return parse_decimal(text.strip().removesuffix("%") if percent_sign else text)
         except ValueError as error:
             why = f"; {error}" if str(error) else ""
     raise InputError(field, f"expected {expected}, got {_shown(raw)}{why}")
+
+
+_DOLLARS = re.compile(r"^\s*(?:US\$|\$|USD\s?)\s*|\s*USD\s*$")
+
+
+def _without_dollars(text: str) -> str:
+    """'$30,000.00', 'US$ 30,000', '30000 USD' -> the number (thousands separators are
+    parse_decimal's): amounts as spreadsheets write them."""
+    return _DOLLARS.sub("", text)
 
 
 def _shown(raw: object) -> str:
@@ -250,19 +266,65 @@ def _shown(raw: object) -> str:
     return f"{text[:SHOWN_CHARACTERS]!r}... ({len(text):,} characters)"
 
 
-def parse_date(field: str, raw: date | str) -> date:
+def parse_date(field: str, raw: date | str, date_format: str | None = None) -> date:
+    """An entry date: YYYY-MM-DD, or in `date_format` (see `date_pattern`)."""
     if isinstance(raw, date):
         return raw
-    try:
-        day = date.fromisoformat(raw.strip())
-    except ValueError as error:
-        raise InputError(field, f"expected a date YYYY-MM-DD, got {raw!r} ({error})") from None
-    if len(raw.strip()) != 10:
-        raise InputError(field, f"expected a date YYYY-MM-DD, got {raw!r}")
+    if date_format and date_format != ISO_DATE:
+        day = _formatted_date(field, raw, date_format)
+    else:
+        day = _iso_date(field, raw)
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise InputError(
             field, f"expected an entry date from {EARLIEST_DATE} to {LATEST_DATE}, got {raw}"
         )
+    return day
+
+
+ISO_DATE = "YYYY-MM-DD"
+_DATE_TOKENS = {"YYYY": "%Y", "MM": "%m", "DD": "%d"}
+
+
+def date_pattern(date_format: str) -> str:
+    """--date-format as strptime's pattern: YYYY, MM and DD between separators.
+
+    >>> date_pattern("MM/DD/YYYY")
+    '%m/%d/%Y'
+    """
+    parts = re.split(r"(YYYY|MM|DD)", date_format.strip().upper())
+    tokens = parts[1::2]
+    separators = parts[0::2]
+    if sorted(tokens) != ["DD", "MM", "YYYY"] or any(re.search(r"\w", s) for s in separators):
+        raise InputError(
+            "date_format",
+            f"expected YYYY, MM and DD with separators (MM/DD/YYYY), got {date_format!r}",
+        )
+    return "".join(_DATE_TOKENS.get(p, p.replace("%", "%%")) for p in parts)
+
+
+def _formatted_date(field: str, raw: str, date_format: str) -> date:
+    try:
+        return datetime.strptime(raw.strip(), date_pattern(date_format)).date()
+    except ValueError:
+        raise InputError(field, f"expected a date {date_format.upper()}, got {raw!r}") from None
+
+
+def _iso_date(field: str, raw: str) -> date:
+    text = raw.strip()
+    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text):
+        separator = re.sub(r"\d", "", text)[0]
+        us, europe = (f"{a}{separator}{b}{separator}YYYY" for a, b in (("MM", "DD"), ("DD", "MM")))
+        raise InputError(
+            field,
+            f"expected a date YYYY-MM-DD, got {raw!r}: say which comes first, the month or"
+            f" the day: --date-format {us} or --date-format {europe}",
+        )
+    try:
+        day = date.fromisoformat(text)
+    except ValueError as error:
+        raise InputError(field, f"expected a date YYYY-MM-DD, got {raw!r} ({error})") from None
+    if len(text) != 10:
+        raise InputError(field, f"expected a date YYYY-MM-DD, got {raw!r}")
     return day
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 Kind = Literal["additional", "inclusive"]
 Base = Literal["value", "metal", "non_metal"]
 Mode = Literal["ocean", "air", "truck", "rail"]
-ListKind = Literal["exemption", "conditional", "partial"]
+ListKind = Literal["exemption", "conditional", "partial", "scope"]
 MODES: tuple[Mode, ...] = ("ocean", "air", "truck", "rail")
 ALL = "all"
 DEFAULT_ORIGIN = "JP"  # the showcase: a shipment from Japan unless the user says otherwise
@@ -55,6 +55,10 @@ class Measure(NamedTuple):
     yields_to: frozenset[str] = frozenset()
     note: str | None = None
     except_lists: tuple[str, ...] = ()  # HTS lists whose lines it does not apply to
+    # HTS lists that are its scope: with a code, only their lines (the sectors are then
+    # ignored); without one, its sectors, or nothing when it has none (a note says so)
+    scope_lists: tuple[str, ...] = ()
+    unless_claimed: str | None = None  # a claim that takes the goods out (usmca)
 
     def in_force_on(self, day: date) -> bool:
         return any(period.covers(day) for period in self.in_force)

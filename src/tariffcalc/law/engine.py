@@ -29,9 +29,10 @@ from tariffcalc.law.domain import (
     MpfYear,
     NotApplied,
     RateTable,
+    Scenario,
     Shipment,
 )
-from tariffcalc.law.lists import list_check, list_key
+from tariffcalc.law.lists import list_check, list_key, on_scope_lists
 from tariffcalc.money import cents, percent, usd
 
 PARTS: dict[Base, frozenset[str]] = {
@@ -78,7 +79,7 @@ class Assessor:
         self.table = table
         self.scenarios = list(scenarios)
         self.plans: dict[tuple[object, ...], list[_Plan]] = {}
-        self._in_scope: dict[tuple[str, str, bool], frozenset[str]] = {}
+        self._in_scope: dict[tuple[str, str, bool, bool], frozenset[str]] = {}
         self._in_force: dict[date, frozenset[str]] = {}
         self._fee_terms: dict[date, FeeTerms] = {}
 
@@ -113,7 +114,8 @@ class Assessor:
         date matters only through the in-scope measures in force on it. Only the steps and
         warnings are used, which name no date (a plan's other texts name the first
         shipment's date). `amounts` are the shipment's `_bases`."""
-        kind = (shipment.origin, shipment.sector, shipment.metal_value is not None)
+        coded = shipment.hts is not None
+        kind = (shipment.origin, shipment.sector, shipment.metal_value is not None, coded)
         measures = self.table.measures.values()
         scope = self._in_scope.get(kind)
         if scope is None:
@@ -124,7 +126,7 @@ class Assessor:
         if in_force is None:
             in_force = self._in_force[day] = frozenset(m.id for m in measures if m.in_force_on(day))
         lists = list_key(self.table, [self.table.measures[i] for i in scope], shipment)
-        key = (*kind, _present_parts(amounts), scope & in_force, lists)
+        key = (*kind, _present_parts(amounts), scope & in_force, lists, shipment.claims)
         plans = self.plans.get(key)
         if plans is None:
             plans = [_make_plan(self.table, shipment, s) for s in self.scenarios]
@@ -191,7 +193,11 @@ def _present_parts(amounts: dict[str, Decimal]) -> frozenset[str]:
 
 def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     scenario = table.scenarios[scenario_id]
-    in_scope = [m for m in table.measures.values() if in_scope_of(m, shipment)]
+    in_scope = [
+        m
+        for m in table.measures.values()
+        if in_scope_of(m, shipment) and on_scope_lists(table, m, shipment)
+    ]
     not_applied: list[NotApplied] = []
     if scenario.by_date:
         selected = [m for m in in_scope if m.in_force_on(shipment.entry_date)]
@@ -206,6 +212,7 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
         f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
     ]
     notes += list_notes + _unchecked_lists(table, [s.measure for s in steps], shipment)
+    notes += _unchecked_scope(table, scenario, shipment)
     label = scenario.label
     if scenario.by_date:
         label = f"{label} ({shipment.entry_date.isoformat()})"
@@ -226,6 +233,15 @@ def _list_exemptions(
     exempt: list[NotApplied] = []
     notes: list[str] = []
     for measure in active:
+        claim = measure.unless_claimed
+        if claim is not None and claim in shipment.claims:
+            detail = f"as claimed (--claim {claim})"
+            exempt.append(NotApplied(measure.id, measure.label, "exempt", detail))
+            continue
+        if claim is not None:
+            notes.append(
+                f"{measure.id} applies unless the goods qualify: if so, give --claim {claim}"
+            )
         check = list_check(table, measure, shipment, hypothetical)
         notes += check.notes
         if check.exempt is None:
@@ -253,6 +269,22 @@ def _unchecked_lists(table: RateTable, active: list[Measure], shipment: Shipment
     if not prefixes or not on:
         return []
     return [f"some lines of sector {shipment.sector} are on {', '.join(on)}: give --hts to check"]
+
+
+def _unchecked_scope(table: RateTable, scenario: Scenario, shipment: Shipment) -> list[str]:
+    """Measures of listed lines only, that a shipment without a code may or may not owe."""
+    if shipment.hts is not None:
+        return []
+    day = shipment.entry_date
+    return [
+        f"{m.id} applies to the lines of {', '.join(table.lists[n].label for n in m.scope_lists)}"
+        ": give --hts to check"
+        for m in table.measures.values()
+        if m.scope_lists
+        and m.sectors is None
+        and (m.origins is None or shipment.origin in m.origins)
+        and (m.in_force_on(day) if scenario.by_date else m.id in scenario.measures)
+    ]
 
 
 def _price(table: RateTable, shipment: Shipment) -> _Priced:
@@ -311,11 +343,21 @@ def _apply(table: RateTable, plan: _Plan, shipment: Shipment, priced: _Priced) -
 
 
 def in_scope_of(measure: Measure, shipment: Shipment) -> bool:
+    """Whether the measure reaches this kind of shipment, short of its scope lists' lines
+    (`lists.on_scope_lists`): a measure with scope lists reaches any coded line."""
     return (
         (measure.origins is None or shipment.origin in measure.origins)
-        and (measure.sectors is None or shipment.sector in measure.sectors)
+        and _sector_in_scope(measure, shipment)
         and (measure.derivative is None or measure.derivative == (shipment.metal_value is not None))
     )
+
+
+def _sector_in_scope(measure: Measure, shipment: Shipment) -> bool:
+    if measure.scope_lists and shipment.hts is not None:
+        return True
+    if measure.sectors is None:
+        return not measure.scope_lists  # listed lines only: unknown without a code
+    return shipment.sector in measure.sectors
 
 
 def _not_in_force(measure: Measure, shipment: Shipment) -> NotApplied:
@@ -557,12 +599,8 @@ def _compute_fees(fees: Fees, shipment: Shipment) -> tuple[FeeLines, list[str], 
             f"informal entry (value up to {usd(fees.informal_max_value)}): flat MPF {usd(mpf)}"
         )
     borrowed = _mpf_fallback(fees, terms, shipment, mpf, ad_valorem)
-    if borrowed is not None:
-        text, matters = borrowed
-        if matters:
-            warnings.append(text)
-        else:
-            notes.append(text + "; this fee is not at a limit")
+    if borrowed is not None and borrowed[1]:  # between the limits, the limits changed nothing
+        warnings.append(borrowed[0])
     if _de_minimis_open(fees, shipment):
         notes.append(
             f"value up to {usd(fees.de_minimis_max or Decimal(0))} entered on"

@@ -1,9 +1,11 @@
-"""Which HTS lists take a shipment's line out of a measure, on its entry date. Pure.
+"""Which HTS lists put a shipment's line in or out of a measure, on its entry date. Pure.
 
 A measure names the lists whose lines it does not apply to (`except_lists`). A line
 on an `exemption` list is out; on a `conditional` or `partial` list it is out only
 when the importer makes the list's claim (civil aircraft, a particular article), and
-otherwise a note names the claim. Without an HTS code no list can be checked.
+otherwise a note names the claim. A measure may also name the lists that are its
+scope (`scope_lists`, lists of kind `scope`): with an HTS code, only their lines are
+in. Without an HTS code no list can be checked.
 """
 
 from __future__ import annotations
@@ -47,12 +49,30 @@ def list_check(
     return ListCheck(None, tuple(notes))
 
 
+def on_scope_lists(table: RateTable, measure: Measure, shipment: Shipment) -> bool:
+    """Whether the line is on one of the measure's scope lists on the entry date (True for a
+    measure without any, or a shipment without a code: its sectors decided)."""
+    if not measure.scope_lists or shipment.hts is None:
+        return True
+    code, day = shipment.hts, shipment.entry_date
+    return any(table.lists[name].entry_on(code, day) for name in measure.scope_lists)
+
+
 def relevant_lists(table: RateTable, measure: Measure, shipment: Shipment) -> list[HtsList]:
-    """The measure's lists that could name this shipment's line (its origin among theirs)."""
+    """The measure's exception lists that could name this shipment's line (its origin among
+    theirs)."""
+    return _named(table, measure.except_lists, shipment)
+
+
+def _named(table: RateTable, names: tuple[str, ...], shipment: Shipment) -> list[HtsList]:
     if shipment.hts is None:
         return []
-    named = (table.lists[name] for name in measure.except_lists)
+    named = (table.lists[name] for name in names)
     return [each for each in named if each.origins is None or shipment.origin in each.origins]
+
+
+def _every_list(table: RateTable, measure: Measure, shipment: Shipment) -> list[HtsList]:
+    return _named(table, (*measure.except_lists, *measure.scope_lists), shipment)
 
 
 def list_key(table: RateTable, measures: list[Measure], shipment: Shipment) -> tuple[object, ...]:
@@ -61,7 +81,7 @@ def list_key(table: RateTable, measures: list[Measure], shipment: Shipment) -> t
     hypothetical scenario reads a list at, and the claims made."""
     if shipment.hts is None:
         return ()
-    named = {each.id: each for m in measures for each in relevant_lists(table, m, shipment)}
+    named = {each.id: each for m in measures for each in _every_list(table, m, shipment)}
     if not named:
         return ()
     day, code = shipment.entry_date, shipment.hts
@@ -76,7 +96,7 @@ def membership_days(table: RateTable, measures: list[Measure], shipment: Shipmen
     """Every day the shipment's line joins or leaves a list that `measures` name."""
     days: set[date] = set()
     for measure in measures:
-        for hts_list in relevant_lists(table, measure, shipment):
+        for hts_list in _every_list(table, measure, shipment):
             assert shipment.hts is not None
             for entry in hts_list.entries_of(shipment.hts):
                 days.add(entry.period.start)

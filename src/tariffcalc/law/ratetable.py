@@ -597,6 +597,8 @@ def _measure(m: MeasureModel) -> Measure:
         yields_to=frozenset(m.yields_to),
         note=m.note,
         except_lists=tuple(m.except_lists),
+        scope_lists=tuple(m.scope_lists),
+        unless_claimed=m.unless_claimed,
     )
 
 
@@ -605,13 +607,27 @@ def _measure(m: MeasureModel) -> Measure:
 
 def _lists(model: RateTableModel, source: str) -> dict[str, HtsList]:
     """The shipped lists (data/lists/ID.yaml) that the table's measures name."""
-    named = dict.fromkeys(name for m in model.measures for name in m.except_lists)
+    named = dict.fromkeys(
+        name for m in model.measures for name in (*m.except_lists, *m.scope_lists)
+    )
     shipped = {path.stem: path for path in _shipped_lists()}
     unknown = [name for name in named if name not in shipped]
     if unknown:
         where = [f"measures: unknown HTS list {shown(name)}" for name in unknown]
         raise RatesError(source, [*where, f"lists shipped: {', '.join(sorted(shipped))}"])
-    return {name: load_list(shipped[name]) for name in named}
+    lists = {name: load_list(shipped[name]) for name in named}
+    fields = (("except_lists", "exemption, conditional or partial"), ("scope_lists", "scope"))
+    misnamed = [
+        f"measures[{i}]({m.id}).{field}: expected a list of kind {kinds},"
+        f" got {shown(name)} of kind {lists[name].kind}"
+        for i, m in enumerate(model.measures)
+        for field, kinds in fields
+        for name in getattr(m, field)
+        if (lists[name].kind == "scope") != (field == "scope_lists")
+    ]
+    if misnamed:
+        raise RatesError(source, misnamed)
+    return lists
 
 
 def _shipped_lists() -> list[Path]:
@@ -653,8 +669,10 @@ def _list_problems(model: HtsListModel, path: Path) -> list[str]:
     problems = []
     if model.id != path.stem:
         problems.append(f"id: expected {shown(path.stem)}, the file's name, got {shown(model.id)}")
-    if (model.kind == "exemption") != (model.claim is None):
-        problems.append("claim: a conditional or partial list names its claim; an exemption none")
+    if (model.kind in ("exemption", "scope")) != (model.claim is None):
+        problems.append(
+            "claim: a conditional or partial list names its claim; an exemption or scope none"
+        )
     for i, line in enumerate(model.lines):
         if line.end is not None and line.end < line.start:
             problems.append(f"lines[{i}]({line.hts}): ends before it starts")

@@ -95,6 +95,8 @@ class MeasureModel(Strict):
     yields_to: list[Identifier] = []
     note: str | None = None
     except_lists: list[Identifier] = []
+    scope_lists: list[Identifier] = []
+    unless_claimed: Identifier | None = None
 
 
 class ListLineModel(Strict):
@@ -116,7 +118,7 @@ class HtsListModel(Strict):
     authority: str
     source: str
     confidence: Confidence
-    kind: Literal["exemption", "conditional", "partial"]
+    kind: Literal["exemption", "conditional", "partial", "scope"]
     claim: Identifier | None = None
     origins: Literal["all"] | list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]]
     built_from: list[dict[str, str]] = []

@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 FORMATS = ("table", "json", "csv", "markdown")
-CellKind = Literal["text", "money", "delta", "rate", "bar", "date", "amount"]
+# "total" and "total_delta": aggregate money, shortened on screen ($11.3B), whole in CSV.
+CellKind = Literal[
+    "text", "money", "delta", "rate", "bar", "date", "amount", "total", "total_delta"
+]
 Cell = str | Decimal | None
 BAR_WIDTH = 24
 _RATE_PLACES = Decimal("0.0001")
@@ -57,6 +60,10 @@ def display(value: Cell, kind: CellKind) -> str:
         return usd(value)
     if kind == "delta":
         return ("+" if value > 0 else "") + usd(value)
+    if kind == "total":
+        return compact_usd(value)
+    if kind == "total_delta":
+        return ("+" if value > 0 else "") + compact_usd(value)
     if kind == "amount":  # in another currency: the number as it is, with thousands separators
         return f"{value:,}"
     if kind == "rate":
@@ -64,6 +71,21 @@ def display(value: Cell, kind: CellKind) -> str:
     if kind == "bar":
         return _text_bar(value)
     return str(value)
+
+
+def compact_usd(amount: Decimal) -> str:
+    """Aggregates shortened from a million on: $1.03B, $11.3B, $850.5M; below, whole dollars.
+
+    >>> compact_usd(Decimal("11302500000"))
+    '$11.3B'
+    """
+    sign = "-" if amount < 0 else ""
+    size = abs(amount)
+    for power, suffix in ((12, "T"), (9, "B"), (6, "M")):
+        if size >= Decimal(10) ** power:
+            shown = size.scaleb(-power)
+            return f"{sign}${shown:.{2 if shown < 10 else 1}f}{suffix}"
+    return f"{sign}${size:,.0f}"
 
 
 def _text_bar(fraction: Decimal) -> str:
@@ -140,31 +162,20 @@ def write_markdown(out: TextIO, grids: list[Grid]) -> None:
 
 def write_table(out: TextIO, grids: list[Grid]) -> None:
     from rich.bar import Bar
-    from rich.table import Table
 
     console = make_console(out)
     for grid in grids:
         if grid.heading:
             console.print(grid.heading, highlight=False, markup=False, soft_wrap=True)
-        table = Table(title=grid.title, title_justify="left", header_style="bold")
-        shown = _shown(grid)
-        for i in shown:
-            column = grid.columns[i]
-            wraps = column.kind == "text" and i != 0 and column.key in WRAPPING
-            table.add_column(
-                column.title,
-                justify="left" if column.kind in LEFT else "right",
-                no_wrap=not wraps,
-                max_width=WRAPPING[column.key] if wraps else None,
-                width=BAR_WIDTH if column.kind == "bar" else None,
-            )
-        for row in grid.rows:
-            cells: list[Any] = _cells(grid, row)
-            for position, i in enumerate(shown):
+        texts = [_cells(grid, row) for row in grid.rows]
+        table, bar_width = _table(grid, texts, console.width)
+        for row, cells in zip(grid.rows, texts, strict=True):
+            shown: list[Any] = list(cells)
+            for position, i in enumerate(_shown(grid)):
                 value = row.cells[i]
                 if grid.columns[i].kind == "bar" and isinstance(value, Decimal):
-                    cells[position] = Bar(1, 0, float(value), width=BAR_WIDTH)
-            table.add_row(*cells)
+                    shown[position] = Bar(1, 0, float(value), width=bar_width)
+            table.add_row(*shown)
         print_unclipped(console, table)
         for line in grid.footnotes:
             console.print(line, highlight=False, markup=False, soft_wrap=True)
@@ -174,16 +185,50 @@ def write_table(out: TextIO, grids: list[Grid]) -> None:
             )
 
 
+def _table(grid: Grid, texts: list[list[str]], screen: int) -> tuple[Table, int]:
+    """The grid's columns, and the width of its bars: free text in WRAPPING wraps (a long
+    word folds, never cut); every other column is as wide as its widest cell, so that no
+    figure is cut; bars take what the screen has left, from 8 to BAR_WIDTH."""
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    shown = _shown(grid)
+    widths = [
+        max([cell_len(grid.columns[i].title), *(cell_len(t[position]) for t in texts)])
+        for position, i in enumerate(shown)
+    ]
+    # Each column takes its width, a space either side and a border; the table one more.
+    taken = 1 + sum(
+        w + 3 for w, i in zip(widths, shown, strict=True) if grid.columns[i].kind != "bar"
+    )
+    bar_width = max(8, min(BAR_WIDTH, screen - taken - 3))
+    table = Table(title=grid.title, title_justify="left", header_style="bold")
+    for widest, i in zip(widths, shown, strict=True):
+        column = grid.columns[i]
+        wraps = column.kind == "text" and i != 0 and column.key in WRAPPING
+        table.add_column(
+            column.title,
+            justify="left" if column.kind in LEFT else "right",
+            no_wrap=not wraps,
+            overflow="fold" if wraps else "ellipsis",
+            max_width=WRAPPING[column.key] if wraps else None,
+            min_width=None if wraps else widest,
+            width=bar_width if column.kind == "bar" else None,
+        )
+    return table, bar_width
+
+
 # Free-text columns that may wrap on screen, with their widest; every other column keeps its width.
-WRAPPING = {"authority": 32, "label": 40, "measures": 40, "value": 72}
+WRAPPING = {"authority": 32, "label": 40, "measures": 40, "value": 72, "rate": 21}
 
 
 def print_unclipped(console: Console, table: Table) -> None:
-    """Figures are never cut to fit: a table wider than the screen is printed at its width."""
+    """Figures are never cut to fit: free-text columns wrap to fit the screen where they
+    can, and a table still wider than the screen is printed at its width."""
     from rich.measure import Measurement
 
     unbounded = console.options.update(width=10_000)
-    needed = Measurement.get(console, unbounded, table).maximum
+    needed = Measurement.get(console, unbounded, table).minimum
     screen = console.width
     console.width = max(screen, needed)
     console.print(table)

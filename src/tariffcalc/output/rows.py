@@ -28,7 +28,8 @@ from tariffcalc.output.render import CsvRows, Grid
 from tariffcalc.output.views.common import number
 from tariffcalc.studies.batch import Output, Rejected, ScoredRow, Scorer, Summary, score_file
 
-FORMATS = ("csv", "jsonl", "parquet")
+FORMATS = ("csv", "jsonl", "parquet", "xlsx")
+FILE_FORMATS = ("parquet", "xlsx")  # written to a file only, never to a stream
 FORMULA_START = frozenset("=+-@\t\r")
 SHOWN_REJECTED = 20  # rejected rows said on stderr; the rest are counted
 
@@ -224,6 +225,62 @@ class ParquetOut:
         self.writer.close()
 
 
+def open_workbook() -> Any:
+    """A write-only openpyxl workbook (the `excel` extra), or the error naming the extra."""
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        from tariffcalc.inputs.records import EXCEL_MISSING
+
+        raise InputError("format", EXCEL_MISSING) from None
+    return Workbook(write_only=True)
+
+
+def sheet_cell(cell: Any) -> Any:
+    """A cell for a sheet: numbers stay numbers; text a spreadsheet would run is neutralised
+    (openpyxl takes any text that starts with '=' as a formula)."""
+    return neutralise(cell) if isinstance(cell, str) else cell
+
+
+class XlsxOut:
+    """One sheet of rows through openpyxl (optional): the file's cells as text, the
+    figures as numbers (exact decimals), saved when the batch is done."""
+
+    def __init__(self, path: str, header: list[str], scenarios: list[str]) -> None:
+        self.book = open_workbook()
+        self.sheet = self.book.create_sheet("scored")
+        self.path = path
+        self.header = header
+        self.sheet.append([*map(neutralise, header), *result_columns(scenarios)])
+
+    @classmethod
+    def for_worker(cls, header: list[str], scenarios: list[str]) -> ParquetRows:
+        return ParquetRows(header)
+
+    def start(self) -> None:
+        pass
+
+    def write(self, scored: ScoredRow) -> None:
+        self.write_chunk([parquet_cells(self.header, scored)])
+
+    def write_chunk(self, rows: list[list[Any]]) -> None:
+        for row in rows:
+            self.sheet.append([sheet_cell(c) for c in row])
+
+    def close(self) -> None:
+        self.book.save(self.path)
+
+
+def write_grid_xlsx(path: Path, grid: Grid) -> None:
+    """A grid's raw values as one sheet (the `excel` extra), its text neutralised."""
+    book = open_workbook()
+    sheet = book.create_sheet("results")
+    sheet.append([c.key for c in grid.columns])
+    for row in grid.rows:
+        sheet.append([sheet_cell(c) for c in row.cells])
+    book.save(path)
+
+
 def write_grid_csv(out: TextIO, grid: Grid) -> None:
     """A grid's raw values as CSV, through `CsvRows` (its text cells neutralised by the view)."""
     writer = CsvRows(out)
@@ -357,8 +414,8 @@ class BatchTargets(NamedTuple):
     def check(self, source: str) -> None:
         """Refuse what cannot be written: Parquet to stdout, over the input file ('-': stdin)
         or over another output."""
-        if self.format == "parquet" and self.output is None:
-            raise InputError("output", "parquet is written to a file: give -o FILE")
+        if self.format in FILE_FORMATS and self.output is None:
+            raise InputError("output", f"{self.format} is written to a file: give -o FILE")
         check_outputs(
             source, {"output": self.output, "errors": self.errors, "summary": self.summary}
         )
@@ -372,6 +429,7 @@ def write_batch(
     *,
     jobs: int = 1,
     progress: bool = False,
+    share_read: Callable[[], float] | None = None,
 ) -> Summary:
     """Score every record into the targets, and return the totals (see `score_file`).
 
@@ -386,7 +444,7 @@ def write_batch(
         report = RejectedReport(ErrorsOut(errors) if errors is not None else None)
         target = _target(stack, targets)
         output, stream = _open_output(stack, targets.format, target, layout, scorer.scenarios)
-        with progress_bar(progress) as tick:
+        with progress_bar(progress, share_read) as tick:
             summary = score_file(layout, records, scorer, output, report, tick, jobs)
         if targets.strict and summary.rejected:
             raise InputError(
@@ -415,7 +473,7 @@ def _waits(targets: BatchTargets) -> bool:
     row is known to be good (a regular file waits in its own temporary twin)."""
     return (
         targets.strict
-        and targets.format != "parquet"
+        and targets.format not in FILE_FORMATS
         and (targets.output is None or written_in_place(targets.output))
     )
 
@@ -434,9 +492,11 @@ def _deliver(scratch: Path, output: str | None) -> None:
 def _open_output(
     stack: ExitStack, chosen: str, target: Path | None, layout: Layout, scenarios: list[str]
 ) -> tuple[Output, TextIO | None]:
-    """The writer of the chosen format, and the text stream it writes to (not Parquet's)."""
-    if chosen == "parquet":
-        return ParquetOut(str(target), layout.header, scenarios), None
+    """The writer of the chosen format, and the text stream it writes to (none for a
+    format written to a file only)."""
+    if chosen in FILE_FORMATS:
+        to_file = ParquetOut if chosen == "parquet" else XlsxOut
+        return to_file(str(target), layout.header, scenarios), None
     stream: TextIO = stack.enter_context(append_to(target)) if target else sys.stdout
     writer = CsvOut if chosen == "csv" else JsonlOut
     return writer(stream, layout.header, scenarios), stream
@@ -455,19 +515,31 @@ def _scratch_file() -> Iterator[Path]:
 
 
 @contextmanager
-def progress_bar(enabled: bool) -> Iterator[Callable[[int], None] | None]:
-    """A Rich progress display on stderr when it is a terminal; nothing when piped."""
+def progress_bar(
+    enabled: bool, share_read: Callable[[], float] | None = None
+) -> Iterator[Callable[[int], None] | None]:
+    """A progress line on stderr when it is a terminal, nothing when piped: rows scored,
+    and with `share_read` (the share of the file read) the percentage and time left."""
     if not (enabled and sys.stderr.isatty()):
         yield None
         return
     from rich.console import Console
-    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        Progress,
+        ProgressColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
-    with Progress(
-        TextColumn("scoring {task.completed:,} rows"),
-        TimeElapsedColumn(),
-        console=Console(file=sys.stderr),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("rows", total=None)
-        yield lambda count: bar.update(task, completed=count)
+    columns: list[ProgressColumn] = [TextColumn("scoring {task.fields[rows]:,} rows")]
+    if share_read is not None:
+        columns += [TaskProgressColumn(), TextColumn("ETA"), TimeRemainingColumn()]
+    with Progress(*columns, console=Console(file=sys.stderr), transient=True) as bar:
+        task = bar.add_task("rows", total=100 if share_read else None, rows=0)
+
+        def tick(count: int) -> None:
+            done = 100 * share_read() if share_read is not None else None
+            bar.update(task, completed=done, rows=count)
+
+        yield tick

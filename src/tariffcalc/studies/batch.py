@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.records import InputRow, Layout, Record, chunks, to_rows
-from tariffcalc.inputs.shipment import parse_date, shipment_template, with_amounts
+from tariffcalc.inputs.shipment import date_pattern, parse_date, shipment_template, with_amounts
 from tariffcalc.law.domain import DEFAULT_ORIGIN, RateTable, Shipment
 from tariffcalc.law.engine import Assessor, Figures
 from tariffcalc.law.hts import check_leading_zero
@@ -39,6 +39,7 @@ class Defaults(NamedTuple):
     mode: str = "ocean"
     sector: str | None = None
     mfn: str | None = None
+    date_format: str | None = None  # of the file's dates (see `date_pattern`); None: ISO
 
 
 def row_defaults(
@@ -49,11 +50,22 @@ def row_defaults(
     mode: str = "ocean",
     sector: str | None = None,
     mfn: str | None = None,
+    date_format: str | None = None,
 ) -> Defaults:
-    """Defaults from options as typed; the entry date is parsed (today when not given)."""
+    """Defaults from options as typed; the entry date is parsed (today when not given;
+    YYYY-MM-DD, as everywhere on the command line: `date_format` is the file's)."""
+    if date_format:
+        date_pattern(date_format)  # a bad format is the command's error, not every row's
     day = parse_date("date", entry_date) if entry_date else date.today()
     return Defaults(
-        origin=origin, entry_date=day, currency=currency, fx=fx, mode=mode, sector=sector, mfn=mfn
+        origin=origin,
+        entry_date=day,
+        currency=currency,
+        fx=fx,
+        mode=mode,
+        sector=sector,
+        mfn=mfn,
+        date_format=date_format,
     )
 
 
@@ -120,7 +132,8 @@ class Scorer:
         if raw_date:
             day = self.dates.get(raw_date)
             if day is None:
-                day = self.dates[raw_date] = parse_date("entry_date", raw_date)
+                day = parse_date("entry_date", raw_date, self.defaults.date_format)
+                self.dates[raw_date] = day
             template = template._replace(entry_date=day)
         return with_amounts(
             self.table,

@@ -52,7 +52,7 @@ MAX_LINE = 1 << 20  # bytes; the row reader rejects lines of over 131,072 charac
 def columnar_source(path: str, layout: Layout) -> Columnar | None:
     """The file, when the columnar engine can read it as the row reader would: a CSV file
     with no quotes, 0x01 bytes or BOM, all of it UTF-8, lines ended by LF or CR LF."""
-    if path == "-" or layout.jsonl or not Path(path).is_file():
+    if path == "-" or layout.jsonl or path.lower().endswith(".xlsx") or not Path(path).is_file():
         return None
     decoder = codecs.getincrementaldecoder("utf-8")()
     crlf, line = False, 0  # line: bytes since the last line end
@@ -234,7 +234,9 @@ class _Days:
         from tariffcalc.inputs.shipment import parse_date
 
         try:
-            day = parse_date("entry_date", text) if text else self.scorer.defaults.entry_date
+            defaults = self.scorer.defaults
+            day = parse_date("entry_date", text, defaults.date_format) if text else None
+            day = day or defaults.entry_date
         except InputError:
             return None
         return None if day is None else (day, period_start(self.changes, day))
@@ -442,7 +444,8 @@ def _row_pattern(layout: Layout) -> str:
     """What a row DuckDB scores looks like, in one regular expression: as many cells as the
     header; amounts and quantities as plain decimals; no control characters; no text a
     spreadsheet would run (`neutralise` would change it; a signed number it leaves)."""
-    free = "^\\x00-\\x1f\\x7f,"  # a cell holds neither the delimiter (tab or comma) nor a comma
+    # A cell holds no delimiter, no comma (which CSV output would quote), no control character.
+    free = "^\\x00-\\x1f\\x7f," + (";" if layout.delimiter == ";" else "")
     text = f"(?:[{free}=+@-][{free}]*|[+-][0-9]+(?:\\.[0-9]*)?)?"
     fields = dict(layout.mapping)
     patterns = {"value": AMOUNT, "quantity": f"(?:{QUANTITY})?"}
@@ -456,7 +459,7 @@ _AMOUNTS = ("value", *(f"x_{f}" for f in _OPTIONAL))
 
 
 def _re_delimiter(delimiter: str) -> str:
-    return "\\t" if delimiter == "\t" else ","
+    return "\\t" if delimiter == "\t" else delimiter
 
 
 def header_line(path: Path) -> int:
@@ -597,7 +600,7 @@ def _scored_sql(scorer: Scorer, width: int, delimiter: str) -> str:
 
 def _text_sql(scorer: Scorer, delimiter: str) -> str:
     """The output line: the row's own cells, then the results, as `CsvOut` writes them."""
-    source = "raw" if delimiter == "," else "replace(raw, chr(9), ',')"
+    source = "raw" if delimiter == "," else f"replace(raw, chr({ord(delimiter)}), ',')"
     cells = [source, "sector_out", "cents_text(v)"]
     for s in range(len(scorer.scenarios)):
         cells += [

@@ -125,16 +125,23 @@ class Refunds:
     def entry(self, row: InputRow, shipment: Shipment, result: Assessment) -> Entry:
         paid = self._paid(row, self.paid.total, "paid") if self.paid.total else None
         struck_columns = [c for c, h in self.paid.headings.items() if h in self.struck_headings]
-        paid_struck = None
-        if struck_columns:
-            paid_struck = sum(
-                (self._paid(row, c, c) or Decimal(0) for c in struck_columns), Decimal(0)
-            )
+        known = [p for c in struck_columns if (p := self._paid(row, c, c)) is not None]
+        paid_struck = sum(known, Decimal(0)) if known else None  # empty cells: not said
         flagged = (paid is not None and abs(paid - result.duty) > self.tolerance) or (
             paid_struck is not None and abs(paid_struck - result.refundable) > self.tolerance
         )
         reason = self.reason(result, shipment.entry_date)
-        return Entry(row, shipment, result, result.refundable, reason, paid, paid_struck, flagged)
+        refundable, why = claimable(result, paid, paid_struck)
+        return Entry(
+            row,
+            shipment,
+            result,
+            refundable,
+            why or reason,
+            paid,
+            paid_struck,
+            flagged or bool(why),
+        )
 
     def _paid(self, row: InputRow, column: str, field: str) -> Decimal | None:
         cell = text_of(row.cells.get(column, "")).strip()
@@ -169,6 +176,27 @@ class Refunds:
     def _basis(self) -> str:
         names = [self.table.basis_name(b) for b in self.table.rulings]
         return " or ".join(names) or "struck-down"
+
+
+def claimable(
+    result: Assessment, paid: Decimal | None, paid_struck: Decimal | None
+) -> tuple[Decimal, str | None]:
+    """What can be claimed back: the struck-down duty computed, never more than was paid
+    above the duty of the other measures, nor more than was paid under the struck-down
+    headings. A payment below the other measures' duty cannot be reconciled with the law:
+    nothing of it is counted, and why is said (the entry is flagged)."""
+    computed = result.refundable
+    if paid is not None:
+        others = result.duty - computed
+        if paid < others:
+            return Decimal(0), (
+                f"not counted: paid {usd(paid)}, less than the {usd(others)} of the measures"
+                " that stand: check the entry"
+            )
+        computed = min(computed, paid - others)
+    if paid_struck is not None:
+        computed = min(computed, paid_struck)
+    return computed, None
 
 
 class Totals:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import NamedTuple
 
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.shipment import Number, with_amounts
 from tariffcalc.law.domain import Assessment, DutyLine, RateTable, Shipment
-from tariffcalc.law.engine import assess, in_scope_of
+from tariffcalc.law.engine import assess, assess_all, in_scope_of
 from tariffcalc.law.lists import membership_days
 from tariffcalc.studies.duty import unique
 
@@ -96,3 +97,24 @@ def history(
     periods = timeline(table, shipment, law_on_date(table))
     warnings = unique(w for period in periods for w in period.result.duty_warnings)
     return History(shipment, periods, value is not None, warnings)
+
+
+def scenario_steps(table: RateTable, found: History) -> dict[str, list[Decimal]]:
+    """Each scenario's duty (or effective rate, without a value) over the periods of the
+    law, in the table's order, for a chart: a hypothetical scenario is assessed on each
+    period's first day, so it moves too where its lists change."""
+    law = law_on_date(table)
+    hypothetical = [s for s in table.scenarios if s != law]
+    first = next((p.start for p in found.periods if p.start is not None), None)
+    by_period = []
+    for period in found.periods:
+        day = period.start or (first - ONE_DAY if first else found.shipment.entry_date)
+        others = assess_all(table, found.shipment._replace(entry_date=day), hypothetical)
+        by_period.append({r.scenario: r for r in [*others, period.result]})
+    return {
+        s: [_figure(results[s], found.with_duty) for results in by_period] for s in table.scenarios
+    }
+
+
+def _figure(result: Assessment, with_duty: bool) -> Decimal:
+    return result.duty if with_duty else result.effective_rate

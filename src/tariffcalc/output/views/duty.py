@@ -27,12 +27,22 @@ def change_vs_mfn(result: Assessment) -> Decimal:
     return result.duty - result.lines[0].amount
 
 
+def collected_refundable(table: RateTable, result: Assessment) -> Decimal | None:
+    """The duty collected under a legal basis since struck down: only the law on the entry
+    date (the by-date scenario, without what-ifs) collected anything; None for hypothetical
+    worlds, whose duty nobody paid and nobody can claim back."""
+    scenario = table.scenarios.get(result.scenario)
+    if scenario is None or not scenario.by_date or result.overrides:
+        return None
+    return result.refundable
+
+
 def to_json(table: RateTable, shipment: Shipment, results: list[Assessment]) -> dict[str, Any]:
     """The `--json` document: money and rates as JSON numbers (rates as fractions)."""
     return {
         "version": JSON_VERSION,
         "shipment": _shipment_json(table, shipment),
-        "scenarios": [_assessment_json(shipment, r) for r in results],
+        "scenarios": [_assessment_json(table, shipment, r) for r in results],
         "overrides": describe_overrides(table),
         "warnings": list(dict.fromkeys(w for r in results for w in r.warnings)),
     }
@@ -64,7 +74,7 @@ def _shipment_json(table: RateTable, shipment: Shipment) -> dict[str, Any]:
     }
 
 
-def _assessment_json(shipment: Shipment, r: Assessment) -> dict[str, Any]:
+def _assessment_json(table: RateTable, shipment: Shipment, r: Assessment) -> dict[str, Any]:
     document: dict[str, Any] = {
         "id": r.scenario,
         "label": r.label,
@@ -84,7 +94,7 @@ def _assessment_json(shipment: Shipment, r: Assessment) -> dict[str, Any]:
             "informal_entry": r.fees.informal_entry,
         },
         "landed_cost": number(r.landed_cost),
-        "refundable": number(r.refundable),
+        "refundable": number(collected_refundable(table, r)),
         "notes": list(r.notes),
         "warnings": list(r.warnings),
         "overrides": list(r.overrides),
@@ -149,7 +159,11 @@ def footnotes(results: list[Assessment]) -> list[str]:
 def refund_notes(table: RateTable, results: list[Assessment]) -> list[str]:
     """Say which lines were struck down, and that the duty shown is what was collected."""
     struck = {
-        line.legal_basis for r in results for line in r.lines if line.struck_down and line.amount
+        line.legal_basis
+        for r in results
+        if collected_refundable(table, r)
+        for line in r.lines
+        if line.struck_down and line.amount
     }
     notes = []
     for basis in sorted(struck):
@@ -176,6 +190,7 @@ def duty_grids(
 ) -> list[Grid]:
     """The summary (one row per scenario) and, with `explain`, each scenario's working."""
     per_unit = shipment.quantity is not None
+    refundable = [collected_refundable(table, r) for r in results]
     columns = [
         Column("scenario", "Scenario"),
         Column("effective_rate", "Eff. rate", "rate"),
@@ -185,7 +200,7 @@ def duty_grids(
         Column("fees", "Fees", "money"),
         Column("landed_cost", "Landed cost", "money"),
         Column("change_vs_mfn", "vs MFN", "delta"),
-        Column("refundable", "Refundable", "money", in_table=any(r.refundable for r in results)),
+        Column("refundable", "Refundable", "money", in_table=any(refundable)),
     ]
     if per_unit:
         columns += [
@@ -194,7 +209,7 @@ def duty_grids(
         ]
     marks = markers(results)
     rows = []
-    for r in results:
+    for r, collected in zip(results, refundable, strict=True):
         cells: list[Decimal | str | None] = [
             r.scenario,
             r.effective_rate,
@@ -204,7 +219,7 @@ def duty_grids(
             r.fees.total,
             r.landed_cost,
             change_vs_mfn(r),
-            r.refundable,
+            collected,
         ]
         if per_unit:
             cells += [_per_unit(r.duty, shipment), _per_unit(r.landed_cost, shipment)]
@@ -223,7 +238,7 @@ def _working(result: Assessment) -> Grid:
     columns = (
         Column("measure", "Measure"),
         Column("authority", "Authority"),
-        Column("rate", "Rate", "money"),
+        Column("rate", "Rate"),  # text: "12.5% (15% incl. MFN)" may wrap
         Column("base", "Base", "money"),
         Column("amount", "Amount", "money"),
     )

@@ -53,16 +53,16 @@ def impact_grids(table: RateTable, found: Impact, display: Display | None) -> li
 def _columns(per_unit: bool, display: Display | None) -> list[Column]:
     columns = [
         Column("scenario", "Scenario"),
-        Column("duty", "Duty", "money"),
+        Column("duty", "Duty", "total"),
         Column("effective_rate", "Eff. rate", "rate"),
-        Column("change_vs_mfn", "vs MFN", "delta"),
+        Column("change_vs_mfn", "vs MFN", "total_delta"),
     ]
     if per_unit:
         columns += [
             Column("importer_cost_per_unit", "Cost +/unit", "delta"),
             Column("buyer_price_per_unit", "Price +/unit", "delta"),
         ]
-    columns.append(Column("buyer_price_total", "Buyer pays +", "delta"))
+    columns.append(Column("buyer_price_total", "Buyer pays +", "total_delta"))
     if display:
         code = display.currency
         columns += [
@@ -135,7 +135,7 @@ def impact_notes(
 
 
 def _sector_grid(scored: list[Scored], impacts: list[ScenarioImpact]) -> Grid:
-    columns = [Column("sector", "Sector"), Column("value", "Imports", "money")]
+    columns = [Column("sector", "Sector"), Column("value", "Imports", "total")]
     columns += [Column(i.scenario, i.scenario, "rate") for i in impacts]
     rows = []
     for sector, parts in by_sector(scored).items():

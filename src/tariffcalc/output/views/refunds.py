@@ -187,15 +187,19 @@ def refund_document(table: RateTable, estimate: Estimate, work: Refunds) -> dict
 def write_refund_files(
     table: RateTable, header: list[str], estimate: Estimate, output: str | None, errors: str | None
 ) -> None:
-    """The rejected rows and the per-entry results as CSV, each file whole or not at all."""
-    from tariffcalc.files import atomic_text
-    from tariffcalc.output.rows import ErrorsOut, write_grid_csv
+    """The rejected rows as CSV, the per-entry results as CSV (or .xlsx), each file whole
+    or not at all."""
+    from tariffcalc.files import atomic_path, atomic_text
+    from tariffcalc.output.rows import ErrorsOut, write_grid_csv, write_grid_xlsx
 
     with ExitStack() as stack:
         if errors:
             errors_out = ErrorsOut(stack.enter_context(atomic_text(errors, "errors")))
             for item in estimate.rejected:
                 errors_out.write(item)
-        if output:
+        if output and output.lower().endswith(".xlsx"):
+            path = stack.enter_context(atomic_path(output, "output"))
+            write_grid_xlsx(path, refund_rows_grid(table, header, estimate.entries))
+        elif output:
             out = stack.enter_context(atomic_text(output, "output"))
             write_grid_csv(out, refund_rows_grid(table, header, estimate.entries))
