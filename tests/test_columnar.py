@@ -129,7 +129,7 @@ def write_file(path: Path, rows: list[list[str]], delimiter: str, newline: str) 
     """A file of rows, with blank lines and a short and a long row among them."""
     lines = [delimiter.join(HEADER)]
     for i, row in enumerate(rows):
-        cells = [c.replace(",", ";") if delimiter == "," else c for c in row]
+        cells = [c.replace(delimiter, " ") for c in row]
         lines.append(delimiter.join(cells))
         if i % 97 == 5:
             lines += ["", "   "]
@@ -158,14 +158,28 @@ def both_engines(cli: Any, path: Path, *options: str) -> list[tuple[Any, ...]]:
     return found
 
 
-@pytest.mark.parametrize(("delimiter", "newline"), [(",", "\n"), (",", "\r\n"), ("\t", "\n")])
+@pytest.mark.parametrize(
+    ("delimiter", "newline", "date_format"),
+    [(",", "\n", None), (",", "\r\n", None), ("\t", "\n", None), (";", "\n", "DD/MM/YYYY")],
+)
 def test_columnar_writes_the_bytes_the_row_engine_writes(
-    cli: Any, tmp_path: Path, table: RateTable, schedule: None, delimiter: str, newline: str
+    cli: Any,
+    tmp_path: Path,
+    table: RateTable,
+    schedule: None,
+    delimiter: str,
+    newline: str,
+    date_format: str | None,
 ) -> None:
     path = tmp_path / "varied.csv"
     rows = varied_rows(table, 700)
+    options = ["--date", "2026-02-01"]
+    if date_format:  # 2025-10-01 as 01/10/2025; the odd rows' 2025-13-01 stays a bad date
+        for row in rows:
+            row[4] = "/".join(reversed(row[4].split("-"))) if row[4] else ""
+        options += ["--date-format", date_format]
     write_file(path, rows[:350] + ODD_ROWS + rows[350:], delimiter, newline)
-    by_rows, columnar = both_engines(cli, path, "--date", "2026-02-01")
+    by_rows, columnar = both_engines(cli, path, *options)
     assert by_rows[0] == 3 and by_rows[3].count("\n") > 600  # rejected rows, scored rows
     assert columnar == by_rows
 
