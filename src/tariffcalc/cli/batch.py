@@ -57,8 +57,9 @@ ENGINE = typer.Option(
     "auto",
     "--engine",
     metavar="ENGINE",
-    help="auto (columnar when it can read the file), columnar (DuckDB: csv in and out,"
-    " needs tariffcalc[columnar]) or rows (row by row, with --jobs).",
+    help="auto (columnar when it can read the file, unless --jobs asks for workers),"
+    " columnar (DuckDB: a CSV file in, csv out; needs tariffcalc[columnar]) or rows (row by"
+    " row, with --jobs).",
 )
 PROGRESS = typer.Option(True, "--progress/--no-progress", help="A progress bar on a terminal.")
 JOBS = typer.Option(
@@ -68,7 +69,8 @@ JOBS = typer.Option(
     min=0,
     max=64,
     metavar="N",
-    help="Worker processes (default: one per core, up to 4, for files over 8 MB; else 1).",
+    help="Worker processes of the row engine (default: one per core, up to 4, for files"
+    " over 8 MB; else 1).",
 )
 
 
@@ -127,7 +129,7 @@ def batch(
     defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn, date_format)
     scorer = make_scorer(table, scenarios, defaults)
     layout, records, share = read_source(file, delimiter)
-    scorer.columnar = _columnar(engine, file, layout, targets.format)
+    scorer.columnar = _columnar(engine, file, layout, targets.format, jobs)
     jobs = jobs or auto_jobs(file)
     summary = write_batch(
         layout, records, scorer, targets, jobs=jobs, progress=progress, share_read=share
@@ -149,15 +151,18 @@ def _format(output_format: str | None, output: str | None) -> str:
     return chosen
 
 
-def _columnar(engine: str, file: str, layout: Layout, output_format: str) -> Columnar | None:
-    """The file for the columnar engine to read, if it is to (see `studies/columnar.py`)."""
+def _columnar(
+    engine: str, file: str, layout: Layout, output_format: str, jobs: int
+) -> Columnar | None:
+    """The file for the columnar engine to read, if it is to (see `studies/columnar.py`):
+    with --engine auto, unless worker processes were asked for (--jobs 2 or more)."""
     from tariffcalc.errors import InputError
     from tariffcalc.studies.columnar import columnar_source, has_duckdb
 
     chosen = engine.strip().lower()
     if chosen not in ("auto", "columnar", "rows"):
         raise typer.BadParameter("expected auto, columnar or rows", param_hint="'--engine'")
-    if chosen == "rows" or (chosen == "auto" and not has_duckdb()):
+    if chosen == "rows" or (chosen == "auto" and (jobs > 1 or not has_duckdb())):
         return None
     source = columnar_source(file, layout) if output_format == "csv" else None
     if source is None and chosen == "columnar":
