@@ -130,6 +130,8 @@ def batch(
     scorer = make_scorer(table, scenarios, defaults)
     layout, records, share = read_source(file, delimiter)
     scorer.columnar = _columnar(engine, file, layout, targets.format, jobs)
+    if scorer.columnar is not None:  # DuckDB reads the file, not `read_source`'s stream
+        share = scorer.columnar.share_read
     jobs = jobs or auto_jobs(file)
     summary = write_batch(
         layout, records, scorer, targets, jobs=jobs, progress=progress, share_read=share

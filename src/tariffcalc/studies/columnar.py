@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 MEMORY_LIMIT = "128MB"  # DuckDB's own; it spills to its temporary directory beyond it
 THREADS = 2
-FETCH = 20_000  # output lines taken from DuckDB at a time
+FETCH = 5_000  # output lines taken from DuckDB at a time (a progress display's step)
 REP_VALUE = Decimal(10_000)  # a representative shipment's value: plans depend on parts only
 METAL_OF = {"none": None, "zero": Decimal(0), "all": REP_VALUE, "part": REP_VALUE / 2}
 KEY_FIELDS = ("sector", "hts", "mfn", "origin", "currency", "fx", "mode", "unit")
@@ -55,7 +55,7 @@ def columnar_source(path: str, layout: Layout) -> Columnar | None:
     if path == "-" or layout.jsonl or path.lower().endswith(".xlsx") or not Path(path).is_file():
         return None
     decoder = codecs.getincrementaldecoder("utf-8")()
-    crlf, line = False, 0  # line: bytes since the last line end
+    crlf, line, lines = False, 0, 1  # line: bytes since the last line end
     with open(path, "rb") as source:
         first = True
         while block := source.read(BLOCK):
@@ -67,6 +67,7 @@ def columnar_source(path: str, layout: Layout) -> Columnar | None:
             if b'"' in block or b"\x01" in block or block.count(b"\r") != block.count(b"\r\n"):
                 return None
             crlf = crlf or b"\r" in block
+            lines += block.count(b"\n")
             end = block.find(b"\n")
             if line + (end if end >= 0 else len(block)) > MAX_LINE:
                 return None  # DuckDB would stop at it
@@ -79,7 +80,7 @@ def columnar_source(path: str, layout: Layout) -> Columnar | None:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return None
-    return Columnar(Path(path), crlf)
+    return Columnar(Path(path), crlf, lines, [0])
 
 
 def has_duckdb() -> bool:
@@ -110,8 +111,14 @@ def score_columnar(
     progress: Callable[[int], None] | None = None,
 ) -> Summary:
     """Score a CSV file (see `columnar_source`) into `output`, as `score_file` does."""
+    import tempfile
+
     duckdb = import_duckdb()
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": THREADS})
+    # Where DuckDB spills beyond its memory limit: a folder of its own, gone afterwards
+    # (an in-memory database would spill into ./.tmp, in the user's folder).
+    spill = tempfile.TemporaryDirectory(prefix="tariffcalc-duckdb-")
+    config = {"memory_limit": MEMORY_LIMIT, "threads": THREADS, "temp_directory": spill.name}
+    con = duckdb.connect(config=config)
     # The file's rows stay the probe side of every join, so they come out in input order
     # (without this, DuckDB may build its hash table from them: reordered, and in memory).
     con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
@@ -127,6 +134,7 @@ def score_columnar(
         return summary
     finally:
         con.close()
+        spill.cleanup()
 
 
 class _Query:
@@ -173,7 +181,7 @@ class _Query:
             texts: list[str] = []
             if batch[0][0] <= last or any(a[0] >= b[0] for a, b in pairwise(batch)):
                 raise RuntimeError("DuckDB returned the rows out of input order")
-            last = batch[-1][0]
+            last = self.source.reached[0] = batch[-1][0]
             for line, raw, text in batch:
                 if text is not None:
                     texts.append(text)
