@@ -295,3 +295,42 @@ def test_an_interrupted_columnar_run_leaves_the_old_output_and_no_temporary(
     assert result.code == 130
     assert (tmp_path / "out.csv").read_text() == "precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.csv", "out.csv"]
+
+
+def test_progress_counts_rows_and_the_share_of_lines_scored(
+    tmp_path: Path, table: RateTable
+) -> None:
+    from tariffcalc.inputs.records import read_records
+    from tariffcalc.studies.batch import row_defaults
+    from tariffcalc.studies.columnar import columnar_source, score_columnar
+
+    path = tmp_path / "many.csv"
+    path.write_text(
+        "sku,sector,value\n" + "".join(f"s{i},autos,{100 + i}\n" for i in range(12_000))
+    )
+    with path.open(encoding="utf-8", newline="") as stream:
+        layout, _ = read_records(stream, str(path))
+    source = columnar_source(str(path), layout)
+    assert source is not None and source.lines == 12_002  # the header, the rows, the end
+    written: list[str] = []
+
+    class Collect:
+        def start(self) -> None: ...
+        def write(self, scored: ScoredRow) -> None: ...
+        def write_chunk(self, text: str) -> None:
+            written.append(text)
+
+        def close(self) -> None: ...
+
+    shares: list[float] = []
+    counts: list[int] = []
+
+    def tick(count: int) -> None:
+        counts.append(count)
+        shares.append(source.share_read())
+
+    scorer = Scorer(table, ["mfn"], row_defaults(entry_date="2026-02-01"))
+    summary = score_columnar(source, layout, scorer, Collect(), progress=tick)  # type: ignore[arg-type]
+    assert counts == [5_000, 10_000, 12_000] and summary.scored == 12_000
+    assert shares[0] == 5_001 / 12_002 and shares[-1] == 12_001 / 12_002
+    assert "".join(written).count("\n") == 12_000

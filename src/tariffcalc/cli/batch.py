@@ -26,8 +26,10 @@ from tariffcalc.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tariffcalc.inputs.records import Layout
-    from tariffcalc.studies.batch import Columnar
+    from tariffcalc.studies.batch import Columnar, Scorer
 
 FILE = typer.Argument(
     ..., metavar="FILE", help="CSV (comma, semicolon or tab), JSON Lines or .xlsx; '-': stdin."
@@ -111,6 +113,7 @@ def batch(
     (SKU, US HTS Code, Value USD, Origin Country, Entry Date) is read as it is.
     Missing columns take the options' values. Text cells starting with = + - @
     are written with a leading ' in CSV output, so a spreadsheet does not run them.
+    With tariffcalc[columnar], DuckDB scores a CSV file (--engine): the same output.
 
     Examples:
 
@@ -129,10 +132,7 @@ def batch(
     defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn, date_format)
     scorer = make_scorer(table, scenarios, defaults)
     layout, records, share = read_source(file, delimiter)
-    scorer.columnar = _columnar(engine, file, layout, targets.format, jobs)
-    if scorer.columnar is not None:  # DuckDB reads the file, not `read_source`'s stream
-        share = scorer.columnar.share_read
-    jobs = jobs or auto_jobs(file)
+    jobs, share = _engine(scorer, engine, file, layout, targets.format, jobs, share)
     summary = write_batch(
         layout, records, scorer, targets, jobs=jobs, progress=progress, share_read=share
     )
@@ -151,6 +151,23 @@ def _format(output_format: str | None, output: str | None) -> str:
     if chosen not in FORMATS:
         raise typer.BadParameter("expected csv, jsonl, parquet or xlsx", param_hint="'--format'")
     return chosen
+
+
+def _engine(
+    scorer: Scorer,
+    engine: str,
+    file: str,
+    layout: Layout,
+    output_format: str,
+    jobs: int,
+    share: Callable[[], float] | None,
+) -> tuple[int, Callable[[], float] | None]:
+    """The scorer's columnar source, when DuckDB is to read the file; the worker processes
+    and the share of the file read (for the progress display) of the engine chosen."""
+    scorer.columnar = _columnar(engine, file, layout, output_format, jobs)
+    if scorer.columnar is not None:  # DuckDB reads the file, not `read_source`'s stream
+        return 1, scorer.columnar.share_read
+    return jobs or auto_jobs(file), share
 
 
 def _columnar(
