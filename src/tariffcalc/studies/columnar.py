@@ -1,20 +1,22 @@
 """The batch at columnar speed: DuckDB reads a CSV file itself, checks its cells in SQL and
-does each row's arithmetic in exact DECIMAL from the plan table (`law/plantable.py`),
-streaming, in bounded memory. Same output as `score_file`, byte for byte.
+does each row's arithmetic exactly from the plan table (`law/plantable.py`), streaming,
+in bounded memory. Same output as `score_file`, byte for byte.
 
 What DuckDB does: split each line into its cells; find the distinct entry dates and plan
 keys (thousands, however many rows), which the one Python engine turns into plan-table
-rows; join; compute each duty line rounded half-up on its own, the fees, landed cost and
-effective rate (integer division, half-even to a millionth as `effective_rate`); write
-each output line as text. What it leaves to the row-by-row `Scorer`: any row whose cells
-it cannot vouch for (a number that is not a plain decimal with at most two places, a
-formula-like cell, a count of cells other than the header's, a key or date the engine
-refuses, rates beyond DECIMAL(38, 12)): those rows, with their line numbers, are scored
-or rejected exactly as before and merged back in input order.
+rows (dates grouped into the periods between rule changes); join; compute in integer
+cents each duty line rounded half-up on its own, the MFN with its specific part, the MPF
+within its limits per entry, HMF, landed cost and the effective rate (half-even to a
+millionth, as `effective_rate`); write each output line as text, in input order. What it
+leaves to the row-by-row `Scorer`: any row it cannot vouch for (an amount that is not a
+plain decimal with at most four places, a formula-like cell, a cell with a comma, a
+count of cells other than the header's, a key or date the engine refuses, another
+currency, rates of more than eight places, a specific MFN under an inclusive rate):
+those rows, with their line numbers, are scored or rejected exactly as before, in place.
 
 Files it does not take (`columnar_source` says None; the caller uses `score_file`): stdin,
-JSON Lines, a file holding a double quote, a carriage return not before a line feed, a
-byte 0x01, a BOM or bytes that are not UTF-8.
+JSON Lines, .xlsx, a file holding a double quote, a carriage return not before a line
+feed, a byte 0x01, a line over 1 MB, a BOM or bytes that are not UTF-8.
 """
 
 from __future__ import annotations
