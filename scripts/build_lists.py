@@ -392,8 +392,13 @@ def build_all(shared: Path) -> dict[str, str]:
 
 
 def differing(out: Path, built: dict[str, str]) -> list[str]:
-    """Names of the files that are missing, stale or not made by this script."""
-    on_disk = {path.name for path in out.glob("*.yaml")}
+    """Names of the files that are missing, stale or not made by this script (another
+    builder's lists, such as scripts/build_origins.py's, say so in their first line)."""
+    on_disk = {
+        path.name
+        for path in out.glob("*.yaml")
+        if not path.read_text(encoding="utf-8").startswith("# Built by scripts/build_origins.py")
+    }
     names = sorted(on_disk | built.keys())
     return [
         name

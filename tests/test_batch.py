@@ -48,7 +48,7 @@ def test_flexport_layout(cli: Any, files: Path) -> None:
     assert result.code == 3  # some rows rejected, the rest written
     rows = rows_of(result.out)
     assert [r["SKU"] for r in rows] == ["A1", "A2", "A4"]  # input order, bad rows left out
-    assert [r["in-force_duty"] for r in rows] == ["4500.00", "8250.00", "5650.00"]
+    assert [r["in-force_duty"] for r in rows] == ["4500.00", "4500.00", "5650.00"]  # DE: EU 15%
     assert [r["classified_sector"] for r in rows] == ["autos", "autos", "aluminum"]
     assert (
         rows[0]["in-force_landed_cost"] == "34641.42"
@@ -83,13 +83,13 @@ def test_errors_file_and_summary_file(cli: Any, files: Path) -> None:
     in_force = summary["scenarios"]["in-force"]
     assert in_force == {
         "customs_value": 70000.0,
-        "duty": 18400.0,
-        "effective_rate": 0.262857,
-        "landed_cost": 70000 + 18400 + 141.42 * 2 + 47.14,
+        "duty": 14650.0,  # the German car pays the EU's 15% all-in: 4500, not 8250
+        "effective_rate": 0.209286,
+        "landed_cost": 70000 + 14650 + 141.42 * 2 + 47.14,
     }
     assert summary["by_origin"]["DE"]["scenarios"]["in-force"] == {
-        "duty": 8250.0,
-        "effective_rate": 0.275,
+        "duty": 4500.0,
+        "effective_rate": 0.15,
     }
     assert summary["by_sector"]["autos"]["customs_value"] == 60000.0
 
@@ -172,7 +172,7 @@ def test_tab_separated_with_defaults_from_options(cli: Any, files: Path) -> None
         "-s",
         "in-force",
     )
-    assert rows_of(result.out)[0]["in-force_duty"] == "1200.00"
+    assert rows_of(result.out)[0]["in-force_duty"] == "1500.00"  # the EU's 15% all-in
 
 
 def test_a_file_without_a_value_column(cli: Any, files: Path) -> None:
@@ -361,7 +361,7 @@ def test_parquet_output_keeps_exact_decimals(cli: Any, files: Path, jobs: str) -
     rows = parquet.read_table(files / "out.parquet").to_pylist()
     assert [(r["SKU"], r["in-force_duty"]) for r in rows] == [
         ("A1", D("4500.00")),
-        ("A2", D("8250.00")),
+        ("A2", D("4500.00")),
         ("A4", D("5650.00")),
     ]
     assert cli("batch", "flex.csv", "-f", "parquet").code == 1  # a file is needed

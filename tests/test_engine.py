@@ -70,10 +70,15 @@ def test_inclusive_rates_below_and_above_the_cap(
 
 def test_other_origins_keep_the_universal_baseline(table: RateTable) -> None:
     result = run(
-        table, sector="general", mfn="2", value="10000", entry_date="2025-10-01", origin="DE"
+        table, sector="general", mfn="2", value="10000", entry_date="2025-10-01", origin="KE"
     )
     assert lines(result) == {"mfn": D("200.00"), "ieepa-baseline": D("1000.00")}
-    assert any("no measure of this table names origin DE" in note for note in result.notes)
+    assert any("no measure of this table names origin KE" in note for note in result.notes)
+    # A German good pays the EU rate: 15% all-in, 2% MFN + 13%.
+    german = run(
+        table, sector="general", mfn="2", value="10000", entry_date="2025-10-01", origin="DE"
+    )
+    assert lines(german) == {"mfn": D("200.00"), "eu-recip-15": D("1300.00")}
 
 
 CAR_TIMELINE = [
@@ -120,9 +125,11 @@ def test_light_truck_pays_its_mfn_only_under_the_japan_auto_rate(table: RateTabl
     assert lines(before) == {"mfn": D("10000.00"), "s232-autos": D("10000.00")}
 
 
-def test_german_car_keeps_the_25_percent_auto_tariff(table: RateTable) -> None:
+def test_german_car_pays_the_eu_auto_rate(table: RateTable) -> None:
     result = run(table, sector="autos", value="30000", entry_date="2025-10-01", origin="Germany")
-    assert lines(result) == {"mfn": D("750.00"), "s232-autos": D("7500.00")}
+    assert lines(result) == {"mfn": D("750.00"), "eu-232-autos": D("3750.00")}  # 15% all-in
+    before = run(table, sector="autos", value="30000", entry_date="2025-07-31", origin="DE")
+    assert lines(before) == {"mfn": D("750.00"), "s232-autos": D("7500.00")}
 
 
 @pytest.mark.parametrize(
@@ -195,7 +202,8 @@ def test_united_kingdom_steel_rates(table: RateTable) -> None:
     assert lines(mid) == {"mfn": D("0.00"), "s232-steel-alu-uk": D("2500.00")}
     assert {n.measure: n.reason for n in mid.not_applied if n.reason != "not-in-force"} == {
         "s232-steel-alu-50": "superseded",
-        "ieepa-baseline": "exempt",
+        "ieepa-baseline": "superseded",  # by the UK's own 10% (9903.02.66)
+        "gb-recip-p2": "exempt",
     }
     assert lines(annex) == {"mfn": D("0.00"), "s232-metals-annex-1a-uk": D("2500.00")}
 

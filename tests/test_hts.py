@@ -43,6 +43,8 @@ ROWS = [
         "indent": "2",
         "description": "Cuts and offal, frozen",
         "general": "17.6¢/kg",
+        "special": "Free (A+,AU,KR,S)",
+        "other": "22¢/kg",
         "units": [],
     },
     {
@@ -207,6 +209,7 @@ def test_lookup_inherits_rates_and_names_the_parents(schedule: Schedule) -> None
     wings = schedule.line("0207140020")
     assert wings is not None
     assert (wings.general, wings.rate_from, wings.units) == ("17.6¢/kg", "02071400", ("kg",))
+    assert (wings.special, wings.other) == ("Free (A+,AU,KR,S)", "22¢/kg")  # the claims' rates
     assert wings.parents == (
         "Meat and edible offal of poultry:",
         "Of chickens:",

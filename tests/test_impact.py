@@ -121,8 +121,8 @@ def test_a_csv_of_flows(cli: Cli, tmp_path: Path) -> None:
         cli("impact", "--flows", str(flows), "--date", "2025-10-01", "--json").out
     )
     result = {s["id"]: s for s in document["scenarios"]}
-    # cars: 15% of $3M; German machines: 2% MFN + 10% baseline of $1M
-    assert result["in-force"]["duty"] == 450_000 + 120_000
+    # cars: 15% of $3M; German machines: the EU's 15% all-in (2% MFN + 13%) of $1M
+    assert result["in-force"]["duty"] == 450_000 + 150_000
     assert result["in-force"]["per_unit"] is None  # not every flow has units
     assert result["mfn"]["duty"] == 75_000 + 20_000
 

@@ -1,6 +1,7 @@
 """Measures whose scope is a dated HTS list (`scope_lists`): with a code the list decides,
 without one the measure's sectors do, or a note says the line must be given. Measures
-that a claim takes the goods out of (`unless_claimed`)."""
+that a claim takes the goods out of (`unless_claimed`), and those of goods the law names by
+description only, that a claim brings in (`only_if_claimed`)."""
 
 from __future__ import annotations
 
@@ -179,3 +180,27 @@ def test_a_claim_takes_the_goods_out_of_a_measure_and_is_asked_for(tmp_path: Pat
         charged.duty,
         spared.duty,
     ]
+
+
+def _canadian(day: str, *claims: str, table: RateTable) -> Shipment:
+    return _shipment(day, None)._replace(origin="CA", claims=claimed(table, claims))
+
+
+def test_goods_named_by_description_pay_their_rate_when_claimed(table: RateTable) -> None:
+    # Natural gas of Canada on 2025-08-01: the 35% border duty, unless the importer says the
+    # goods are energy (9903.01.13, 10%) or USMCA goods (9903.01.14, exempt from both).
+    plain = assess(table, _canadian("2025-08-01", table=table), "in-force")
+    assert plain.duty == Decimal("3500.00")
+    said = "ca-energy (IEEPA duty on energy and critical minerals, 10%) applies instead"
+    assert any(n.startswith(said) and n.endswith("give --claim energy") for n in plain.notes)
+    energy = assess(table, _canadian("2025-08-01", "energy", table=table), "in-force")
+    assert energy.duty == Decimal("1000.00")
+    assert [line.measure for line in energy.lines if line.amount] == ["ca-energy"]
+    both = assess(table, _canadian("2025-08-01", "energy", "usmca", table=table), "in-force")
+    assert both.duty == 0
+    # Before the USMCA exemption (2025-03-04 to 03-06) energy paid 10% whatever its claims.
+    early = assess(table, _canadian("2025-03-05", "energy", "usmca", table=table), "in-force")
+    assert early.duty == Decimal("1000.00")
+    assessor = Assessor(table, ["in-force"])
+    shipments = [_canadian("2025-08-01", *c, table=table) for c in ((), ("energy",))]
+    assert [assessor.figures(s)[0][0].duty for s in shipments] == [plain.duty, energy.duty]

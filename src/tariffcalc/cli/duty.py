@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from tariffcalc.cli.common import chosen_format, emit, rate_table, schedule_for, warn
@@ -31,6 +33,13 @@ from tariffcalc.cli.options import (
     VALUE,
 )
 
+STRICT = typer.Option(
+    False, "--strict", help="Refuse an origin the rate table covers only in part."
+)
+if TYPE_CHECKING:
+    from tariffcalc.law.domain import RateTable
+    from tariffcalc.studies.duty import Duty
+
 EXPLAIN = typer.Option(
     False, "--explain", help="Every duty line with its authority, and what was not applied."
 )
@@ -47,6 +56,8 @@ Examples:
   tariffcalc duty --sector autos --value 30000 --set s232-autos=15 --explain
 
   tariffcalc duty --sector general --mfn 3.7 --value 4350000 --currency JPY --fx 145
+
+  tariffcalc duty --hts 8501.52.40 --value 10000 --origin CN --date 2025-06-01
 """
 
 
@@ -74,9 +85,9 @@ def duty(
     output_format: str = FORMAT,
     as_json: bool = JSON,
     explain: bool = EXPLAIN,
+    strict: bool = STRICT,
 ) -> None:
     from tariffcalc.inputs.shipment import make_shipment
-    from tariffcalc.output.views.duty import duty_grids, duty_lines_grid, to_json
     from tariffcalc.studies.duty import duty as run
 
     chosen = chosen_format(output_format, as_json)
@@ -100,13 +111,19 @@ def duty(
         schedule=schedule_for(hts),
         claims=claim or (),
     )
-    found = run(table, shipment, scenario)
+    found = run(table, shipment, scenario, strict)
     warn(found.warnings)
+    _emit(chosen, table, found, explain)
+
+
+def _emit(chosen: str, table: RateTable, found: Duty, explain: bool) -> None:
+    from tariffcalc.output.views.duty import duty_grids, duty_lines_grid, to_json
+
     if chosen == "csv" and explain:
         emit(chosen, lambda: [duty_lines_grid(found.results)], dict)
     else:
         emit(
             chosen,
-            lambda: duty_grids(table, shipment, found.results, explain),
-            lambda: to_json(table, shipment, found.results),
+            lambda: duty_grids(table, found.shipment, found.results, explain),
+            lambda: to_json(table, found.shipment, found.results),
         )

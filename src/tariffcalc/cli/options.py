@@ -167,6 +167,7 @@ CLAIM = typer.Option(
     None,
     "--claim",
     metavar="CLAIM",
-    help="A claim the goods qualify for (civil-aircraft, particular-article): the lists that"
-    " need it exempt them (repeatable).",
+    help="A claim the goods qualify for (usmca, korus, ... civil-aircraft, particular-article,"
+    " s301-exclusion, energy, potash): the preference's special rate, the lists and measures"
+    " that need it exempt them, and the measures of goods so described apply (repeatable).",
 )

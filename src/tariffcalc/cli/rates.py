@@ -19,18 +19,33 @@ rates_app = typer.Typer(
 app.add_typer(rates_app, name="rates")
 
 
+ORIGIN = typer.Option(
+    None,
+    "--origin",
+    metavar="COUNTRY",
+    help="Only the measures that reach goods of this origin (ISO code or name).",
+)
+
+
 @rates_app.command("list")
-def rates_list(rates: str = RATES, output_format: str = FORMAT, as_json: bool = JSON) -> None:
-    """Measures (id, rate, kind, dates, authority, confidence), scenarios and HTS lists."""
+def rates_list(
+    origin: str = ORIGIN, rates: str = RATES, output_format: str = FORMAT, as_json: bool = JSON
+) -> None:
+    """Measures (id, rate, kind, dates, authority, confidence), scenarios and HTS lists.
+
+    Example: tariffcalc rates list --origin CN"""
     from tariffcalc.output.views.rates import (
         lists_grid,
         measures_grid,
         scenarios_grid,
         table_document,
     )
+    from tariffcalc.studies.lookup import origin_table
 
     chosen = chosen_format(output_format, as_json)
     table = rate_table(rates, [], [])
+    if origin is not None:
+        table = origin_table(table, origin)
     emit(
         chosen,
         lambda: [measures_grid(table), scenarios_grid(table), lists_grid(table)],

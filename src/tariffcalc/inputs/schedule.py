@@ -28,7 +28,7 @@ from tariffcalc.law.ratetext import Rate, RateTextError, parse_rate
 
 DATA_ENV = "TARIFFCALC_DATA_DIR"
 INDEX_NAME = "hts.sqlite3"
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"  # 3: statistical suffixes inherit the special and column 2 too
 # The 2026 revision 10 JSON export is 13.5 MB (0.7 MB gzipped): this bound leaves room for
 # nearly five times that, and stops a small gzip that expands to gigabytes.
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
@@ -312,19 +312,24 @@ def import_schedule(
 
 
 def _records(rows: list[RawRow]) -> Iterator[tuple[Any, ...]]:
-    """One record a row, with its parent (by indent) and the rate it inherits."""
-    stack: list[tuple[int, RawRow, str, str]] = []  # (id, row, general in force, its code)
+    """One record a row, with its parent (by indent) and the rates it inherits."""
+    stack: list[tuple[int, RawRow, _Rates]] = []  # (id, row, rates in force)
     for row_id, row in enumerate(rows, 1):
         while stack and stack[-1][1].indent >= row.indent:
             stack.pop()
         parent = stack[-1] if stack else None
-        # A row without a rate of its own inherits its parent's (statistical suffixes do).
-        general, rate_from = (
-            (row.general, row.code)
+        # A row without a rate of its own inherits its parent's columns, the special and
+        # column 2 with the general (statistical suffixes do).
+        inherited = parent[2] if parent else _Rates("", "", "", "")
+        rates = (
+            _Rates(row.general, row.code, row.special, row.other)
             if row.general
-            else (parent[2], parent[3])
-            if parent
-            else ("", "")
+            else _Rates(
+                inherited.general,
+                inherited.rate_from,
+                row.special or inherited.special,
+                row.other or inherited.other,
+            )
         )
         path = " ".join([*(entry[1].description for entry in stack), row.description])
         yield (
@@ -332,15 +337,22 @@ def _records(rows: list[RawRow]) -> Iterator[tuple[Any, ...]]:
             row.code,
             row.indent,
             row.description,
-            general,
-            rate_from,
-            row.special,
-            row.other,
+            rates.general,
+            rates.rate_from,
+            rates.special,
+            rates.other,
             json.dumps(row.units),
             parent[0] if parent else None,
             path,
         )
-        stack.append((row_id, row, general, rate_from))
+        stack.append((row_id, row, rates))
+
+
+class _Rates(NamedTuple):
+    general: str
+    rate_from: str  # the code whose row carries them
+    special: str
+    other: str
 
 
 def _create_search(db: sqlite3.Connection, paths: list[tuple[int, str]]) -> str:

@@ -103,6 +103,7 @@ def shipment_template(
     that share these share a template, and the engine's plans."""
     code, rate = _currency(currency, fx)
     found = _classify(table, sector, hts, schedule)
+    wanted, country = claimed(table, claims), origin_code(origin)
     if mfn is not None:
         override = rate_percent("mfn", mfn)
         # The whole rate: the line's specific and qualified parts go with its text.
@@ -112,10 +113,13 @@ def shipment_template(
             text=None,
             shape="terms",
             terms=(),
+            special="",
         )
+    found, notes = _with_preference(table, found, wanted, country)
     return Shipment(
+        notes=notes,
         customs_value=Decimal(0),
-        origin=origin_code(origin),
+        origin=country,
         entry_date=parse_date("date", entry_date) if entry_date is not None else date.today(),
         sector=found.sector,
         mfn_rate=found.mfn_rate,
@@ -131,8 +135,60 @@ def shipment_template(
         unit=_unit(unit) if unit is not None else "each",
         currency=code,
         fx=rate,
-        claims=claimed(table, claims),
+        claims=wanted,
     )
+
+
+def _special_rates(special: str) -> dict[str, str]:
+    """The line's special column by program code; rate texts are parsed only when there is
+    one (a sector or a curated line has none, and `duty` then never loads the parser)."""
+    if not special:
+        return {}
+    from tariffcalc.law.ratetext import special_rates
+
+    return special_rates(special)
+
+
+def _with_preference(
+    table: RateTable, found: Classification, claims: frozenset[str], origin: str
+) -> tuple[Classification, tuple[str, ...]]:
+    """The special rate of a claimed preference where the line lists it (HTS special
+    column); without a claim, the general rate and a note naming what the line could claim."""
+    offered = _special_rates(found.special)
+    for claim in sorted(claims & table.preferences.keys()):
+        program = table.preferences[claim]
+        if program.origins is not None and origin not in program.origins:
+            allowed = ", ".join(sorted(program.origins))
+            raise InputError("claim", f"{claim}: {program.label} is open to goods of {allowed}")
+        code = next((c for c in program.codes if c in offered), None)
+        if code is None:
+            why = (
+                "the line's special column does not list it"
+                if found.special
+                else (
+                    "no special column for this line (--mfn, a sector, or a curated line:"
+                    " `tariffcalc hts import` brings the schedule's)"
+                )
+            )
+            return found, (f"--claim {claim}: the general rate applies: {why}",)
+        from tariffcalc.law.ratetext import parse_rate
+
+        rate = parse_rate(offered[code])
+        return found._replace(
+            mfn_rate=rate.ad_valorem,
+            mfn_source=f"HTS special rate {rate.text} ({code}: {program.label}, claimed)",
+            text=rate.text,
+            shape=rate.shape,
+            terms=tuple(t for t in rate.terms if t.kind == "specific" or t.qualifier),
+        ), ()
+    could = [
+        f"{offered[code]} under {program.label} ({code}): --claim {program.id}"
+        for program in table.preferences.values()
+        if program.origins is None or origin in program.origins
+        for code in program.codes[:1]
+        if code in offered
+    ]
+    return found, tuple(f"the general rate applies; if the goods qualify, {c}" for c in could)
 
 
 def with_amounts(
@@ -179,7 +235,8 @@ def claimed(table: RateTable, claims: Iterable[str]) -> frozenset[str]:
     (civil-aircraft, ...)."""
     known = sorted(
         {each.claim for each in table.lists.values() if each.claim}
-        | {m.unless_claimed for m in table.measures.values() if m.unless_claimed}
+        | {c for m in table.measures.values() for c in (m.unless_claimed, m.only_if_claimed) if c}
+        | set(table.preferences)
     )
     wanted = frozenset(claim.strip().lower() for claim in claims)
     for claim in sorted(wanted - set(known)):
@@ -406,6 +463,7 @@ class Classification(NamedTuple):
     text: str | None = None  # the schedule's rate text
     shape: Shape = "terms"
     terms: tuple[Term, ...] = ()  # specific and qualified parts beyond mfn_rate
+    special: str = ""  # the schedule's special column: preference programs and their rates
 
 
 def _classify(
@@ -471,6 +529,7 @@ def _from_schedule(table: RateTable, schedule: Schedule, raw: str, digits: str) 
         rate.text,
         rate.shape,
         extra,
+        line.special,
     )
 
 

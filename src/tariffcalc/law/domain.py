@@ -59,6 +59,8 @@ class Measure(NamedTuple):
     # ignored); without one, its sectors, or nothing when it has none (a note says so)
     scope_lists: tuple[str, ...] = ()
     unless_claimed: str | None = None  # a claim that takes the goods out (usmca)
+    # goods the law names by description only (energy, potash): it applies when claimed
+    only_if_claimed: str | None = None
 
     def in_force_on(self, day: date) -> bool:
         return any(period.covers(day) for period in self.in_force)
@@ -137,6 +139,17 @@ def _entry(prefix: str, stored: StoredEntry) -> ListEntry:
     return ListEntry(prefix, Period(date.fromordinal(start), last), confidence, note, article)
 
 
+class Preference(NamedTuple):
+    """A trade preference the importer may claim (`--claim usmca`): the codes the HTS
+    special column lists it by, and the origins whose goods may claim it."""
+
+    id: str
+    label: str
+    codes: tuple[str, ...]  # "S", "S+" for USMCA
+    origins: frozenset[str] | None  # None = any origin
+    source: str
+
+
 class Ruling(NamedTuple):
     """A court's ruling on a legal basis: duties under it were struck down."""
 
@@ -151,6 +164,7 @@ class Scenario(NamedTuple):
     label: str
     measures: tuple[str, ...] = ()
     by_date: bool = False  # the law on the entry date instead of a fixed set
+    origins: frozenset[str] | None = None  # where it is not applicable, a result says so
 
 
 class Sector(NamedTuple):
@@ -206,6 +220,12 @@ class RateTable(NamedTuple):
     rulings: dict[str, Ruling]  # legal basis -> the ruling that struck it down
     lists: dict[str, HtsList] = {}  # noqa: RUF012 (never changed: tables are rebuilt, not mutated)
     overridden: tuple[tuple[str, Decimal], ...] = ()  # (measure, rate) set by a what-if
+    # Origins whose law an origin file states -> the measures it knows it leaves out; and
+    # what is missing for any other origin. Empty for a table without origin files.
+    coverage: dict[str, tuple[str, ...]] = {}  # noqa: RUF012 (as lists)
+    uncovered: tuple[str, ...] = ()
+    country_groups: dict[str, frozenset[str]] = {}  # noqa: RUF012 (as lists)
+    preferences: dict[str, Preference] = {}  # noqa: RUF012 (as lists)
 
     def basis_name(self, basis: str) -> str:
         """A legal basis's short name: 'IEEPA' of 'IEEPA (International Emergency ...)'."""
@@ -239,6 +259,7 @@ class Shipment(NamedTuple):
     fx: Decimal | None = None  # units of `currency` per 1 USD
     value_in_currency: Decimal | None = None
     claims: frozenset[str] = frozenset()  # what the importer claims: civil-aircraft, ...
+    notes: tuple[str, ...] = ()  # about its MFN rate: a preference claimed, or one it could
 
 
 class DutyLine(NamedTuple):
@@ -287,6 +308,7 @@ class Assessment(NamedTuple):
     warnings: tuple[str, ...] = ()  # all of them, fees' included
     fee_warnings: tuple[str, ...] = ()  # those about the fees alone
     overrides: tuple[str, ...] = ()  # "measure=rate" what-ifs that changed this result
+    applicable: bool = True  # False: the scenario means nothing for this origin
 
     @property
     def duty_warnings(self) -> tuple[str, ...]:

@@ -193,11 +193,12 @@ def _present_parts(amounts: dict[str, Decimal]) -> frozenset[str]:
 
 def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     scenario = table.scenarios[scenario_id]
-    in_scope = [
+    reached = [
         m
         for m in table.measures.values()
         if in_scope_of(m, shipment) and on_scope_lists(table, m, shipment)
     ]
+    in_scope = [m for m in reached if _claimed_if_needed(m, shipment)]
     not_applied: list[NotApplied] = []
     if scenario.by_date:
         selected = [m for m in in_scope if m.in_force_on(shipment.entry_date)]
@@ -213,6 +214,11 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     ]
     notes += list_notes + _unchecked_lists(table, [s.measure for s in steps], shipment)
     notes += _unchecked_scope(table, scenario, shipment)
+    notes += _unclaimed(
+        [m for m in reached if m not in in_scope], scenario, shipment, [s.measure for s in steps]
+    )
+    if not applicable(scenario, shipment):
+        notes.insert(0, f"{scenario.id}: not applicable to goods of {shipment.origin}")
     label = scenario.label
     if scenario.by_date:
         label = f"{label} ({shipment.entry_date.isoformat()})"
@@ -271,6 +277,25 @@ def _unchecked_lists(table: RateTable, active: list[Measure], shipment: Shipment
     return [f"some lines of sector {shipment.sector} are on {', '.join(on)}: give --hts to check"]
 
 
+def _claimed_if_needed(measure: Measure, shipment: Shipment) -> bool:
+    return measure.only_if_claimed is None or measure.only_if_claimed in shipment.claims
+
+
+def _unclaimed(
+    unclaimed: list[Measure], scenario: Scenario, shipment: Shipment, charged: list[Measure]
+) -> list[str]:
+    """Measures of goods named by description, that would replace what is charged if the
+    goods are such: the claim that says they are."""
+    day = shipment.entry_date
+    return [
+        f"{m.id} ({m.label}, {percent(m.rate)}) applies instead to goods so described:"
+        f" if these are, give --claim {m.only_if_claimed}"
+        for m in unclaimed
+        if (m.in_force_on(day) if scenario.by_date else m.id in scenario.measures)
+        and any(c.id in m.supersedes for c in charged)
+    ]
+
+
 def _unchecked_scope(table: RateTable, scenario: Scenario, shipment: Shipment) -> list[str]:
     """Measures of listed lines only, that a shipment without a code may or may not owe."""
     if shipment.hts is not None:
@@ -290,7 +315,8 @@ def _unchecked_scope(table: RateTable, scenario: Scenario, shipment: Shipment) -
 def _price(table: RateTable, shipment: Shipment) -> _Priced:
     fees, fee_notes, fee_warnings = _compute_fees(table.fees, shipment)
     mfn, ave, mfn_notes, mfn_warnings = _mfn_line(shipment)
-    return _Priced(fees, mfn, ave, mfn_notes + fee_notes, mfn_warnings, fee_warnings)
+    notes = [*shipment.notes, *mfn_notes, *fee_notes]
+    return _Priced(fees, mfn, ave, notes, mfn_warnings, fee_warnings)
 
 
 def _bases(shipment: Shipment) -> dict[str, Decimal]:
@@ -339,7 +365,14 @@ def _apply(table: RateTable, plan: _Plan, shipment: Shipment, priced: _Priced) -
             for line in lines
             if line.measure in overridden
         ),
+        applicable=applicable(table.scenarios[plan.scenario], shipment),
     )
+
+
+def applicable(scenario: Scenario, shipment: Shipment) -> bool:
+    """Whether the scenario means something for the shipment's origin (Japan's deal does not
+    for Chinese goods: its figures are those of its measures for all origins)."""
+    return scenario.origins is None or shipment.origin in scenario.origins
 
 
 def in_scope_of(measure: Measure, shipment: Shipment) -> bool:

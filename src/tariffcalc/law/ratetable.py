@@ -32,6 +32,7 @@ from tariffcalc.law.domain import (
     Measure,
     MpfYear,
     Period,
+    Preference,
     RateTable,
     Ruling,
     Scenario,
@@ -47,7 +48,14 @@ except ImportError:  # a Python built without it
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
-    from tariffcalc.law.schema import HtsListModel, MeasureModel, PeriodModel, RateTableModel
+    from tariffcalc.law.schema import (
+        HtsListModel,
+        MeasureModel,
+        OriginFileModel,
+        PeriodModel,
+        RateTableModel,
+        ScenarioModel,
+    )
 
 CACHE_ENV = "TARIFFCALC_CACHE_DIR"
 MAX_TABLE_BYTES = 10 * 1024 * 1024
@@ -117,23 +125,50 @@ def read_bounded(read: Callable[[int], bytes], source: str) -> bytes:
 
 def parse_table(data: bytes, source: str) -> RateTable:
     """Validate and compile a table from its YAML bytes; `source` names it in messages."""
-    return compile_table(_validate(data, source), source)
+    model, origin_files = _validate(data, source)
+    return compile_table(model, source, origin_files)
 
 
 # --- validation ----------------------------------------------------------------
 
 
-def _validate(data: bytes, source: str) -> RateTableModel:
+def _validate(data: bytes, source: str) -> tuple[RateTableModel, list[OriginFileModel]]:
     from tariffcalc.law.schema import RateTableModel
 
     raw = yaml_mapping(data, source, "schema, sectors, measures, ...")
+    origin_files: list[OriginFileModel] = []
     if "extends" in raw:
-        raw = _extend(raw, source)
+        raw, origin_files = _extend(raw, source)
+    raw, own_files = _with_origin_files(raw, source)
+    origin_files += own_files
     model = validated(RateTableModel, raw, source)
     problems = cross_check(model)
     if problems:
         raise RatesError(source, problems)
-    return model
+    return model, origin_files
+
+
+def _with_origin_files(
+    raw: dict[str, Any], source: str
+) -> tuple[dict[str, Any], list[OriginFileModel]]:
+    """The table with the measures of its `origin_files` (data/origins/NAME.yaml, each
+    validated on its own so that a problem names its file) after its own, and the files."""
+    from tariffcalc.law.schema import OriginFileModel
+
+    names = raw.get("origin_files") or []
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return raw, []  # the table's own validation says what is wrong
+    shipped = {path.stem: path for path in _shipped_origin_files()}
+    unknown = [f"origin_files: unknown file {shown(n)}" for n in names if n not in shipped]
+    if unknown:
+        raise RatesError(source, [*unknown, f"origin files shipped: {', '.join(sorted(shipped))}"])
+    files, measures = [], list(raw.get("measures") or [])
+    for name in names:
+        path = shipped[name]
+        file_raw = yaml_mapping(read_table(path), str(path), "schema, title, origins, measures")
+        files.append(validated(OriginFileModel, file_raw, str(path)))
+        measures += file_raw.get("measures") or []
+    return {**raw, "measures": measures}, files
 
 
 def yaml_mapping(data: bytes, source: str, expected: str) -> dict[str, Any]:
@@ -305,13 +340,16 @@ def clipped(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def _extend(raw: dict[str, Any], source: str) -> dict[str, Any]:
+def _extend(raw: dict[str, Any], source: str) -> tuple[dict[str, Any], list[OriginFileModel]]:
     """A table that `extends: builtin` adds to or replaces parts of the shipped one:
-    measures and scenarios by id, sectors, HTS lines, legal bases and fees by key."""
+    measures (its origin files' too) and scenarios by id, sectors, HTS lines, legal bases
+    and fees by key. Also the shipped origin files, read once."""
     if raw["extends"] != "builtin":
         raise RatesError(source, [f"extends: expected 'builtin', got {shown(raw['extends'])}"])
     builtin = builtin_path()
     merged: dict[str, Any] = _parse_yaml(builtin.read_bytes(), str(builtin))
+    merged, files = _with_origin_files(merged, str(builtin))
+    merged.pop("origin_files", None)  # read: a table extending it may name more
     for key, value in raw.items():
         if key == "extends":
             continue
@@ -322,7 +360,7 @@ def _extend(raw: dict[str, Any], source: str) -> dict[str, Any]:
             merged[key] = {**base, **value}
         else:
             merged[key] = value
-    return merged
+    return merged, files
 
 
 def _merge_by_id(base: list[Any], extra: list[Any]) -> list[Any]:
@@ -372,6 +410,10 @@ def cross_check(model: RateTableModel) -> list[str]:
     from tariffcalc.law.countries import NAMES
 
     problems: list[str] = []
+    countries = set(NAMES) | set(model.country_groups)
+    for code, group in model.country_groups.items():
+        where = f"country_groups.{code}.members"
+        problems += _unknown(where, group.members, set(NAMES), "ISO 3166 code")
     ids = [measure.id for measure in model.measures]
     problems += _duplicates("measures", ids)
     problems += _duplicates("scenarios", [scenario.id for scenario in model.scenarios])
@@ -386,13 +428,18 @@ def cross_check(model: RateTableModel) -> list[str]:
         if m.sectors != "all":
             problems += _unknown(f"{where}.sectors", m.sectors, set(model.sectors), "sector")
         if m.origins != "all":
-            problems += _unknown(f"{where}.origins", m.origins, set(NAMES), "ISO 3166 code")
+            problems += _unknown(
+                f"{where}.origins", m.origins, countries, "ISO 3166 code or country group"
+            )
         if m.id in m.supersedes:
             problems.append(f"{where}.supersedes: a measure cannot supersede itself")
         problems += _overlaps(f"{where}.in_force", m.in_force)
     for i, s in enumerate(model.scenarios):
         where = f"scenarios[{i}]({s.id})"
         problems += _unknown(f"{where}.measures", s.measures, known, "measure")
+        problems += _unknown(f"{where}.measure_groups", s.measure_groups, groups, "group")
+        if s.origins is not None:
+            problems += _unknown(f"{where}.origins", s.origins, countries, "ISO 3166 code")
         if s.by_date and s.measures:
             problems.append(f"{where}: by_date selects measures by date; list no measures")
     for i, ruling in enumerate(model.rulings):
@@ -547,9 +594,29 @@ def evaluation_order(waits_on: dict[str, set[str]]) -> list[str]:
 # --- compilation -----------------------------------------------------------------
 
 
-def compile_table(model: RateTableModel, source: str) -> RateTable:
-    measures = {m.id: _measure(m) for m in model.measures}
+def compile_table(
+    model: RateTableModel, source: str, origin_files: Iterable[OriginFileModel] = ()
+) -> RateTable:
+    groups = {code: frozenset(g.members) for code, g in model.country_groups.items()}
+    measures = {m.id: _measure(m, groups) for m in model.measures}
+    files = list(origin_files)
     return RateTable(
+        coverage={
+            code: tuple(origin.gaps) for file in files for code, origin in file.origins.items()
+        },
+        uncovered=tuple(gap for file in files for gap in file.uncovered),
+        preferences={
+            key: Preference(
+                key,
+                p.label,
+                tuple(p.codes),
+                None if p.origins == "all" else _members(p.origins, groups),
+                p.source,
+            )
+            for file in files
+            for key, p in file.preferences.items()
+        },
+        country_groups=groups,
         lists=_lists(model, source),
         title=model.title,
         source=source,
@@ -565,9 +632,7 @@ def compile_table(model: RateTableModel, source: str) -> RateTable:
         },
         hts_source=model.hts_source,
         measures=measures,
-        scenarios={
-            s.id: Scenario(s.id, s.label, tuple(s.measures), s.by_date) for s in model.scenarios
-        },
+        scenarios={s.id: _scenario(s, model, groups) for s in model.scenarios},
         fees=_fees(model),
         rulings={
             r.legal_basis: Ruling(r.legal_basis, r.decided, r.authority, r.note)
@@ -576,7 +641,23 @@ def compile_table(model: RateTableModel, source: str) -> RateTable:
     )
 
 
-def _measure(m: MeasureModel) -> Measure:
+def _scenario(
+    s: ScenarioModel, model: RateTableModel, groups: dict[str, frozenset[str]]
+) -> Scenario:
+    """A scenario with the measures of its `measure_groups` among its measures."""
+    grouped = [m.id for m in model.measures if set(m.groups) & set(s.measure_groups)]
+    measures = tuple(dict.fromkeys([*s.measures, *grouped]))
+    origins = None if s.origins is None else _members(s.origins, groups)
+    return Scenario(s.id, s.label, measures, s.by_date, origins)
+
+
+def _members(origins: list[str], groups: dict[str, frozenset[str]]) -> frozenset[str]:
+    """Origins with each country group among them replaced by its members."""
+    return frozenset(c for o in origins for c in groups.get(o, (o,)))
+
+
+def _measure(m: MeasureModel, groups: dict[str, frozenset[str]]) -> Measure:
+    """A measure as the engine reads it: a country group among its origins is its members."""
     return Measure(
         id=m.id,
         label=m.label,
@@ -584,7 +665,7 @@ def _measure(m: MeasureModel) -> Measure:
         source=m.source,
         confidence=m.confidence,
         legal_basis=m.legal_basis,
-        origins=None if m.origins == "all" else frozenset(m.origins),
+        origins=None if m.origins == "all" else _members(m.origins, groups),
         sectors=None if m.sectors == "all" else frozenset(m.sectors),
         derivative=m.derivative,
         kind=m.kind,
@@ -599,6 +680,7 @@ def _measure(m: MeasureModel) -> Measure:
         except_lists=tuple(m.except_lists),
         scope_lists=tuple(m.scope_lists),
         unless_claimed=m.unless_claimed,
+        only_if_claimed=m.only_if_claimed,
     )
 
 
@@ -634,6 +716,10 @@ def _shipped_lists() -> list[Path]:
     return sorted(shipped_data("lists").glob("*.yaml"))
 
 
+def _shipped_origin_files() -> list[Path]:
+    return sorted(shipped_data("origins").glob("*.yaml"))
+
+
 def load_list(path: Path) -> HtsList:
     """One list file, validated and compiled: its entries indexed by digit prefix."""
     from tariffcalc.law.schema import HtsListModel
@@ -660,9 +746,20 @@ def load_list(path: Path) -> HtsList:
         claim=model.claim,
         origins=None if model.origins == "all" else frozenset(model.origins),
         note=model.note,
-        entries={prefix: tuple(found) for prefix, found in entries.items()},
+        entries=_shared(entries),
         first_day=min(line.start for line in model.lines),
     )
+
+
+def _shared(entries: dict[str, list[StoredEntry]]) -> dict[str, tuple[StoredEntry, ...]]:
+    """The entries by prefix, equal ones as one object: a list whose lines share their dates
+    (the China 301 lists, 12,000 lines) then pickles, and unpickles, many times faster."""
+    seen: dict[tuple[StoredEntry, ...], tuple[StoredEntry, ...]] = {}
+    shared: dict[str, tuple[StoredEntry, ...]] = {}
+    for prefix, found in entries.items():
+        key = tuple(found)
+        shared[prefix] = seen.setdefault(key, key)
+    return shared
 
 
 def _list_problems(model: HtsListModel, path: Path) -> list[str]:
@@ -724,7 +821,7 @@ _POSIX = all(hasattr(os, name) for name in ("geteuid", "O_NOFOLLOW", "O_DIRECTOR
 _TABLE_TYPES = frozenset(
     (kind.__module__, kind.__qualname__)
     for kind in (
-        *(Fees, HtsLine, HtsList, ListEntry, Measure, MpfYear, Period),
+        *(Fees, HtsLine, HtsList, ListEntry, Measure, MpfYear, Period, Preference),
         *(RateTable, Ruling, Scenario, Sector),
     )
 ) | {("decimal", "Decimal"), ("datetime", "date")}
@@ -754,7 +851,7 @@ def _stamp(data: bytes) -> str:
         here.with_name("countries.py"),
     )
     digest = _blake2b(digest_size=20)
-    shipped = (builtin_path(), *_shipped_lists())
+    shipped = (builtin_path(), *_shipped_lists(), *_shipped_origin_files())
     for part in (data, *(path.read_bytes() for path in (*sources, *shipped))):
         digest.update(len(part).to_bytes(8, "little") + part)
     return digest.hexdigest()

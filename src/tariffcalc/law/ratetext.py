@@ -201,3 +201,13 @@ def quantity_in(unit: str | None, quantity: Decimal | None, given: str) -> Decim
         return quantity
     factor = _CONVERSIONS.get((given, unit))
     return quantity * factor if factor is not None else None
+
+
+def special_rates(special: str) -> dict[str, str]:
+    """The HTS special column as program code -> rate text:
+    'Free (A+,AU,KR) 1.2% (JO)' -> {'A+': 'Free', 'AU': 'Free', 'KR': 'Free', 'JO': '1.2%'}."""
+    rates: dict[str, str] = {}
+    for text, codes in re.findall(r"([^()]+?)\s*\(([^)]*)\)", special):
+        for code in codes.split(","):
+            rates.setdefault(code.strip(), text.strip())
+    return rates

@@ -50,6 +50,7 @@ Percent = Annotated[Decimal, BeforeValidator(_percent), PlainSerializer(str, ret
 Amount = Annotated[Decimal, BeforeValidator(_amount), PlainSerializer(str, return_type=str)]
 Identifier = Annotated[str, Field(pattern=_ID, max_length=64)]
 Confidence = Literal["H", "M", "L"]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]  # ISO 3166 alpha-2, or a country group
 
 
 class Strict(BaseModel):
@@ -82,7 +83,7 @@ class MeasureModel(Strict):
     source: str
     confidence: Confidence
     legal_basis: Identifier
-    origins: Literal["all"] | list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]]
+    origins: Literal["all"] | list[Country]
     sectors: Literal["all"] | list[Identifier]
     derivative: bool | None = None
     kind: Literal["additional", "inclusive"]
@@ -97,6 +98,7 @@ class MeasureModel(Strict):
     except_lists: list[Identifier] = []
     scope_lists: list[Identifier] = []
     unless_claimed: Identifier | None = None
+    only_if_claimed: Identifier | None = None
 
 
 class ListLineModel(Strict):
@@ -140,6 +142,8 @@ class ScenarioModel(Strict):
     id: Identifier
     label: str
     measures: list[Identifier] = []
+    measure_groups: list[Identifier] = []  # and every measure of these groups
+    origins: list[Country] | None = None  # the origins it means something for; None = all
     by_date: bool = False
 
 
@@ -185,10 +189,40 @@ class FeesModel(Strict):
     de_minimis: DeMinimisModel | None = None
 
 
+class CountryGroupModel(Strict):
+    label: str
+    members: list[Country] = Field(min_length=1)
+
+
+class OriginModel(Strict):
+    gaps: list[str] = []  # measures of this origin's law the table knows it leaves out
+
+
+class PreferenceModel(Strict):
+    label: str
+    codes: list[Annotated[str, Field(pattern=r"^[A-Z]{1,2}[*+]?$")]] = Field(min_length=1)
+    origins: Literal["all"] | list[Country]
+    source: str
+
+
+class OriginFileModel(Strict):
+    """A file of data/origins/, named in a table's `origin_files` (docs/rates.md)."""
+
+    schema_version: Literal[1] = Field(alias="schema")
+    title: str
+    built_from: list[dict[str, str]] = []
+    origins: dict[Country, OriginModel] = {}  # the origins whose law this file states
+    uncovered: list[str] = []  # what is missing for an origin no file states
+    preferences: dict[Identifier, PreferenceModel] = {}  # claims of the HTS special column
+    measures: list[MeasureModel] = []
+
+
 class RateTableModel(Strict):
     schema_version: Literal[1] = Field(alias="schema")
     title: str
     as_of: date
+    origin_files: list[Identifier] = []
+    country_groups: dict[Country, CountryGroupModel] = {}
     legal_bases: dict[Identifier, str] = Field(min_length=1)
     rulings: list[RulingModel] = []
     sectors: dict[Identifier, SectorModel] = Field(min_length=1)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.records import InputRow, Layout, Record, chunks, to_rows
 from tariffcalc.inputs.shipment import date_pattern, parse_date, shipment_template, with_amounts
+from tariffcalc.law.coverage import coverage_of
 from tariffcalc.law.domain import DEFAULT_ORIGIN, RateTable, Shipment
 from tariffcalc.law.engine import Assessor, Figures
 from tariffcalc.law.hts import check_leading_zero
@@ -130,7 +131,8 @@ class Scorer:
             figures, warnings = self.assessor.figures(shipment)
         except InputError as error:
             return Rejected(row, error.field, error.message)
-        return ScoredRow(row, shipment, figures, warnings)
+        coverage = coverage_of(self.table, shipment.origin).warning
+        return ScoredRow(row, shipment, figures, [coverage, *warnings] if coverage else warnings)
 
     def shipment(self, fields: dict[str, str]) -> Shipment:
         template = self.template(fields)

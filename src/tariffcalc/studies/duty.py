@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from tariffcalc.errors import InputError, suggest
+from tariffcalc.law.coverage import coverage_of
 from tariffcalc.law.domain import Assessment, RateTable, Shipment
 from tariffcalc.law.engine import assess_all
 
@@ -17,10 +18,20 @@ class Duty(NamedTuple):
     warnings: tuple[str, ...]
 
 
-def duty(table: RateTable, shipment: Shipment, scenarios: Iterable[str] | None = None) -> Duty:
-    """The shipment under each scenario (default: every scenario of the table)."""
+def duty(
+    table: RateTable,
+    shipment: Shipment,
+    scenarios: Iterable[str] | None = None,
+    strict: bool = False,
+) -> Duty:
+    """The shipment under each scenario (default: every scenario of the table). An origin
+    the table covers only in part is a warning, or with `strict` an error."""
+    coverage = coverage_of(table, shipment.origin)
+    if strict and coverage.warning:
+        raise InputError("origin", f"{coverage.warning} (--strict refuses it)")
     results = assess_all(table, shipment, scenario_ids(table.scenarios, scenarios))
-    return Duty(shipment, results, unique(w for r in results for w in r.warnings))
+    warnings = [coverage.warning] if coverage.warning else []
+    return Duty(shipment, results, unique([*warnings, *(w for r in results for w in r.warnings)]))
 
 
 def scenario_ids(known: Mapping[str, object], wanted: Iterable[str] | None) -> list[str]:

@@ -75,17 +75,32 @@ def lookup(
     )
     by_date = [s.id for s in table.scenarios.values() if s.by_date]
     results = assess_all(table, shipment, by_date)
-    return Lookup(line, [], shipment, results, memberships(table, digits, shipment.entry_date))
+    found = memberships(table, digits, shipment.entry_date, shipment.origin)
+    return Lookup(line, [], shipment, results, found)
 
 
-def memberships(table: RateTable, digits: str, day: date) -> tuple[Membership, ...]:
-    """Every list of the table that the line `digits` is on at some date, with the entry
-    covering `day` and the measures naming the list."""
+def memberships(table: RateTable, digits: str, day: date, origin: str) -> tuple[Membership, ...]:
+    """Every list of the table for goods of `origin` that the line `digits` is on at some
+    date, with the entry covering `day` and the measures naming the list."""
     found = []
     for hts_list in table.lists.values():
         entries = tuple(hts_list.entries_of(digits))
-        if not entries:
+        if not entries or (hts_list.origins is not None and origin not in hts_list.origins):
             continue
-        naming = tuple(m.id for m in table.measures.values() if hts_list.id in m.except_lists)
+        naming = tuple(
+            m.id
+            for m in table.measures.values()
+            if hts_list.id in (*m.except_lists, *m.scope_lists)
+        )
         found.append(Membership(hts_list, entries, hts_list.entry_on(digits, day), naming))
     return tuple(found)
+
+
+def origin_table(table: RateTable, origin: str) -> RateTable:
+    """The table with only the measures that reach goods of `origin` (ISO code or name),
+    for `rates list --origin`."""
+    from tariffcalc.inputs.shipment import origin_code
+
+    code = origin_code(origin)
+    kept = {k: m for k, m in table.measures.items() if m.origins is None or code in m.origins}
+    return table._replace(measures=kept, title=f"{table.title}: measures for goods of {code}")

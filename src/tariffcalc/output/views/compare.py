@@ -70,7 +70,7 @@ def compare_grid(table: RateTable, found: Comparison, figure: str) -> Grid:
     ]
     columns += [Column(i, i + (" *" if _changed(rows, i) else ""), kind) for i in found.scenarios]
     grid_rows = tuple(
-        Row(tuple([get(s) for _, _, get in keys] + [figure_of(r, figure) for r in results]))
+        Row(tuple([get(s) for _, _, get in keys] + [_cell(r, figure) for r in results]))
         for s, results in rows
     )
     constant = [
@@ -81,8 +81,15 @@ def compare_grid(table: RateTable, found: Comparison, figure: str) -> Grid:
     heading = f"{title} by scenario" + (f" · {', '.join(constant)}" if constant else "")
     noted = [note for s, _ in rows for note in shipment_notes(table, s)]
     noted += [note for s, _ in rows if (note := origin_note(table, s.origin))]
+    if any(not r.applicable for _, results in rows for r in results):
+        noted.append("n/a: the scenario is not applicable to that origin (see README: Origins)")
     notes = tuple(dict.fromkeys(noted)) + overrides_note(table)
     return Grid(tuple(columns), grid_rows, heading=heading, notes=notes)
+
+
+def _cell(result: Assessment, figure: str) -> Cell:
+    """The figure, or n/a where the scenario means nothing for the origin."""
+    return figure_of(result, figure) if result.applicable else "n/a"
 
 
 def _changed(rows: list[Compared], scenario: str) -> bool:
@@ -103,6 +110,7 @@ def compare_document(table: RateTable, found: Comparison, figure: str) -> dict[s
                 "entry_date": s.entry_date.isoformat(),
                 "customs_value": number(s.customs_value),
                 "values": {r.scenario: number(figure_of(r, figure)) for r in results},
+                "not_applicable": [r.scenario for r in results if not r.applicable],
             }
             for s, results in found.rows
         ],

@@ -8,6 +8,7 @@ from typing import Any
 
 from tariffcalc.inputs.whatif import describe_overrides
 from tariffcalc.law.countries import country_name
+from tariffcalc.law.coverage import coverage_of
 from tariffcalc.law.domain import Assessment, DutyLine, RateTable, Shipment
 from tariffcalc.law.engine import describe_rate
 from tariffcalc.money import cents, percent, usd
@@ -38,13 +39,20 @@ def collected_refundable(table: RateTable, result: Assessment) -> Decimal | None
 
 
 def to_json(table: RateTable, shipment: Shipment, results: list[Assessment]) -> dict[str, Any]:
-    """The `--json` document: money and rates as JSON numbers (rates as fractions)."""
+    """The `--json` document: money and rates as JSON numbers (rates as fractions), and how
+    much of the origin's law the table covers."""
+    coverage = coverage_of(table, shipment.origin)
+    warnings = [w for r in results for w in r.warnings]
     return {
         "version": JSON_VERSION,
         "shipment": _shipment_json(table, shipment),
+        "coverage": coverage.status,
+        "missing_measures": list(coverage.missing),
         "scenarios": [_assessment_json(table, shipment, r) for r in results],
         "overrides": describe_overrides(table),
-        "warnings": list(dict.fromkeys(w for r in results for w in r.warnings)),
+        "warnings": list(
+            dict.fromkeys([*([coverage.warning] if coverage.warning else []), *warnings])
+        ),
     }
 
 
@@ -78,6 +86,7 @@ def _assessment_json(table: RateTable, shipment: Shipment, r: Assessment) -> dic
     document: dict[str, Any] = {
         "id": r.scenario,
         "label": r.label,
+        "applicable": r.applicable,
         "effective_rate": number(r.effective_rate),
         "duty": number(r.duty),
         "change_vs_mfn": number(change_vs_mfn(r)),
@@ -223,7 +232,7 @@ def duty_grids(
         ]
         if per_unit:
             cells += [_per_unit(r.duty, shipment), _per_unit(r.landed_cost, shipment)]
-        rows.append(Row(tuple(cells), marks[r.scenario]))
+        rows.append(Row(tuple(cells), marks[r.scenario] + ("" if r.applicable else " n/a")))
     summary = Grid(
         tuple(columns),
         tuple(rows),

@@ -23,6 +23,12 @@ def _scope(values: frozenset[str] | None) -> str:
     return "all" if values is None else ", ".join(sorted(values))
 
 
+def _origins(table: RateTable, origins: frozenset[str] | None) -> str:
+    """A measure's origins, a country group by its code (EU, not its 27 members)."""
+    named = [code for code, members in table.country_groups.items() if members == origins]
+    return named[0] if named else _scope(origins)
+
+
 def measures_grid(table: RateTable) -> Grid:
     columns = (
         Column("id", "Measure"),
@@ -44,7 +50,7 @@ def measures_grid(table: RateTable) -> Grid:
                 m.rate,
                 m.kind,
                 m.base,
-                _scope(m.origins),
+                _origins(table, m.origins),
                 _scope(m.sectors),
                 _dates(m),
                 m.authority,
