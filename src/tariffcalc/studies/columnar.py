@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.records import MALFORMED, MAX_RECORD_CHARS, Layout, to_rows
+from tariffcalc.law.coverage import coverage_of
 from tariffcalc.law.plantable import Plan, fee_day, period_start, plan_rows, rule_changes
 from tariffcalc.money import MAX_AMOUNT
 from tariffcalc.studies.batch import Columnar, Output, Rejected, Scorer, Summary, score_rows
@@ -273,6 +274,8 @@ def _plan(scorer: Scorer, key: tuple[Any, ...]) -> _KeyPlan | None:
     if template.fx is not None:
         return None
     plan = plan_rows(scorer.assessor, shipment)
+    coverage = coverage_of(scorer.table, shipment.origin).warning  # first, as `Scorer.score`
+    plan = plan._replace(warnings=[coverage, *plan.warnings] if coverage else plan.warnings)
     texts = [plan.sector, *plan.warnings]
     if not plan.exact or any(c in text for text in texts for c in UNSAFE) or "," in plan.sector:
         return None
