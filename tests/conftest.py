@@ -16,6 +16,7 @@ from tariffcalc.law.ratetable import load_table
 # The project's shared facts and data (the real HTS schedule ...): tests that need them skip
 # where they are absent. CI points TARIFFCALC_SHARED at its copy; else ../shared, beside the clone.
 SHARED = Path(os.environ.get("TARIFFCALC_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+REAL = SHARED / "data" / "hts_2026_rev_10.json.gz"  # the official schedule, HTS 2026 rev 10
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +34,18 @@ def _isolated(
     monkeypatch.setenv("TARIFFCALC_CACHE_DIR", str(_session_cache))
     monkeypatch.setenv("TARIFFCALC_DATA_DIR", str(tmp_path_factory.mktemp("no-schedule")))
     monkeypatch.delenv("TARIFFCALC_RATES", raising=False)
+
+
+@pytest.fixture(scope="session")
+def real_schedule(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder holding the official schedule, imported once: TARIFFCALC_DATA_DIR."""
+    if not REAL.is_file():
+        pytest.skip(f"{REAL} is not here")
+    from tariffcalc.inputs.schedule import import_schedule
+
+    data_dir = tmp_path_factory.mktemp("real-schedule")
+    import_schedule(REAL.read_bytes(), str(REAL), destination=data_dir / "hts.sqlite3")
+    return data_dir
 
 
 @pytest.fixture(scope="session")

@@ -12,22 +12,36 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import SHARED, Cli
+from conftest import Cli
 
 BLIND = Path(__file__).parent / "blind"
-REAL = SHARED / "data" / "hts_2026_rev_10.json.gz"
 
 # Why the tool does not give the analyst's figure yet -> the cases (ids of tests/blind/).
 _NOT_YET: dict[str, str] = {
-    ("Section 232 by HTS line is not encoded yet (issue 11)"): (
-        "S232-AP-08 S232-AP-09 S232-AP-10 S232-AP-15 S232-AP-16 S232-AP-17 S232-AP-18 "
-        "S232-AP-19 S232-AP-20 S232-AP-21 S232-V-09 S232-V-10 S232-MHDP-02 S232-MHDP-03 "
-        "S232-ST-10 S232-ST-11 S232-ST-15 S232-ST-17 S232-ST-18 S232-AL-03 S232-AL-07 "
-        "S232-DV-01 S232-DV-02 S232-DV-03 S232-DV-04 S232-DV-05 S232-DV-06 S232-DV-07 "
-        "S232-DV-08 S232-DV-09 S232-DV-10 S232-CU-04 S232-WD-02 S232-WD-07 S232-WD-10 "
-        "S232-SC-02 S232-SC-03 S232-TL-03 S232-TL-12 S232-TL-14 S232-CA-06 S232-CA-08 "
-        "S232-RD-03 S232-AL-09 S232-MHD-06 S232-WD-13 "
-    ),
+    (
+        "origin EU is refused (the union is not an ISO 3166 country code), so the case cannot "
+        "run as written (issue 12); its Section 232 lines are answered (issue 11)"
+    ): ("S232-AP-09 S232-AP-10 S232-V-09 S232-V-10 S232-ST-10 S232-WD-10 S232-TL-12 S232-AL-09 "),
+    (
+        "the forced-labor 301's civil-aircraft exemption is not encoded (the facts name no "
+        "list or heading for it; issue 12)"
+    ): ("S232-CA-06 "),
+    (
+        "disputed: the case assumes every chapter 73 article was under the steel 232 before "
+        "2026-04-06; the 2025-08-18 inclusions add chapter 73 lines (7302.90, 7308.20), so not "
+        "all were, and the pre-April list is not in the data: the lists hold Annex I-A's "
+        "chapter 73 lines and the tracker's derivatives, not 7323 (issue 11)"
+    ): ("S232-ST-16 "),
+    (
+        "disputed: 8501.52 is a general provision of note 33(g) (its description names no "
+        "vehicle), so the auto-parts tariff applies only with --claim auto-part (issue 11's "
+        "reading of 33(h)(ii)); the case reads every listed motor as an auto part"
+    ): ("S232-CA-08 "),
+    (
+        "the UK's and Korea's wood rates (9903.76.20, 9903.76.23) are origin rows not encoded "
+        "yet (issue 12): the 25% for all origins applies (the case passed before by the "
+        "country-wide rate's equal figure)"
+    ): ("S232-WD-06 S232-WD-08 "),
     (
         "potash and energy are named by description (notes 2(c), 2(j), 2(l)): the tool "
         "charges the border duty unless the importer gives --claim potash or --claim "
@@ -59,17 +73,6 @@ def _cases() -> list[Any]:
             marks = pytest.mark.xfail(strict=True, reason=gap) if gap else ()
             cases.append(pytest.param(case, id=case["id"], marks=marks))
     return cases
-
-
-@pytest.fixture(scope="module")
-def real_schedule(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not REAL.is_file():
-        pytest.skip(f"{REAL} is not here")
-    from tariffcalc.inputs.schedule import import_schedule
-
-    data_dir = tmp_path_factory.mktemp("real-schedule")
-    import_schedule(REAL.read_bytes(), str(REAL), destination=data_dir / "hts.sqlite3")
-    return data_dir
 
 
 def _args(case: dict[str, Any]) -> list[str]:

@@ -76,9 +76,11 @@ def test_the_timeline_steps_of_every_scenario(table: RateTable) -> None:
     found = history(table, template, value="10000")
     steps = scenario_steps(table, found)
     # A $10,000 machine from Japan, MFN 2% ($200): before 2025-04-05 MFN only; the 10%
-    # baseline ($1,200); Japan's 15% inclusive from 2025-08-07 ($1,500); Section 122's
-    # 10% from 2026-02-24 ($1,200); Section 301's 12.5% inclusive of MFN from 2026-07-24 ($1,250).
-    assert steps["in-force"] == [Decimal(v) for v in ("200", "1200", "1500", "1200", "1250")]
+    # baseline ($1,200); the 24% of 2025-04-09 only (facts section 0, $2,600), then 10% again;
+    # Japan's 15% inclusive from 2025-08-07 ($1,500); Section 122's 10% from 2026-02-24
+    # ($1,200); Section 301's 12.5% inclusive of MFN from 2026-07-24 ($1,250).
+    expected = ("200", "1200", "2600", "1200", "1500", "1200", "1250")
+    assert steps["in-force"] == [Decimal(v) for v in expected]
     # The hypothetical worlds do not move with the dates: 2% + 24% is $2,600.
     assert set(steps["reciprocal"]) == {Decimal("2600.00")}
     assert set(steps["deal"]) == {Decimal("1500.00")}

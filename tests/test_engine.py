@@ -227,7 +227,9 @@ def test_copper_boundaries(table: RateTable, day: str, expected: dict[str, Decim
         ("trucks", "2025-11-01", {"mfn": D("25000.00"), "s232-trucks": D("25000.00")}),
         ("buses", "2025-11-01", {"mfn": D("2000.00"), "s232-buses": D("10000.00")}),
         ("pharma", "2026-07-30", {"mfn": D("0.00"), "s301-forced-labor-japan": D("12500.00")}),
-        ("pharma", "2026-07-31", {"mfn": D("0.00"), "s232-pharma-japan": D("15000.00")}),
+        # from 2026-09-29 unless the company is on Annex III (facts section 0)
+        ("pharma", "2026-07-31", {"mfn": D("0.00"), "s301-forced-labor-japan": D("12500.00")}),
+        ("pharma", "2026-09-29", {"mfn": D("0.00"), "s232-pharma-japan": D("15000.00")}),
         ("furniture", "2025-10-13", {"mfn": D("0.00"), "ieepa-japan-15": D("15000.00")}),
         ("furniture", "2025-10-14", {"mfn": D("0.00"), "s232-wood-japan": D("15000.00")}),
         ("semiconductors", "2026-01-14", {"mfn": D("0.00"), "ieepa-japan-15": D("15000.00")}),
@@ -249,7 +251,8 @@ def test_other_section_232_sectors(
 
 
 def test_patented_drugs_from_elsewhere_pay_100_percent(table: RateTable) -> None:
-    result = run(table, sector="pharma", value="10000", entry_date="2026-08-01", origin="CH")
+    # (Switzerland has its own 15% since the origin files; India has none)
+    result = run(table, sector="pharma", value="10000", entry_date="2026-09-29", origin="IN")
     assert lines(result) == {"mfn": D("0.00"), "s232-pharma": D("10000.00")}
 
 

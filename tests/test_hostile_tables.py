@@ -261,8 +261,8 @@ def test_a_full_disk_leaves_no_temporary_file_in_the_cache(cache: Path, table_fi
 
 def test_a_supersedes_cycle_is_refused_naming_it(cli: Any, tmp_path: Path) -> None:
     text = BUILTIN.replace(
-        "    groups: [s232, s232-auto]\n\n  - id: s232-auto-parts",
-        "    groups: [s232, s232-auto]\n    supersedes: [s232-autos-japan]\n\n"
+        "    scope_lists: [s232-autos]\n\n  - id: s232-auto-parts",
+        "    scope_lists: [s232-autos]\n    supersedes: [s232-autos-japan]\n\n"
         "  - id: s232-auto-parts",
         1,
     )

@@ -272,9 +272,8 @@ def test_a_search_word_too_long_to_be_in_the_schedule_is_refused(data_dir: Path)
 
 
 def test_the_real_export_is_well_within_the_bound() -> None:
-    from conftest import SHARED
+    from conftest import REAL
 
-    real = SHARED / "data" / "hts_2026_rev_10.json.gz"
-    if not real.exists():  # a fresh clone without the shared data: the Quick start holds
+    if not REAL.exists():  # a fresh clone without the shared data: the Quick start holds
         pytest.skip("needs the shared data (TARIFFCALC_SHARED)")
-    assert len(gzip.decompress(real.read_bytes())) * 4 < MAX_EXPORT_BYTES
+    assert len(gzip.decompress(REAL.read_bytes())) * 4 < MAX_EXPORT_BYTES

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, Cli
+from conftest import REAL, SHARED, Cli
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.schedule import (
     CSV_HEADER,
@@ -25,7 +25,6 @@ from tariffcalc.law.engine import assess
 from tariffcalc.law.ratetext import RateTextError, parse_rate
 
 D = Decimal
-REAL = SHARED / "data" / "hts_2026_rev_10.json.gz"
 
 # A small schedule in the USITC JSON export's shape: headings without codes,
 # 8-digit rate lines, 10-digit statistical suffixes that inherit their rate.

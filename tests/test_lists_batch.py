@@ -19,9 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SHARED, Cli
-
-REAL = SHARED / "data" / "hts_2026_rev_10.json.gz"
+from conftest import Cli
 
 # (HTS line, quantity, unit): Annex II lines on it throughout, joining or leaving it; one
 # statistical suffix on it beside one that is not; Section 122 exemptions; conditional and
@@ -62,17 +60,6 @@ DAYS = [
 ]
 VALUES = ["1000.00", "2400.00", "48765.43", "250000.00"]  # informal MPF, formal, its max
 SCENARIOS = ["mfn", "baseline", "reciprocal", "deal", "in-force"]
-
-
-@pytest.fixture(scope="module")
-def real_schedule(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not REAL.is_file():
-        pytest.skip(f"{REAL} is not here")
-    from tariffcalc.inputs.schedule import import_schedule
-
-    data_dir = tmp_path_factory.mktemp("real-schedule")
-    import_schedule(REAL.read_bytes(), str(REAL), destination=data_dir / "hts.sqlite3")
-    return data_dir
 
 
 def _rows() -> list[dict[str, str]]:

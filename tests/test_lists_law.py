@@ -18,14 +18,12 @@ from typing import NamedTuple
 
 import pytest
 
-from conftest import SHARED, Cli
+from conftest import Cli
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.shipment import claimed
 from tariffcalc.law.domain import RateTable, Shipment
 from tariffcalc.law.engine import assess, assess_all
 from tariffcalc.studies.timeline import boundaries
-
-REAL = SHARED / "data" / "hts_2026_rev_10.json.gz"
 
 
 class Case(NamedTuple):
@@ -539,8 +537,6 @@ CASES = [
         (),
         "0.00",
         "3000.00",
-        gap="Section 232 softwood lumber (Proclamation 10976, from 2025-10-14)"
-        " is not yet encoded by HTS line (issue 11)",
     ),
     # B-WD-c (Plywood of bamboo; confidence M): 8% x 10000 = 800.00; ieepa_annex_ii.csv row
     # 4412.10.05 effective_to 2025-10-13
@@ -882,17 +878,6 @@ CASES = [
     # 3518.52 without Annex II)
     Case("SC-c", "8471.30.01", "JP", "2025-12-01", "23456.78", None, "deal", (), "0.00", "0.00"),
 ]
-
-
-@pytest.fixture(scope="module")
-def real_schedule(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not REAL.is_file():
-        pytest.skip(f"{REAL} is not here")
-    from tariffcalc.inputs.schedule import import_schedule
-
-    data_dir = tmp_path_factory.mktemp("real-schedule")
-    import_schedule(REAL.read_bytes(), str(REAL), destination=data_dir / "hts.sqlite3")
-    return data_dir
 
 
 def _params() -> list[object]:

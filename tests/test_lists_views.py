@@ -36,7 +36,7 @@ def _json(cli: Cli, *args: str) -> Any:
 
 def test_rates_list_json_has_every_list_with_its_size(cli: Cli) -> None:
     files = _list_files()
-    assert len(files) == 20  # 6 exemption lists, 14 China Section 301 scope lists
+    assert len(files) == 43  # 6 exemption lists, 14 China Section 301, 23 Section 232
     document = _json(cli, "rates", "list")
     assert {each["id"]: each["size"] for each in document["lists"]} == {
         key: len(value["lines"]) for key, value in files.items()
@@ -192,7 +192,12 @@ def test_lookup_shows_the_civil_aircraft_list_and_its_claim(cli: Cli) -> None:
     aircraft = found["japan-civil-aircraft"]
     assert aircraft["kind"] == "conditional" and aircraft["claim"] == "civil-aircraft"
     assert aircraft["origins"] == ["JP"] and aircraft["on_entry_date"] is True
-    assert aircraft["measures"] == ["ieepa-japan-15"]
+    assert aircraft["measures"] == [  # the deal rate and, note 35(b), the metals annexes
+        "ieepa-japan-15",
+        "s232-metals-annex-1a",
+        "s232-metals-annex-1b",
+        "s232-metals-annex-3",
+    ]
     # Section 122's list holds the line too, from a later date.
     assert found["s122-civil-aircraft"]["on_entry_date"] is False
     result = cli("hts", "lookup", "8411.99.90", "--origin", "JP", "--date", "2025-10-01")

@@ -63,7 +63,9 @@ def test_korus_lowers_the_mfn_but_not_the_15_percent_added(cli: Cli) -> None:
 
 def test_korus_all_in_compares_with_the_special_rate(cli: Cli) -> None:
     # from 2025-11-14 the 15% is all-in, measured against the KORUS rate when claimed
-    korean = ("--hts", "8501.53.40", "--origin", "KR", "--date", "2025-12-01")
+    # 8501.53.40 is a steel derivative from 2025-08-18: with no steel in it (--metal-value 0)
+    # only the all-in rate is at stake
+    korean = ("--hts", "8501.53.40", "--origin", "KR", "--date", "2025-12-01", "--metal-value", "0")
     assert in_force(cli, *korean)["duty"] == 1500.0  # 280 MFN + 1220
     claimed = in_force(cli, *korean, "--claim", "korus")
     assert claimed["duty"] == 1500.0 and claimed["lines"][0]["amount"] == 120.0  # 1.2% (KR)

@@ -119,8 +119,8 @@ def test_unknown_sector_and_origin_in_a_measure() -> None:
 
 def test_yield_cycle_is_refused() -> None:
     text = BUILTIN.replace(
-        "    groups: [s232, s232-auto]\n",
-        "    groups: [s232, s232-auto]\n    yields_to: [country-wide]\n",
+        "    groups: [s232, s232-auto]\n    yields_to: [s232-semis]\n",
+        "    groups: [s232, s232-auto]\n    yields_to: [s232-semis, country-wide]\n",
         1,
     )
     assert any("cycle" in p for p in problems_of(text))

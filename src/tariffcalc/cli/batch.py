@@ -106,7 +106,7 @@ def batch(
     """Score a whole file of shipments under every scenario, with totals.
 
     Columns (any case; aliases accepted): value (required), hts or sector, origin,
-    entry_date, mfn, metal_value, freight, insurance, mode, quantity, unit,
+    entry_date, mfn, metal_value, us_content, freight, insurance, mode, quantity, unit,
     currency, fx, and an id (id, sku, line) echoed back; other columns pass
     through; two columns for one field (date and entry_date) are refused, and a
     row with more cells than the header is rejected. Flexport's bulk-upload layout

@@ -30,6 +30,7 @@ from tariffcalc.cli.options import (
     SECTOR,
     SET,
     UNIT,
+    US_CONTENT,
     VALUE,
 )
 
@@ -73,6 +74,7 @@ def duty(
     currency: str = CURRENCY,
     fx: str = FX,
     metal_value: str = METAL,
+    us_content: str = US_CONTENT,
     freight: str = FREIGHT,
     insurance: str = INSURANCE,
     mode: str = MODE,
@@ -103,6 +105,7 @@ def duty(
         currency=currency,
         fx=fx,
         metal_value=metal_value,
+        us_content=us_content,
         freight=freight,
         insurance=insurance,
         mode=mode,

@@ -110,6 +110,14 @@ METAL = typer.Option(
 )
 
 
+US_CONTENT = typer.Option(
+    None,
+    "--us-content",
+    metavar="AMOUNT",
+    help="Value of the US-origin content (reciprocal duty on the rest when >= 20%).",
+)
+
+
 FREIGHT = typer.Option(
     "0", "--freight", metavar="AMOUNT", help="Freight (not dutiable; in landed cost)."
 )

@@ -30,6 +30,7 @@ ALIASES = {
     "entry_date": ["entry date", "date", "date of entry"],
     "mfn": ["mfn", "mfn rate"],
     "metal_value": ["metal value", "metal content", "metal content value"],
+    "us_content": ["us content", "us content value"],
     "freight": ["freight"],
     "insurance": ["insurance"],
     "mode": ["mode", "transport mode"],

@@ -16,6 +16,7 @@ from tariffcalc.errors import InputError, suggest
 from tariffcalc.law.countries import CURRENCIES, country_suggestions, resolve_country
 from tariffcalc.law.domain import DEFAULT_ORIGIN, MODES, Mode, RateTable, Shipment
 from tariffcalc.law.hts import format_hts, normalize_hts, sector_of
+from tariffcalc.law.lists import on_content_list
 from tariffcalc.money import HUNDRED, MAX_AMOUNT, cents, parse_decimal, percent
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def make_shipment(
     currency: str = "USD",
     fx: Number | None = None,
     metal_value: Number | None = None,
+    us_content: Number | None = None,
     freight: Number = 0,
     insurance: Number = 0,
     mode: str = "ocean",
@@ -78,6 +80,7 @@ def make_shipment(
         template,
         value=value,
         metal_value=metal_value,
+        us_content=us_content,
         freight=freight,
         insurance=insurance,
         quantity=quantity,
@@ -197,6 +200,7 @@ def with_amounts(
     *,
     value: Number,
     metal_value: Number | None = None,
+    us_content: Number | None = None,
     freight: Number = 0,
     insurance: Number = 0,
     quantity: Number | None = None,
@@ -214,7 +218,7 @@ def with_amounts(
     metal = None
     if metal_value is not None:
         in_usd = _to_usd("metal_value", amount("metal_value", metal_value), rate)
-        metal = _metal(table, template.sector, in_usd)
+        metal = _metal(table, template, in_usd)
         if metal > customs_value:
             raise InputError(
                 "metal_value",
@@ -223,11 +227,25 @@ def with_amounts(
     return template._replace(
         customs_value=customs_value,
         metal_value=metal,
+        us_content=_us_content(us_content, rate, customs_value),
         freight=_to_usd("freight", amount("freight", freight), rate),
         insurance=_to_usd("insurance", amount("insurance", insurance), rate),
         quantity=None if quantity is None else _quantity(quantity),
         value_in_currency=in_currency if template.currency != "USD" else None,
     )
+
+
+def _us_content(raw: Number | None, fx: Decimal | None, customs_value: Decimal) -> Decimal | None:
+    """The value of the US-origin content, in USD: at most the customs value."""
+    if raw is None:
+        return None
+    us_content = _to_usd("us_content", amount("us_content", raw), fx)
+    if us_content > customs_value:
+        raise InputError(
+            "us_content",
+            f"expected at most the customs value ({customs_value} USD), got {us_content} USD",
+        )
+    return us_content
 
 
 def claimed(table: RateTable, claims: Iterable[str]) -> frozenset[str]:
@@ -442,8 +460,11 @@ def _mode(raw: str) -> Mode:
     )
 
 
-def _metal(table: RateTable, sector: str, metal: Decimal) -> Decimal:
-    if not table.sectors[sector].metal_content:
+def _metal(table: RateTable, template: Shipment, metal: Decimal) -> Decimal:
+    """A metal content makes sense for a sector of metals or a line on a content list."""
+    sector = template.sector
+    on_list = template.hts is not None and on_content_list(table, template.hts)
+    if not table.sectors[sector].metal_content and not on_list:
         metals = [s.id for s in table.sectors.values() if s.metal_content]
         raise InputError(
             "metal_value",

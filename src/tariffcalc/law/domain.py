@@ -61,6 +61,9 @@ class Measure(NamedTuple):
     unless_claimed: str | None = None  # a claim that takes the goods out (usmca)
     # goods the law names by description only (energy, potash): it applies when claimed
     only_if_claimed: str | None = None
+    # charged on the non-US content only when the US content is at least this share of the
+    # value (9903.01.34); None: on its whole base
+    us_content_min: Decimal | None = None
 
     def in_force_on(self, day: date) -> bool:
         return any(period.covers(day) for period in self.in_force)
@@ -246,6 +249,7 @@ class Shipment(NamedTuple):
     hts_description: str | None = None
     hts_source: str | None = None  # which HTS list the line came from
     metal_value: Decimal | None = None  # USD
+    us_content: Decimal | None = None  # USD: the value of its US-origin content
     freight: Decimal = Decimal(0)
     insurance: Decimal = Decimal(0)
     mode: Mode = "ocean"

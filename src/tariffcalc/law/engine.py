@@ -32,7 +32,13 @@ from tariffcalc.law.domain import (
     Scenario,
     Shipment,
 )
-from tariffcalc.law.lists import list_check, list_key, on_scope_lists
+from tariffcalc.law.lists import (
+    list_check,
+    list_key,
+    on_scope_lists,
+    scope_citation,
+    unclaimed_scope,
+)
 from tariffcalc.money import cents, percent, usd
 
 PARTS: dict[Base, frozenset[str]] = {
@@ -82,6 +88,10 @@ class Assessor:
         self._in_scope: dict[tuple[str, str, bool, bool], frozenset[str]] = {}
         self._in_force: dict[date, frozenset[str]] = {}
         self._fee_terms: dict[date, FeeTerms] = {}
+        self._lists: dict[tuple[object, ...], tuple[object, ...]] = {}
+        chosen = [table.scenarios[s] for s in self.scenarios]
+        # measures whose lists matter whatever the date: those hypothetical scenarios name
+        self._named = frozenset(i for s in chosen if not s.by_date for i in s.measures)
 
     def figures(self, shipment: Shipment) -> tuple[list[Figures], list[str]]:
         """Each scenario's figures, in order, and the warnings of them all, once each:
@@ -125,15 +135,26 @@ class Assessor:
         in_force = self._in_force.get(day)
         if in_force is None:
             in_force = self._in_force[day] = frozenset(m.id for m in measures if m.in_force_on(day))
-        lists = list_key(self.table, [self.table.measures[i] for i in scope], shipment)
+        lists = self._list_key(shipment, scope & (in_force | self._named))
         key = (*kind, _present_parts(amounts), scope & in_force, lists, shipment.claims)
         plans = self.plans.get(key)
         if plans is None:
             plans = [_make_plan(self.table, shipment, s) for s in self.scenarios]
             if len(self.plans) >= self.MAX_PLANS:
                 self.plans.clear()
+                self._lists.clear()
             self.plans[key] = plans
         return plans
+
+    def _list_key(self, shipment: Shipment, relevant: frozenset[str]) -> tuple[object, ...]:
+        """`list_key` for the measures whose lists can change a plan's steps (those in force,
+        or named by a hypothetical scenario), remembered for rows of one line and day."""
+        memo = (shipment.hts, shipment.entry_date, shipment.origin, shipment.claims, relevant)
+        found = self._lists.get(memo)
+        if found is None:
+            measures = [m for m in self.table.measures.values() if m.id in relevant]
+            found = self._lists[memo] = list_key(self.table, measures, shipment)
+        return found
 
     def _fees(self, shipment: Shipment) -> tuple[Decimal, str | None]:
         """MPF plus HMF, and the warning of `_compute_fees` when the MPF rests on another
@@ -193,10 +214,11 @@ def _present_parts(amounts: dict[str, Decimal]) -> frozenset[str]:
 
 def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     scenario = table.scenarios[scenario_id]
+    hypothetical = not scenario.by_date
     reached = [
         m
         for m in table.measures.values()
-        if in_scope_of(m, shipment) and on_scope_lists(table, m, shipment)
+        if in_scope_of(m, shipment) and on_scope_lists(table, m, shipment, hypothetical)
     ]
     in_scope = [m for m in reached if _claimed_if_needed(m, shipment)]
     not_applied: list[NotApplied] = []
@@ -205,14 +227,18 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
         not_applied += [_not_in_force(m, shipment) for m in in_scope if m not in selected]
     else:
         selected = [m for m in in_scope if m.id in scenario.measures]
+    claim_notes = _scope_claims(table, scenario, shipment)
     active, superseded = _supersede(selected)
-    active, listed, list_notes = _list_exemptions(table, active, shipment, not scenario.by_date)
+    active, listed, list_notes = _list_exemptions(table, active, shipment, hypothetical)
     steps, exempt, notes = _steps(table, active, _present_parts(_bases(shipment)))
     not_applied += superseded + listed + exempt
     notes += [
         f"{n.measure} not applied: {n.detail}" for n in not_applied if n.reason != "not-in-force"
     ]
-    notes += list_notes + _unchecked_lists(table, [s.measure for s in steps], shipment)
+    notes += claim_notes + list_notes + _us_content_notes(steps, shipment)
+    cited = (scope_citation(table, s.measure, shipment, hypothetical) for s in steps)
+    notes += [citation for citation in cited if citation]
+    notes += _unchecked_lists(table, [s.measure for s in steps], shipment)
     notes += _unchecked_scope(table, scenario, shipment)
     notes += _unclaimed(
         [m for m in reached if m not in in_scope], scenario, shipment, [s.measure for s in steps]
@@ -227,7 +253,59 @@ def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
         for m in (step.measure for step in steps)
         if m.confidence == "L"
     )
-    return _Plan(scenario.id, label, tuple(steps), tuple(not_applied), tuple(notes), unconfirmed)
+    warnings = unconfirmed + _content_unknown(steps, shipment)
+    return _Plan(scenario.id, label, tuple(steps), tuple(not_applied), tuple(notes), warnings)
+
+
+def _us_content_notes(steps: list[_Step], shipment: Shipment) -> list[str]:
+    """How a US content given changes the measures that have a US-content rule."""
+    if not shipment.us_content:
+        return []
+    amounts = _bases(shipment)
+    notes = []
+    for measure in (step.measure for step in steps if step.measure.us_content_min is not None):
+        share = percent(measure.us_content_min or ZERO)
+        if _on_non_us_content(measure, amounts):
+            notes.append(
+                f"{measure.id}: charged on the non-US content (US content {share} or more)"
+            )
+        else:
+            notes.append(f"{measure.id}: on the whole value: the US content is under {share}")
+    return notes
+
+
+def _content_unknown(steps: list[_Step], shipment: Shipment) -> tuple[str, ...]:
+    """A listed line charged on its metal content when none was given pays on its full
+    value (CBP's rule when the content is not reported): say so."""
+    if shipment.metal_value is not None or shipment.hts is None:
+        return ()
+    return tuple(
+        f"{step.measure.id}: charged on the full value: the line is charged on its metal"
+        " content, which was not given (--metal-value)"
+        for step in steps
+        if step.measure.base == "metal" and step.measure.scope_lists
+    )
+
+
+def _scope_claims(table: RateTable, scenario: Scenario, shipment: Shipment) -> list[str]:
+    """Notes on the measures a claim would bring the coded line under (its provision is on a
+    scope list that needs a claim), the replaced ones left out."""
+    hypothetical = not scenario.by_date
+    day = shipment.entry_date
+    waiting = [
+        m
+        for m in table.measures.values()
+        if in_scope_of(m, shipment)
+        and (m.in_force_on(day) if scenario.by_date else m.id in scenario.measures)
+        and not on_scope_lists(table, m, shipment, hypothetical)
+    ]
+    replaced = {old for m in waiting for old in m.supersedes}
+    return [
+        note
+        for m in waiting
+        if m.id not in replaced
+        for note in unclaimed_scope(table, m, shipment, hypothetical)
+    ]
 
 
 def _list_exemptions(
@@ -285,15 +363,30 @@ def _unclaimed(
     unclaimed: list[Measure], scenario: Scenario, shipment: Shipment, charged: list[Measure]
 ) -> list[str]:
     """Measures of goods named by description, that would replace what is charged if the
-    goods are such: the claim that says they are."""
+    goods are such, or add to it (a measure replacing only other unclaimed ones, such as an
+    earlier start for some companies): the claim that says they are."""
     day = shipment.entry_date
-    return [
-        f"{m.id} ({m.label}, {percent(m.rate)}) applies instead to goods so described:"
-        f" if these are, give --claim {m.only_if_claimed}"
+    due = [
+        m
         for m in unclaimed
         if (m.in_force_on(day) if scenario.by_date else m.id in scenario.measures)
-        and any(c.id in m.supersedes for c in charged)
     ]
+    ids = {m.id for m in due}
+    replaced = {old for m in due for old in m.supersedes}
+    notes = []
+    for m in due:
+        what = f"{m.id} ({m.label}, {percent(m.rate)})"
+        if any(c.id in m.supersedes for c in charged):
+            notes.append(
+                f"{what} applies instead to goods so described:"
+                f" if these are, give --claim {m.only_if_claimed}"
+            )
+        elif m.id not in replaced and all(old in ids for old in m.supersedes):
+            notes.append(
+                f"{what} applies to goods so described: if these are, give --claim"
+                f" {m.only_if_claimed}"
+            )
+    return notes
 
 
 def _unchecked_scope(table: RateTable, scenario: Scenario, shipment: Shipment) -> list[str]:
@@ -323,7 +416,8 @@ def _bases(shipment: Shipment) -> dict[str, Decimal]:
     """The amount of each base a step can have: the whole value, or its metal or other part."""
     value = shipment.customs_value
     metal = shipment.metal_value if shipment.metal_value is not None else value
-    return {"value": value, "metal": metal, "non_metal": value - metal}
+    us = shipment.us_content or ZERO
+    return {"value": value, "metal": metal, "non_metal": value - metal, "us": us}
 
 
 def _step_amount(
@@ -333,7 +427,16 @@ def _step_amount(
     measure = step.measure
     rate = measure.rate if measure.kind == "additional" else max(ZERO, measure.rate - ave)
     base = amounts[step.base_kind]
+    if _on_non_us_content(measure, amounts):  # the US share of each part is taken out
+        base = cents(base * (amounts["value"] - amounts["us"]) / amounts["value"])
     return rate, base, cents(rate * base)
+
+
+def _on_non_us_content(measure: Measure, amounts: dict[str, Decimal]) -> bool:
+    """Whether the measure is charged on the non-US content only (9903.01.34: when the US
+    content is at least its share of the value)."""
+    share = measure.us_content_min
+    return share is not None and amounts["us"] > 0 and amounts["us"] >= share * amounts["value"]
 
 
 def _apply(table: RateTable, plan: _Plan, shipment: Shipment, priced: _Priced) -> Assessment:
@@ -378,10 +481,15 @@ def applicable(scenario: Scenario, shipment: Shipment) -> bool:
 def in_scope_of(measure: Measure, shipment: Shipment) -> bool:
     """Whether the measure reaches this kind of shipment, short of its scope lists' lines
     (`lists.on_scope_lists`): a measure with scope lists reaches any coded line."""
+    listed = bool(measure.scope_lists) and shipment.hts is not None
     return (
         (measure.origins is None or shipment.origin in measure.origins)
         and _sector_in_scope(measure, shipment)
-        and (measure.derivative is None or measure.derivative == (shipment.metal_value is not None))
+        and (
+            listed  # the lists, not whether a metal content was given, say which annex
+            or measure.derivative is None
+            or measure.derivative == (shipment.metal_value is not None)
+        )
     )
 
 

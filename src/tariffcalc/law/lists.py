@@ -49,13 +49,78 @@ def list_check(
     return ListCheck(None, tuple(notes))
 
 
-def on_scope_lists(table: RateTable, measure: Measure, shipment: Shipment) -> bool:
+def on_scope_lists(
+    table: RateTable, measure: Measure, shipment: Shipment, hypothetical: bool = False
+) -> bool:
     """Whether the line is on one of the measure's scope lists on the entry date (True for a
-    measure without any, or a shipment without a code: its sectors decided)."""
+    measure without any, or a shipment without a code: its sectors decided). A hypothetical
+    scenario reads a list as first published when the entry date comes before it."""
     if not measure.scope_lists or shipment.hts is None:
         return True
-    code, day = shipment.hts, shipment.entry_date
-    return any(table.lists[name].entry_on(code, day) for name in measure.scope_lists)
+    return any(
+        hts_list.claim is None or hts_list.claim in shipment.claims
+        for hts_list, _ in _scope_entries(table, measure, shipment, hypothetical)
+    )
+
+
+def unclaimed_scope(
+    table: RateTable, measure: Measure, shipment: Shipment, hypothetical: bool
+) -> list[str]:
+    """Notes on the scope lists that would bring the line under the measure if the importer
+    made their claim (a general provision of the auto-parts list: --claim auto-part)."""
+    return [
+        f"{measure.id} applies to goods on {_membership(hts_list, entry, shipment.hts or '')}"
+        f" only if they qualify: if they do, give --claim {hts_list.claim}"
+        for hts_list, entry in _scope_entries(table, measure, shipment, hypothetical)
+        if hts_list.claim is not None and hts_list.claim not in shipment.claims
+    ]
+
+
+def _scope_entries(
+    table: RateTable, measure: Measure, shipment: Shipment, hypothetical: bool
+) -> list[tuple[HtsList, ListEntry]]:
+    """The measure's scope lists holding the coded line on the date they are read at."""
+    if shipment.hts is None:
+        return []
+    found = []
+    for name in measure.scope_lists:
+        hts_list = table.lists[name]
+        day = max(shipment.entry_date, hts_list.first_day) if hypothetical else shipment.entry_date
+        entry = hts_list.entry_on(shipment.hts, day)
+        if entry is not None:
+            found.append((hts_list, entry))
+    return found
+
+
+def scope_citation(
+    table: RateTable, measure: Measure, shipment: Shipment, hypothetical: bool
+) -> str | None:
+    """Which of the measure's scope lists holds the line, cited: how a coded line came to owe
+    it ('s232-auto-parts: on Section 232 automobile parts (note 33(g)) (heading 9903.94.05: HTS
+    8708.99.68 since 2025-05-03)')."""
+    for hts_list, entry in _scope_entries(table, measure, shipment, hypothetical):
+        if hts_list.claim is None or hts_list.claim in shipment.claims:
+            return f"{measure.id}: on {_membership(hts_list, entry, shipment.hts or '')}"
+    return None
+
+
+def measures_naming(table: RateTable, list_id: str) -> tuple[str, ...]:
+    """The measures whose scope a list is, or whose lines it takes out."""
+    return tuple(
+        m.id
+        for m in table.measures.values()
+        if list_id in m.except_lists or list_id in m.scope_lists
+    )
+
+
+def on_content_list(table: RateTable, digits: str) -> bool:
+    """Whether the line is, on some date, in the scope of a measure charged on its metal."""
+    return any(
+        table.lists[name].entries_of(digits)
+        for measure in table.measures.values()
+        if measure.base != "value"
+        for name in measure.scope_lists
+    )
 
 
 def relevant_lists(table: RateTable, measure: Measure, shipment: Shipment) -> list[HtsList]:

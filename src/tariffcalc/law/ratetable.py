@@ -681,6 +681,7 @@ def _measure(m: MeasureModel, groups: dict[str, frozenset[str]]) -> Measure:
         scope_lists=tuple(m.scope_lists),
         unless_claimed=m.unless_claimed,
         only_if_claimed=m.only_if_claimed,
+        us_content_min=m.us_content_min,
     )
 
 
@@ -766,9 +767,12 @@ def _list_problems(model: HtsListModel, path: Path) -> list[str]:
     problems = []
     if model.id != path.stem:
         problems.append(f"id: expected {shown(path.stem)}, the file's name, got {shown(model.id)}")
-    if (model.kind in ("exemption", "scope")) != (model.claim is None):
+    if (model.kind == "exemption" and model.claim is not None) or (
+        model.kind in ("conditional", "partial") and model.claim is None
+    ):
         problems.append(
-            "claim: a conditional or partial list names its claim; an exemption or scope none"
+            "claim: a conditional or partial list names its claim; an exemption none"
+            " (a scope list may: its lines are in scope only when claimed)"
         )
     for i, line in enumerate(model.lines):
         if line.end is not None and line.end < line.start:

@@ -99,6 +99,7 @@ class MeasureModel(Strict):
     scope_lists: list[Identifier] = []
     unless_claimed: Identifier | None = None
     only_if_claimed: Identifier | None = None
+    us_content_min: Percent | None = None
 
 
 class ListLineModel(Strict):

@@ -162,7 +162,26 @@ class ParquetRows:
         return self.rows
 
 
-class ParquetOut:
+class _TypedCellsOut:
+    """An output of typed cells (`parquet_cells`), that workers hand as Parquet rows."""
+
+    header: list[str]
+
+    @classmethod
+    def for_worker(cls, header: list[str], scenarios: list[str]) -> ParquetRows:
+        return ParquetRows(header)
+
+    def start(self) -> None:
+        pass
+
+    def write(self, scored: ScoredRow) -> None:
+        self.write_chunk([parquet_cells(self.header, scored)])
+
+    def write_chunk(self, rows: list[list[Any]]) -> None:
+        raise NotImplementedError
+
+
+class ParquetOut(_TypedCellsOut):
     """Parquet through pyarrow (optional): row groups of 65,536 rows, exact decimals."""
 
     GROUP = 65_536
@@ -190,16 +209,6 @@ class ParquetOut:
         self.schema = pa.schema([*texts, *results, pa.field("warnings", pa.string())])
         self.writer = pq.ParquetWriter(path, self.schema)
         self.buffer: list[list[Any]] = []
-
-    @classmethod
-    def for_worker(cls, header: list[str], scenarios: list[str]) -> ParquetRows:
-        return ParquetRows(header)
-
-    def start(self) -> None:
-        pass
-
-    def write(self, scored: ScoredRow) -> None:
-        self.write_chunk([parquet_cells(self.header, scored)])
 
     def write_chunk(self, rows: list[list[Any]]) -> None:
         self.buffer += rows
@@ -242,7 +251,7 @@ def sheet_cell(cell: Any) -> Any:
     return neutralise(cell) if isinstance(cell, str) else cell
 
 
-class XlsxOut:
+class XlsxOut(_TypedCellsOut):
     """One sheet of rows through openpyxl (optional): the file's cells as text, the
     figures as numbers (exact decimals), saved when the batch is done."""
 
@@ -252,16 +261,6 @@ class XlsxOut:
         self.path = path
         self.header = header
         self.sheet.append([*map(neutralise, header), *result_columns(scenarios)])
-
-    @classmethod
-    def for_worker(cls, header: list[str], scenarios: list[str]) -> ParquetRows:
-        return ParquetRows(header)
-
-    def start(self) -> None:
-        pass
-
-    def write(self, scored: ScoredRow) -> None:
-        self.write_chunk([parquet_cells(self.header, scored)])
 
     def write_chunk(self, rows: list[list[Any]]) -> None:
         for row in rows:

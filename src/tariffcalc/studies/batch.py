@@ -148,6 +148,7 @@ class Scorer:
             template,
             value=fields["value"],
             metal_value=fields.get("metal_value") or None,
+            us_content=fields.get("us_content") or None,
             freight=fields.get("freight") or Decimal(0),
             insurance=fields.get("insurance") or Decimal(0),
             quantity=fields.get("quantity") or None,

@@ -18,6 +18,7 @@ from tariffcalc.law.domain import (
 )
 from tariffcalc.law.engine import assess_all
 from tariffcalc.law.hts import format_hts, normalize_hts
+from tariffcalc.law.lists import measures_naming
 
 if TYPE_CHECKING:
     from tariffcalc.inputs.schedule import Schedule, ScheduleLine
@@ -87,11 +88,7 @@ def memberships(table: RateTable, digits: str, day: date, origin: str) -> tuple[
         entries = tuple(hts_list.entries_of(digits))
         if not entries or (hts_list.origins is not None and origin not in hts_list.origins):
             continue
-        naming = tuple(
-            m.id
-            for m in table.measures.values()
-            if hts_list.id in (*m.except_lists, *m.scope_lists)
-        )
+        naming = measures_naming(table, hts_list.id)
         found.append(Membership(hts_list, entries, hts_list.entry_on(digits, day), naming))
     return tuple(found)
 

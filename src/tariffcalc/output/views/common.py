@@ -60,6 +60,8 @@ def describe_shipment(
         parts.append(amount)
     if shipment.metal_value is not None:
         parts.append(f"metal content {usd(shipment.metal_value)}")
+    if shipment.us_content is not None:
+        parts.append(f"US content {usd(shipment.us_content)}")
     if shipment.freight or shipment.insurance:
         parts.append(
             f"freight {usd(shipment.freight)}, insurance {usd(shipment.insurance)} (not dutiable)"

@@ -73,6 +73,7 @@ def _shipment_json(table: RateTable, shipment: Shipment) -> dict[str, Any]:
         "mfn_rate": number(shipment.mfn_rate),
         "mfn_source": shipment.mfn_source,
         "metal_value": number(shipment.metal_value),
+        "us_content": number(shipment.us_content),
         "freight": number(shipment.freight),
         "insurance": number(shipment.insurance),
         "mode": shipment.mode,

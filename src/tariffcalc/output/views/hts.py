@@ -161,7 +161,7 @@ def _lists_grid(shipment: Shipment, found: tuple[Membership, ...]) -> Grid:
         Column("dates", "Dates (conf.)"),
         Column("on_entry_date", f"On {day}"),
         Column("confidence", "Conf."),
-        Column("measures", "Takes it out of"),
+        Column("measures", "Named by"),
     )
     return Grid(columns, rows, title=f"HTS lists naming {format_hts(shipment.hts or '')}")
 

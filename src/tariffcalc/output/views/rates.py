@@ -9,6 +9,7 @@ from tariffcalc.errors import InputError, suggest
 from tariffcalc.inputs.whatif import describe_overrides
 from tariffcalc.law.domain import HtsList, Measure, RateTable
 from tariffcalc.law.hts import format_hts
+from tariffcalc.law.lists import measures_naming
 from tariffcalc.money import percent
 from tariffcalc.output.render import Column, Grid, Row
 from tariffcalc.output.views.common import JSON_VERSION, number, overrides_note
@@ -112,8 +113,9 @@ def item_document(table: RateTable, item: str) -> dict[str, Any]:
 def _measure_document(table: RateTable, m: Measure) -> dict[str, Any]:
     return {
         "type": "measure",
-        **{key: value for key, value in m._asdict().items() if key not in ("in_force", "rate")},
+        **{k: v for k, v in m._asdict().items() if k not in ("in_force", "rate", "us_content_min")},
         "rate": number(m.rate),
+        "us_content_min": number(m.us_content_min),
         "origins": "all" if m.origins is None else sorted(m.origins),
         "sectors": "all" if m.sectors is None else sorted(m.sectors),
         "groups": sorted(m.groups),
@@ -160,7 +162,7 @@ def list_header(table: RateTable, hts_list: HtsList) -> dict[str, Any]:
         "note": hts_list.note,
         "first_day": hts_list.first_day.isoformat(),
         "size": hts_list.size,
-        "measures": [m.id for m in table.measures.values() if hts_list.id in m.except_lists],
+        "measures": list(measures_naming(table, hts_list.id)),
     }
 
 
