@@ -118,7 +118,12 @@ def test_the_exported_sql_runs_on_spark(
     if shutil.which("java") is None:
         pytest.skip("no JVM")
     source, folder = exported
-    spark = pyspark.SparkSession.builder.master("local[1]").getOrCreate()
+    spark = (
+        pyspark.SparkSession.builder.master("local[1]")
+        .config("spark.sql.ansi.enabled", "true")  # "in-force_duty": a quoted identifier
+        .config("spark.sql.ansi.doubleQuotedIdentifiers", "true")
+        .getOrCreate()
+    )
     try:
         spark.read.parquet(str(folder / "plans.parquet")).createOrReplaceTempView("plans")
         spark.read.parquet(str(folder / "fees.parquet")).createOrReplaceTempView("fees")

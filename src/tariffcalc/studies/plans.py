@@ -148,7 +148,8 @@ SQL = """
 -- entries (id unique, sector, origin, entry_date DATE, value, metal_value or NULL,
 -- freight, insurance, mode): amounts in USD with cents. Each duty line is rounded half-up
 -- to the cent on its own; an inclusive rate is charged max(0, cap - MFN); the MPF stays
--- within its minimum and maximum per entry. Plain SQL: DuckDB, Spark SQL, Trino.
+-- within its minimum and maximum per entry. Plain SQL: DuckDB, Trino, Spark SQL (3.4 or
+-- later, with spark.sql.ansi.enabled and spark.sql.ansi.doubleQuotedIdentifiers true).
 -- An entry whose sector, origin and date no plan row covers gets no figures.
 WITH e AS (
   SELECT
