@@ -1,14 +1,15 @@
-"""tariffcalc batch against the pandas script an analyst would write, on the same file.
+"""tariffcalc batch against the DuckDB script an analyst would write, on the same file.
 
-    python bench/batch.py [--rows N] [--jobs N] [--keep DIR]
+    python bench/batch.py [--rows N ...] [--engine auto|columnar|rows] [--jobs N] [--keep DIR]
 
 Generates N synthetic shipments (a mix of sectors, origins, entry dates across
 2025-2026, values, some steel derivatives with their metal content), scores them
-with `tariffcalc batch` end to end, then with a pandas script (pandas is a
-bench-only dependency) that takes each group's rates from tariffcalc's own
-assessments and does the arithmetic in exact integer cents, vectorised. Checks that
-both give the same totals to the cent and prints rows per second, their ratio,
-and the peak memory (maximum resident set) of each.
+with `tariffcalc batch` end to end, then with a DuckDB script that takes each
+group's rates from tariffcalc's plan table (`law/plantable.py`, dates grouped into
+the periods between rule changes) and does the arithmetic in DECIMAL(38, x), each
+duty line rounded on its own, and writes its CSV with COPY. Checks that both give
+the same totals to the cent and prints rows per second, their ratio, and the peak
+memory of each (the resident set of the whole process tree), with the machine's load.
 """
 
 from __future__ import annotations
@@ -27,10 +28,7 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from tariffcalc.law.domain import RateTable
+from typing import Any
 
 SECTORS = [
     ("autos", 30),
@@ -44,7 +42,6 @@ SECTORS = [
 ]
 ORIGINS = [("JP", 60), ("DE", 15), ("KR", 10), ("GB", 5), ("CN", 10)]
 SCENARIOS = ["mfn", "baseline", "reciprocal", "deal", "in-force"]
-SCALE = 10**8  # rates as integers: every rate of the table has at most 8 decimal places
 
 
 def generate(path: Path, rows: int, seed: int = 7) -> None:
@@ -106,118 +103,145 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-# --- the pandas script --------------------------------------------------------------------
+# --- the DuckDB script --------------------------------------------------------------------
+
+LINES = 3  # duty lines after the MFN a scenario can have, in the script's table of rates
+MONEY = "DECIMAL(38,2)"
+RATE = "DECIMAL(38,8)"
 
 
-def pandas_script(source: Path, output: Path, totals: Path) -> None:
-    """What an analyst would write: read everything, look up each group's rates from
-    tariffcalc's assessment of a sample shipment, compute every row vectorised in integer
-    cents, write it all."""
-    # Bench-only dependencies, not installed by the project: untyped here on purpose.
-    np: Any = importlib.import_module("numpy")
-    pd: Any = importlib.import_module("pandas")
+def duckdb_script(source: Path, output: Path, totals: Path) -> None:
+    """What an analyst would write: load the file, take each group's rates from
+    tariffcalc's plan table, compute every row in SQL with exact decimals, write it all."""
+    duckdb: Any = importlib.import_module("duckdb")
+    con = duckdb.connect()
+    con.execute(
+        f"CREATE TABLE e AS SELECT *, CASE WHEN metal_value IS NULL THEN 'none'"
+        " WHEN metal_value = 0 THEN 'zero' WHEN metal_value = value THEN 'all'"
+        f" ELSE 'part' END AS metal_state FROM read_csv('{source}', header=true, types="
+        "{'sku': 'VARCHAR', 'value': 'DECIMAL(18,2)', 'metal_value': 'DECIMAL(18,2)',"
+        " 'freight': 'DECIMAL(18,2)', 'entry_date': 'DATE'})"
+    )
+    groups = con.execute(
+        "SELECT DISTINCT sector, origin, entry_date, metal_state FROM e"
+    ).fetchall()
+    con.execute(f"CREATE TABLE rates ({_rate_columns()})")
+    _load(con, "rates", _group_rates(groups), output.with_suffix(".rates.csv"))
+    figures = _figures(con, output.with_suffix(".fees.csv"))
+    con.execute(f"COPY ({figures}) TO '{output}' (HEADER)")
+    sums = ", ".join(f"SUM(duty_{s}), SUM(landed_{s})" for s in range(len(SCENARIOS)))
+    found = con.execute(f"SELECT {sums} FROM ({figures})").fetchone()
+    totals.write_text(
+        json.dumps(
+            {
+                scenario: {
+                    "duty_cents": int(found[2 * i] * 100),
+                    "landed_cents": int(found[2 * i + 1] * 100),
+                }
+                for i, scenario in enumerate(SCENARIOS)
+            }
+        )
+    )
 
+
+def _rate_columns() -> str:
+    lines = [
+        f"r_{s}_{j} {RATE}, b_{s}_{j} VARCHAR" for s in range(len(SCENARIOS)) for j in range(LINES)
+    ]
+    return ", ".join(
+        [
+            "sector VARCHAR, origin VARCHAR, entry_date DATE, metal_state VARCHAR",
+            f"mfn {RATE}, hmf BOOLEAN",
+            *lines,
+        ]
+    )
+
+
+def _group_rates(groups: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Each group's MFN rate and each scenario's lines (charged rate, base part), from the
+    plan table of a sample shipment of the group: one plan per period between rule changes."""
+    from tariffcalc.inputs.shipment import make_shipment
+    from tariffcalc.law.engine import Assessor
+    from tariffcalc.law.plantable import period_start, plan_rows, rule_changes
     from tariffcalc.law.ratetable import load_table
 
     table = load_table()
-    frame = pd.read_csv(source, dtype={"sku": str, "metal_value": str}, keep_default_na=False)
-    value = _cents(np, frame["value"])
-    has_metal = frame["metal_value"] != ""
-    metal = np.where(has_metal, _cents(np, frame["metal_value"].replace("", "0")), value)
-    # Each group's rates, from the library's assessment of a sample, as a table to merge on.
-    keys = frame[["sector", "origin", "entry_date"]].assign(
-        metal_state=np.where(
-            ~has_metal,
-            "none",
-            np.where(metal == value, "all", np.where(metal == 0, "zero", "part")),
-        )
-    )
-    groups = keys.drop_duplicates().itertuples(index=False)
-    rates = pd.DataFrame.from_records([_group_rates(table, g) for g in groups])
-    merged = keys.merge(rates, on=["sector", "origin", "entry_date", "metal_state"], how="left")
-    fees = _fees(np, table, frame, value, merged)
-    result = frame.copy()
-    landed_without_duty = value + _cents(np, frame["freight"]) + fees
-    mfn_duty = _half_up(value, merged["mfn"].to_numpy())
-    sums = {}
+    assessor = Assessor(table, SCENARIOS)
+    changes = rule_changes(table)
+    samples = {"none": None, "all": "100", "zero": "0", "part": "50"}
+    plans: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    rows = []
+    for sector, origin, day, metal in groups:
+        key = (sector, origin, period_start(changes, day), metal)
+        if key not in plans:
+            shipment = make_shipment(
+                table,
+                value="100",
+                sector=sector,
+                origin=origin,
+                entry_date=key[2],
+                metal_value=samples[metal],
+            )
+            plans[key] = _plan_cells(plan_rows(assessor, shipment), shipment.mfn_rate)
+        rows.append((sector, origin, day, metal, *plans[key]))
+    return rows
+
+
+def _plan_cells(plan: Any, mfn: Decimal) -> tuple[Any, ...]:
+    cells: list[Any] = [mfn, None]
     for scenario in SCENARIOS:
-        # Each measure is one line, on the whole value or on the metal or non-metal part.
-        on = {p: merged[f"{scenario}_{p}"].to_numpy() for p in ("value", "metal", "non_metal")}
-        duty = (
-            mfn_duty
-            + _half_up(value, on["value"])
-            + _half_up(metal, on["metal"])
-            + _half_up(value - metal, on["non_metal"])
-        )
-        landed = landed_without_duty + duty
-        result[f"{scenario}_duty"] = duty / 100
-        result[f"{scenario}_effective_rate"] = (duty / value).round(6)
-        result[f"{scenario}_fees"] = fees / 100
-        result[f"{scenario}_landed_cost"] = landed / 100
-        sums[scenario] = {"duty_cents": int(duty.sum()), "landed_cents": int(landed.sum())}
-    result.to_csv(output, index=False, float_format="%.2f")
-    totals.write_text(json.dumps(sums))
+        lines = [line for line in plan.lines if line.scenario == scenario and line.line > 0]
+        assert len(lines) <= LINES, (scenario, lines)
+        for line in lines:
+            charged = line.ad_valorem if line.cap is None else max(Decimal(0), line.cap - mfn)
+            cells += [charged, line.base]
+        cells += [None, None] * (LINES - len(lines))
+    return tuple(cells)
 
 
-def _cents(np: Any, column: Any) -> Any:
-    return np.round(column.astype(float) * 100).astype(np.int64)
+def _load(con: Any, table: str, rows: list[tuple[Any, ...]], scratch: Path) -> None:
+    """Rows into a table through a CSV file (executemany takes a millisecond a row)."""
+    with scratch.open("w", newline="") as out:
+        csv.writer(out).writerows(rows)
+    con.execute(f"COPY {table} FROM '{scratch}' (HEADER false)")
 
 
-def _half_up(base: Any, rate: Any) -> Any:
-    """Cents of base (cents) x rate (scaled by SCALE), rounded half up."""
-    return (base * rate * 2 + SCALE) // (2 * SCALE)
+def _figures(con: Any, scratch: Path) -> str:
+    """Every row's figures under every scenario, each duty line rounded half-up on its own."""
+    from tariffcalc.law.plantable import fee_day
+    from tariffcalc.law.ratetable import load_table
 
-
-def _group_rates(table: RateTable, group: Any) -> dict[str, Any]:
-    """A group's MFN rate, MPF terms and each scenario's rate on each part of the value,
-    from tariffcalc's assessment of a sample shipment of the group."""
-    from tariffcalc.inputs.shipment import make_shipment
-    from tariffcalc.law.engine import assess_all, fee_terms
-
-    sample_metal = {"none": None, "all": "100", "zero": "0", "part": "50"}[group.metal_state]
-    shipment = make_shipment(
-        table,
-        value=Decimal(100),
-        sector=group.sector,
-        origin=group.origin,
-        entry_date=group.entry_date,
-        metal_value=sample_metal,
+    fees = load_table().fees
+    days = con.execute("SELECT DISTINCT entry_date FROM e").fetchall()
+    con.execute(f"CREATE TABLE fees (entry_date DATE, low {MONEY}, high {MONEY}, flat {MONEY})")
+    terms = [fee_day(fees, day) for (day,) in days]
+    _load(con, "fees", [(t.day, t.low, t.high, t.flat) for t in terms], scratch)
+    value = f"CAST(value AS {MONEY})"
+    metal = f"CAST(COALESCE(metal_value, value) AS {MONEY})"
+    mpf_ad = f"ROUND({value} * {fees.mpf_rate}, 2)"
+    mpf = (
+        f"CASE WHEN {value} <= {fees.informal_max_value} THEN flat"
+        f" ELSE LEAST(GREATEST({mpf_ad}, low), COALESCE(high, {mpf_ad})) END"
     )
-    terms = fee_terms(table.fees, shipment.entry_date)
-    record = {
-        "sector": group.sector,
-        "origin": group.origin,
-        "entry_date": group.entry_date,
-        "metal_state": group.metal_state,
-        "mfn": int(shipment.mfn_rate * SCALE),
-        "mpf_min": int((terms.formal.minimum or 0) * 100),
-        "mpf_max": int((terms.formal.maximum or 0) * 100),
-        "informal": int((terms.informal.informal or 0) * 100),
-    }
-    for scenario, result in zip(SCENARIOS, assess_all(table, shipment, SCENARIOS), strict=True):
-        rates = dict.fromkeys(("value", "metal", "non_metal"), Decimal(0))
-        for line in result.lines[1:]:  # each measure's line, after the MFN line
-            rates[line.base_kind] += line.rate  # the rate charged (inclusive: over MFN)
-        for name, rate in rates.items():
-            record[f"{scenario}_{name}"] = int(rate * SCALE)
-    return record
-
-
-def _fees(np: Any, table: RateTable, frame: Any, value: Any, merged: Any) -> Any:
-    """MPF (formal within the group's limits, or the informal fee) plus HMF, in cents."""
-    fees = table.fees
-    formal = np.clip(
-        _half_up(value, np.full(len(value), int(fees.mpf_rate * SCALE))),
-        merged["mpf_min"],
-        merged["mpf_max"],
+    hmf = f"CASE WHEN mode = 'ocean' THEN ROUND({value} * {fees.hmf_rate}, 2) ELSE 0 END"
+    columns = [f"e.*, {mpf} + {hmf} AS fees"]
+    for s in range(len(SCENARIOS)):
+        lines = [
+            f"COALESCE(ROUND(r_{s}_{j} * CASE b_{s}_{j} WHEN 'value' THEN {value}"
+            f" WHEN 'metal' THEN {metal} ELSE {value} - {metal} END, 2), 0)"
+            for j in range(LINES)
+        ]
+        columns.append(f"ROUND({value} * mfn, 2) + {' + '.join(lines)} AS duty_{s}")
+    rows = (
+        f"SELECT {', '.join(columns)} FROM e JOIN rates USING (sector, origin, entry_date,"
+        " metal_state) JOIN fees USING (entry_date)"
     )
-    mpf = np.where(value <= int(fees.informal_max_value * 100), merged["informal"], formal)
-    hmf = np.where(
-        frame["mode"] == "ocean",
-        _half_up(value, np.full(len(value), int(fees.hmf_rate * SCALE))),
-        0,
-    )
-    return mpf + hmf
+    results = [
+        f"duty_{s}, ROUND(duty_{s} / value, 6) AS rate_{s}, fees,"
+        f" value + COALESCE(freight, 0) + fees + duty_{s} AS landed_{s}"
+        for s in range(len(SCENARIOS))
+    ]
+    return f"SELECT sku, {', '.join(results)} FROM ({rows})"
 
 
 # --- the comparison ---------------------------------------------------------------------------
@@ -225,43 +249,40 @@ def _fees(np: Any, table: RateTable, frame: Any, value: Any, merged: Any) -> Any
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument(
-        "--jobs", type=int, default=0, help="tariffcalc's worker processes (default: its own)"
-    )
+    parser.add_argument("--rows", type=int, action="append", help="1,000,000 and 5,000,000")
+    parser.add_argument("--engine", default="auto", help="tariffcalc batch --engine")
+    parser.add_argument("--jobs", type=int, default=0, help="--jobs (the row engine)")
     parser.add_argument("--keep", type=Path, help="keep the files here")
-    parser.add_argument("--pandas-run", nargs=3, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--script-run", nargs=3, type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
-    if options.pandas_run:
-        pandas_script(*options.pandas_run)
+    if options.script_run:
+        duckdb_script(*options.script_run)
         return
-    work = options.keep or Path(tempfile.mkdtemp())
-    work.mkdir(parents=True, exist_ok=True)
+    for rows in options.rows or [1_000_000, 5_000_000]:
+        work = options.keep or Path(tempfile.mkdtemp())
+        work.mkdir(parents=True, exist_ok=True)
+        _run(work, rows, options.engine, options.jobs)
+        if options.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(work: Path, rows: int, engine: str, jobs: int) -> None:
     source = work / "shipments.csv"
     started = time.perf_counter()
-    generate(source, options.rows)
+    generate(source, rows)
     size = source.stat().st_size / 1e6
     took = time.perf_counter() - started
-    print(f"generated {options.rows:,} rows ({size:.0f} MB) in {took:.1f} s")
-
+    print(f"generated {rows:,} rows ({size:.0f} MB) in {took:.1f} s")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["TARIFFCALC_CACHE_DIR"] = str(work / "cache")
     env["TARIFFCALC_DATA_DIR"] = str(work / "no-schedule")
-    ours = measured(_tariffcalc_command(work, source, options.jobs), env)
-    theirs = [
-        sys.executable,
-        __file__,
-        "--pandas-run",
-        str(source),
-        str(work / "pandas.csv"),
-        str(work / "pandas.json"),
-    ]
-    _compare(work, options.rows, ours, measured(theirs, env))
-    if options.keep is None:
-        shutil.rmtree(work, ignore_errors=True)
+    ours = measured(_tariffcalc_command(work, source, engine, jobs), env)
+    script = [sys.executable, __file__, "--script-run", str(source)]
+    theirs = measured([*script, str(work / "script.csv"), str(work / "script.json")], env)
+    _compare(work, rows, ours, theirs)
 
 
-def _tariffcalc_command(work: Path, source: Path, jobs: int) -> list[str]:
+def _tariffcalc_command(work: Path, source: Path, engine: str, jobs: int) -> list[str]:
     tool = Path(sys.executable).with_name("tariffcalc")
     command = [str(tool)] if tool.exists() else [sys.executable, "-m", "tariffcalc"]
     return [
@@ -273,6 +294,8 @@ def _tariffcalc_command(work: Path, source: Path, jobs: int) -> list[str]:
         "--summary",
         str(work / "summary.json"),
         "--no-progress",
+        "--engine",
+        engine,
         "--jobs",
         str(jobs),
     ]
@@ -281,26 +304,27 @@ def _tariffcalc_command(work: Path, source: Path, jobs: int) -> list[str]:
 def _compare(work: Path, rows: int, ours: tuple[float, float], theirs: tuple[float, float]) -> None:
     """Check that the totals agree to the cent; print the speeds and the peak memories."""
     summary = json.loads((work / "summary.json").read_text())
-    pandas_totals = json.loads((work / "pandas.json").read_text())
+    script_totals = json.loads((work / "script.json").read_text())
     for scenario in SCENARIOS:
         mine = summary["scenarios"][scenario]
-        assert round(mine["duty"] * 100) == pandas_totals[scenario]["duty_cents"], scenario
-        assert round(mine["landed_cost"] * 100) == pandas_totals[scenario]["landed_cents"], scenario
+        assert round(mine["duty"] * 100) == script_totals[scenario]["duty_cents"], scenario
+        assert round(mine["landed_cost"] * 100) == script_totals[scenario]["landed_cents"], scenario
     print(
         f"totals agree to the cent on all {len(SCENARIOS)} scenarios"
         f" (in-force duty ${summary['scenarios']['in-force']['duty']:,.2f})"
     )
-    (seconds, memory), (pandas_seconds, pandas_memory) = ours, theirs
+    (seconds, memory), (script_seconds, script_memory) = ours, theirs
     print(
         f"tariffcalc batch: {seconds:6.1f} s, {rows / seconds:9,.0f} rows/s, peak {memory:7.0f} MB"
     )
     print(
-        f"pandas script:    {pandas_seconds:6.1f} s, {rows / pandas_seconds:9,.0f} rows/s,"
-        f" peak {pandas_memory:7.0f} MB"
+        f"DuckDB script:    {script_seconds:6.1f} s, {rows / script_seconds:9,.0f} rows/s,"
+        f" peak {script_memory:7.0f} MB"
     )
     print(
-        f"speed ratio (tariffcalc / pandas): {pandas_seconds / seconds:.2f}x;"
-        f" memory ratio: {memory / pandas_memory:.2f}x"
+        f"speed ratio (tariffcalc / script): {script_seconds / seconds:.2f}x;"
+        f" memory ratio: {memory / script_memory:.2f}x;"
+        f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
 
 

@@ -126,7 +126,7 @@ def test_an_interrupted_run_leaves_the_old_output_and_no_temporary(
         return scored(self, row)
 
     monkeypatch.setattr(batch.Scorer, "score", interrupted)
-    result = cli("batch", "many.csv", "-o", "out.csv", "--errors", "err.csv")
+    result = cli("batch", "many.csv", "-o", "out.csv", "--errors", "err.csv", "--engine", "rows")
     assert result.code == 130
     assert (files / "out.csv").read_text() == "precious"
     assert sorted(p.name for p in files.iterdir()) == ["flex.csv", "many.csv", "out.csv"]

@@ -264,7 +264,7 @@ COMMANDS = ["duty", "compare", "sweep", "timeline", "impact", "batch", "refunds"
 
 def test_every_command_has_help_with_examples(cli: Cli) -> None:
     listing = cli("--help").out
-    for name in [*COMMANDS, "rates", "hts"]:
+    for name in [*COMMANDS, "rates", "hts", "plans"]:
         assert f"  {name} " in listing, name
     for name in COMMANDS:
         result = cli(name, "--help")
@@ -272,6 +272,7 @@ def test_every_command_has_help_with_examples(cli: Cli) -> None:
     for group, names in (
         ("rates", ["list", "show", "validate", "export"]),
         ("hts", ["import", "status", "lookup", "search"]),
+        ("plans", ["export"]),
     ):
         for name in names:
             assert cli(group, name, "--help").code == 0, (group, name)

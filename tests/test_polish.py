@@ -124,7 +124,7 @@ class Terminal(io.StringIO):
         return True
 
 screen = sys.stderr = Terminal()
-sys.argv = ["tariffcalc", "batch", sys.argv[1], "-o", sys.argv[2]]
+sys.argv = ["tariffcalc", "batch", sys.argv[1], "-o", sys.argv[2], "--engine", "rows"]
 from tariffcalc.cli.main import main
 try:
     main()

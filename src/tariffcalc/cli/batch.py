@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -23,6 +24,12 @@ from tariffcalc.cli.options import (
     SCENARIOS,
     SET,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tariffcalc.inputs.records import Layout
+    from tariffcalc.studies.batch import Columnar, Scorer
 
 FILE = typer.Argument(
     ..., metavar="FILE", help="CSV (comma, semicolon or tab), JSON Lines or .xlsx; '-': stdin."
@@ -48,6 +55,14 @@ STRICT = typer.Option(False, "--strict", help="Any bad row is an error: exit 1, 
 ROWS_SECTOR = typer.Option(
     None, "--sector", metavar="SECTOR", help="Sector of rows with neither hts nor sector."
 )
+ENGINE = typer.Option(
+    "auto",
+    "--engine",
+    metavar="ENGINE",
+    help="auto (columnar when it can read the file, unless --jobs asks for workers),"
+    " columnar (DuckDB: a CSV file in, csv out; needs tariffcalc[columnar]) or rows (row by"
+    " row, with --jobs).",
+)
 PROGRESS = typer.Option(True, "--progress/--no-progress", help="A progress bar on a terminal.")
 JOBS = typer.Option(
     0,
@@ -56,7 +71,8 @@ JOBS = typer.Option(
     min=0,
     max=64,
     metavar="N",
-    help="Worker processes (default: one per core, up to 4, for files over 8 MB; else 1).",
+    help="Worker processes of the row engine (default: one per core, up to 4, for files"
+    " over 8 MB; else 1).",
 )
 
 
@@ -85,6 +101,7 @@ def batch(
     rates: str = RATES,
     progress: bool = PROGRESS,
     jobs: int = JOBS,
+    engine: str = ENGINE,
 ) -> None:
     """Score a whole file of shipments under every scenario, with totals.
 
@@ -96,6 +113,7 @@ def batch(
     (SKU, US HTS Code, Value USD, Origin Country, Entry Date) is read as it is.
     Missing columns take the options' values. Text cells starting with = + - @
     are written with a leading ' in CSV output, so a spreadsheet does not run them.
+    With tariffcalc[columnar], DuckDB scores a CSV file (--engine): the same output.
 
     Examples:
 
@@ -114,7 +132,7 @@ def batch(
     defaults = row_defaults(origin, entry_date, currency, fx, mode, sector, mfn, date_format)
     scorer = make_scorer(table, scenarios, defaults)
     layout, records, share = read_source(file, delimiter)
-    jobs = jobs or auto_jobs(file)
+    jobs, share = _engine(scorer, engine, file, layout, targets.format, jobs, share)
     summary = write_batch(
         layout, records, scorer, targets, jobs=jobs, progress=progress, share_read=share
     )
@@ -133,6 +151,46 @@ def _format(output_format: str | None, output: str | None) -> str:
     if chosen not in FORMATS:
         raise typer.BadParameter("expected csv, jsonl, parquet or xlsx", param_hint="'--format'")
     return chosen
+
+
+def _engine(
+    scorer: Scorer,
+    engine: str,
+    file: str,
+    layout: Layout,
+    output_format: str,
+    jobs: int,
+    share: Callable[[], float] | None,
+) -> tuple[int, Callable[[], float] | None]:
+    """The scorer's columnar source, when DuckDB is to read the file; the worker processes
+    and the share of the file read (for the progress display) of the engine chosen."""
+    scorer.columnar = _columnar(engine, file, layout, output_format, jobs)
+    if scorer.columnar is not None:  # DuckDB reads the file, not `read_source`'s stream
+        return 1, scorer.columnar.share_read
+    return jobs or auto_jobs(file), share
+
+
+def _columnar(
+    engine: str, file: str, layout: Layout, output_format: str, jobs: int
+) -> Columnar | None:
+    """The file for the columnar engine to read, if it is to (see `studies/columnar.py`):
+    with --engine auto, unless worker processes were asked for (--jobs 2 or more)."""
+    from tariffcalc.errors import InputError
+    from tariffcalc.studies.columnar import columnar_source, has_duckdb
+
+    chosen = engine.strip().lower()
+    if chosen not in ("auto", "columnar", "rows"):
+        raise typer.BadParameter("expected auto, columnar or rows", param_hint="'--engine'")
+    if chosen == "rows" or (chosen == "auto" and (jobs > 1 or not has_duckdb())):
+        return None
+    source = columnar_source(file, layout) if output_format == "csv" else None
+    if source is None and chosen == "columnar":
+        raise InputError(
+            "engine",
+            "the columnar engine reads a CSV file (not stdin or JSON Lines) without double"
+            " quotes, carriage returns or a BOM, and writes csv: use --engine rows",
+        )
+    return source
 
 
 def auto_jobs(file: str) -> int:

@@ -31,6 +31,7 @@ COMMANDS = {
     "impact": "impact",
     "batch": "batch",
     "refunds": "refunds",
+    "plans": "plans",
     "rates": "rates",
     "hts": "hts",
 }

@@ -114,6 +114,11 @@ class Assessor:
             warnings = [*warnings, fee_warning]
         return figures, list(dict.fromkeys(warnings))
 
+    def plans_of(self, shipment: Shipment) -> tuple[list[_Plan], list[str]]:
+        """The scenarios' plans for this shipment, shared as `figures` shares them, and the
+        MFN's warnings: what a plan table (`law/plantable.py`) is made of."""
+        return self._plans_for(shipment, _bases(shipment)), _mfn_duty(shipment)[4]
+
     def _plans_for(self, shipment: Shipment, amounts: dict[str, Decimal]) -> list[_Plan]:
         """The scenarios' plans, shared by shipments whose plans' steps are alike: the entry
         date matters only through the in-scope measures in force on it. Only the steps and
@@ -771,18 +776,25 @@ def _mpf_fallback(
     """What the MPF borrowed from another fiscal year, if anything, and whether the fee
     depends on it: always for the informal fee, for the formal one only at a limit."""
     informal = shipment.customs_value <= fees.informal_max_value
+    text = mpf_borrowed(terms, informal, shipment.entry_date)
+    if text is None:  # the usual case, and the batch hot path
+        return None
+    return text, informal or mpf != ad_valorem
+
+
+def mpf_borrowed(terms: FeeTerms, informal: bool, day: date) -> str | None:
+    """What an MPF entered on `day` borrows from another fiscal year's values, if anything:
+    the flat informal fee, or the formal fee's limits (which matter only when reached)."""
     source = terms.informal if informal else terms.formal
-    if source is terms.year:  # the usual case, and the batch hot path: no text to build
+    if source is terms.year:
         return None
     if informal:
-        what, matters = f"informal MPF {usd(mpf)}", True
+        what = f"informal MPF {usd(source.informal or ZERO)}"
     else:
         what = f"min {usd(source.minimum or ZERO)}, max {usd(source.maximum or ZERO)}"
-        matters = mpf != ad_valorem
     year = terms.year
-    missing = f"FY{year.fiscal_year}" if year else f"the fiscal year of {shipment.entry_date}"
-    text = f"MPF values for {missing} not confirmed; FY{source.fiscal_year} values used ({what})"
-    return text, matters
+    missing = f"FY{year.fiscal_year}" if year else f"the fiscal year of {day}"
+    return f"MPF values for {missing} not confirmed; FY{source.fiscal_year} values used ({what})"
 
 
 def describe_rate(line: DutyLine) -> str:

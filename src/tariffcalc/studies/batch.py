@@ -70,6 +70,19 @@ def row_defaults(
     )
 
 
+class Columnar(NamedTuple):
+    """A CSV file the columnar engine reads itself (`studies/columnar.py`)."""
+
+    path: Path
+    crlf: bool  # some lines end with CR LF
+    lines: int  # how many the file has
+    reached: list[int]  # the last line scored, for `share_read` (one cell, set as it goes)
+
+    def share_read(self) -> float:
+        """The share of the file's lines scored so far, for a progress display."""
+        return min(self.reached[0] / self.lines, 1.0) if self.lines else 0.0
+
+
 class ScoredRow(NamedTuple):
     """A row scored under every scenario."""
 
@@ -108,6 +121,7 @@ class Scorer:
         self.assessor = Assessor(table, scenarios)
         self.templates: dict[tuple[str | None, ...], Shipment | InputError] = {}
         self.dates: dict[str, date] = {}
+        self.columnar: Columnar | None = None  # a CSV file DuckDB reads itself
 
     def score(self, row: InputRow) -> ScoredRow | Rejected:
         if row.malformed is not None:
@@ -227,6 +241,24 @@ class Summary:
             by_sector[i + 1] += f.duty
             by_origin[i + 1] += f.duty
 
+    def add_totals(
+        self,
+        sector: str,
+        origin: str,
+        count: int,
+        value: Decimal,
+        duty: list[Decimal],
+        landed: list[Decimal],
+    ) -> None:
+        """The totals of `count` rows of one sector and origin, scored elsewhere (in SQL)."""
+        self.scored += count
+        self.value += value
+        self.duty = [a + b for a, b in zip(self.duty, duty, strict=True)]
+        self.landed = [a + b for a, b in zip(self.landed, landed, strict=True)]
+        for key in (("sector", sector), ("origin", origin)):
+            totals = self._group(key)
+            totals[:] = [a + b for a, b in zip(totals, [value, *duty], strict=True)]
+
     def _group(self, key: tuple[str, str]) -> list[Decimal]:
         totals = self.groups.get(key)
         if totals is None:
@@ -285,9 +317,14 @@ def score_file(
     """Score every record of a file (see `inputs.records.read_records`) into `output`, in
     input order; rejected rows go to `on_rejected`. The totals are returned.
 
-    With jobs > 1, worker processes score chunks of rows while this one reads and
-    writes; chunks are written in input order, and only a few are in flight at once,
-    so memory stays bounded."""
+    A CSV file the scorer names as `columnar` is read and scored by DuckDB
+    (`studies/columnar.py`), with the same output. With jobs > 1, worker processes
+    score chunks of rows while this one reads and writes; chunks are written in input
+    order, and only a few are in flight at once, so memory stays bounded."""
+    if scorer.columnar is not None and not layout.jsonl:
+        from tariffcalc.studies.columnar import score_columnar
+
+        return score_columnar(scorer.columnar, layout, scorer, output, on_rejected, progress)
     sink = _Sink(output, Summary(scorer.scenarios), on_rejected, progress)
     output.start()
     if jobs > 1:
@@ -295,7 +332,7 @@ def score_file(
     else:
         for chunk in chunks(records):
             sink.summary.read += len(chunk)
-            _score_rows(scorer, to_rows(layout, chunk), output, sink.summary, on_rejected)
+            score_rows(scorer, to_rows(layout, chunk), output, sink.summary, on_rejected)
             sink.tick()
     output.close()
     return sink.summary
@@ -322,7 +359,7 @@ class _Sink(NamedTuple):
             self.progress(self.summary.read)
 
 
-def _score_rows(
+def score_rows(
     scorer: Scorer,
     rows: Iterable[InputRow],
     output: ChunkWriter | Output,
@@ -377,7 +414,7 @@ def _score_chunk(records: list[Record]) -> tuple[Any, list[Rejected], Summary]:
     summary.read = len(records)
     rejected: list[Rejected] = []
     out = output.for_worker(layout.header, scorer.scenarios)
-    _score_rows(scorer, to_rows(layout, records), out, summary, rejected.append)
+    score_rows(scorer, to_rows(layout, records), out, summary, rejected.append)
     return out.payload(), rejected, summary
 
 

@@ -1,0 +1,627 @@
+"""The batch at columnar speed: DuckDB reads a CSV file itself, checks its cells in SQL and
+does each row's arithmetic exactly from the plan table (`law/plantable.py`), streaming,
+in bounded memory. Same output as `score_file`, byte for byte.
+
+What DuckDB does: split each line into its cells; find the distinct entry dates and plan
+keys (thousands, however many rows), which the one Python engine turns into plan-table
+rows (dates grouped into the periods between rule changes); join; compute in integer
+cents each duty line rounded half-up on its own, the MFN with its specific part, the MPF
+within its limits per entry, HMF, landed cost and the effective rate (half-even to a
+millionth, as `effective_rate`); write each output line as text, in input order. What it
+leaves to the row-by-row `Scorer`: any row it cannot vouch for (an amount that is not a
+plain decimal with at most four places, a formula-like cell, a cell with a comma, a
+count of cells other than the header's, a key or date the engine refuses, another
+currency, rates of more than eight places, a specific MFN under an inclusive rate):
+those rows, with their line numbers, are scored or rejected exactly as before, in place.
+
+Files it does not take (`columnar_source` says None; the caller uses `score_file`): stdin,
+JSON Lines, .xlsx, a file holding a double quote, a carriage return not before a line
+feed, a byte 0x01, a line over 1 MB, a BOM or bytes that are not UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from tariffcalc.errors import InputError
+from tariffcalc.inputs.records import MALFORMED, MAX_RECORD_CHARS, Layout, to_rows
+from tariffcalc.law.coverage import coverage_of
+from tariffcalc.law.plantable import Plan, fee_day, period_start, plan_rows, rule_changes
+from tariffcalc.money import MAX_AMOUNT
+from tariffcalc.studies.batch import Columnar, Output, Rejected, Scorer, Summary, score_rows
+
+if TYPE_CHECKING:
+    import duckdb
+
+MEMORY_LIMIT = "128MB"  # DuckDB's own; it spills to its temporary directory beyond it
+THREADS = 2
+FETCH = 5_000  # output lines taken from DuckDB at a time (a progress display's step)
+REP_VALUE = Decimal(10_000)  # a representative shipment's value: plans depend on parts only
+METAL_OF = {"none": None, "zero": Decimal(0), "all": REP_VALUE, "part": REP_VALUE / 2}
+KEY_FIELDS = ("sector", "hts", "mfn", "origin", "currency", "fx", "mode", "unit")
+AMOUNT = r"(?:0|[1-9][0-9]{0,12})(?:\.[0-9]{1,4})?"  # what DECIMAL(18,4) holds exactly
+QUANTITY = r"(?:0|[1-9][0-9]{0,8})(?:\.[0-9]{1,3})?"
+UNSAFE = ('"', "\r", "\n")  # texts that CSV would quote: their rows go row by row
+BLOCK = 1 << 20
+MAX_LINE = 1 << 20  # bytes; the row reader rejects lines of over 131,072 characters
+
+
+def columnar_source(path: str, layout: Layout) -> Columnar | None:
+    """The file, when the columnar engine can read it as the row reader would: a CSV file
+    with no quotes, 0x01 bytes or BOM, all of it UTF-8, lines ended by LF or CR LF."""
+    if path == "-" or layout.jsonl or path.lower().endswith(".xlsx") or not Path(path).is_file():
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    crlf, line, lines = False, 0, 1  # line: bytes since the last line end
+    with open(path, "rb") as source:
+        first = True
+        while block := source.read(BLOCK):
+            if first and block.startswith(codecs.BOM_UTF8):
+                return None
+            first = False
+            if block.endswith(b"\r"):
+                block += source.read(1)
+            if b'"' in block or b"\x01" in block or block.count(b"\r") != block.count(b"\r\n"):
+                return None
+            crlf = crlf or b"\r" in block
+            lines += block.count(b"\n")
+            end = block.find(b"\n")
+            if line + (end if end >= 0 else len(block)) > MAX_LINE:
+                return None  # DuckDB would stop at it
+            line = len(block) - 1 - block.rfind(b"\n") if end >= 0 else line + len(block)
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                return None
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None
+    return Columnar(Path(path), crlf, lines, [0])
+
+
+def has_duckdb() -> bool:
+    try:
+        import_duckdb()
+    except InputError:
+        return False
+    return True
+
+
+def import_duckdb() -> Any:
+    """DuckDB, or a clear message naming the extra that brings it."""
+    try:
+        import duckdb
+    except ImportError:
+        raise InputError(
+            "batch", "the columnar engine needs duckdb: pip install 'tariffcalc[columnar]'"
+        ) from None
+    return duckdb
+
+
+def score_columnar(
+    source: Columnar,
+    layout: Layout,
+    scorer: Scorer,
+    output: Output,
+    on_rejected: Callable[[Rejected], None] = lambda rejected: None,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Score a CSV file (see `columnar_source`) into `output`, as `score_file` does."""
+    import tempfile
+
+    duckdb = import_duckdb()
+    # Where DuckDB spills beyond its memory limit: a folder of its own, gone afterwards
+    # (an in-memory database would spill into ./.tmp, in the user's folder).
+    spill = tempfile.TemporaryDirectory(prefix="tariffcalc-duckdb-")
+    config = {"memory_limit": MEMORY_LIMIT, "threads": THREADS, "temp_directory": spill.name}
+    con = duckdb.connect(config=config)
+    # The file's rows stay the probe side of every join, so they come out in input order
+    # (without this, DuckDB may build its hash table from them: reordered, and in memory).
+    con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+    con.execute("SET enable_progress_bar = false")  # its bar on a terminal's stderr
+    try:
+        query = _Query(source, layout, scorer)
+        query.prepare(con)
+        summary = Summary(scorer.scenarios)
+        output.start()
+        query.stream(con, output, summary, on_rejected, progress)
+        query.totals(con, summary)
+        output.close()
+        return summary
+    finally:
+        con.close()
+        spill.cleanup()
+
+
+class _Query:
+    """The SQL of one file: its rows, their plan keys, and the scored lines."""
+
+    def __init__(self, source: Columnar, layout: Layout, scorer: Scorer) -> None:
+        self.layout = layout
+        self.scorer = scorer
+        self.source = source
+        self.width = 0
+
+    def prepare(self, con: duckdb.DuckDBPyConnection) -> None:
+        """The tables of entry dates and plan keys the file's rows use."""
+        for macro in MACROS:
+            con.execute(macro)
+        con.execute(f"CREATE TEMP VIEW cells AS {_cells_sql(self.source, self.layout)}")
+        found = con.execute(
+            f"SELECT DISTINCT entry_date, {', '.join(KEY_FIELDS)}, metal, quantity_given"
+            " FROM cells WHERE shape_ok"
+        ).fetchall()
+        days = _Days(self.scorer)
+        keys: dict[tuple[Any, ...], _KeyPlan | None] = {}
+        for entry_date, *rest in found:
+            period = days.period(entry_date)
+            key = (*rest, period)
+            if period is not None and key not in keys:
+                keys[key] = _plan(self.scorer, key)
+        _create_days(con, days)
+        self.width = _create_plans(con, self.scorer.scenarios, keys)
+
+    def stream(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        output: Output,
+        summary: Summary,
+        on_rejected: Callable[[Rejected], None],
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        """Every line in input order: DuckDB's text for the rows it scored, the row-by-row
+        scorer's for the others (it scores or rejects them with their line numbers)."""
+        result = con.execute(_scored_sql(self.scorer, self.width, self.layout.delimiter))
+        last = 0
+        while batch := result.fetchmany(FETCH):
+            texts: list[str] = []
+            if batch[0][0] <= last or any(a[0] >= b[0] for a, b in pairwise(batch)):
+                raise RuntimeError("DuckDB returned the rows out of input order")
+            last = self.source.reached[0] = batch[-1][0]
+            for line, raw, text in batch:
+                if text is not None:
+                    texts.append(text)
+                    summary.read += 1
+                elif raw is not None and raw.strip():
+                    output.write_chunk("".join(texts))
+                    texts = []
+                    self._by_row(line, raw, output, summary, on_rejected)
+            output.write_chunk("".join(texts))
+            if progress is not None:
+                progress(summary.read)
+
+    def _by_row(
+        self,
+        line: int,
+        raw: str,
+        output: Output,
+        summary: Summary,
+        on_rejected: Callable[[Rejected], None],
+    ) -> None:
+        summary.read += 1
+        text = raw + "\n"
+        if len(text) > MAX_RECORD_CHARS:
+            text = f"{MALFORMED}a row longer than {MAX_RECORD_CHARS:,} characters"
+        score_rows(self.scorer, to_rows(self.layout, [(line, text)]), output, summary, on_rejected)
+
+    def totals(self, con: duckdb.DuckDBPyConnection, summary: Summary) -> None:
+        """The totals of the rows DuckDB scored, added to those scored row by row."""
+        scenarios = range(len(self.scorer.scenarios))
+        sums = ", ".join(f"SUM(duty_{i}), SUM(landed_{i})" for i in scenarios)
+        rows = con.execute(
+            f"SELECT sector_out, origin_out, COUNT(*), SUM(v), {sums}"
+            f" FROM ({_figures_sql(self.scorer, self.width)}) WHERE scored GROUP BY ALL"
+        ).fetchall()
+        for sector, origin, count, *cents in rows:
+            value, *figures = (Decimal(c).scaleb(-2) for c in cents)
+            summary.add_totals(sector, origin, count, value, figures[0::2], figures[1::2])
+
+
+# --- plan keys and entry dates --------------------------------------------------------------
+
+
+class _Days:
+    """Entry dates as the rows give them: the period of rule changes each falls in."""
+
+    def __init__(self, scorer: Scorer) -> None:
+        self.scorer = scorer
+        self.changes = rule_changes(scorer.table)
+        self.found: dict[str, tuple[date, date] | None] = {}
+
+    def period(self, text: str) -> date | None:
+        if text not in self.found:
+            self.found[text] = self._parse(text)
+        found = self.found[text]
+        return None if found is None else found[1]
+
+    def _parse(self, text: str) -> tuple[date, date] | None:
+        from tariffcalc.inputs.shipment import parse_date
+
+        try:
+            defaults = self.scorer.defaults
+            day = parse_date("entry_date", text, defaults.date_format) if text else None
+            day = day or defaults.entry_date
+        except InputError:
+            return None
+        return None if day is None else (day, period_start(self.changes, day))
+
+
+def _plan(scorer: Scorer, key: tuple[Any, ...]) -> _KeyPlan | None:
+    """The plan-table rows of a key, from a representative shipment; None when the engine
+    refuses the key or the columnar arithmetic cannot carry it (its rows go row by row)."""
+    from tariffcalc.inputs.shipment import with_amounts
+
+    *texts, metal, quantity_given, period = key
+    fields = dict(zip(KEY_FIELDS, texts, strict=True))
+    try:
+        template = scorer.template(fields)
+        shipment = with_amounts(
+            scorer.table,
+            template._replace(entry_date=period),
+            value=REP_VALUE,
+            metal_value=METAL_OF[metal],
+            quantity=Decimal(1) if quantity_given else None,
+        )
+    except InputError:
+        return None
+    if template.fx is not None:
+        return None
+    plan = plan_rows(scorer.assessor, shipment)
+    coverage = coverage_of(scorer.table, shipment.origin).warning  # first, as `Scorer.score`
+    plan = plan._replace(warnings=[coverage, *plan.warnings] if coverage else plan.warnings)
+    texts = [plan.sector, *plan.warnings]
+    if not plan.exact or any(c in text for text in texts for c in UNSAFE) or "," in plan.sector:
+        return None
+    return _KeyPlan(plan, shipment.mode in scorer.table.fees.hmf_modes)
+
+
+class _KeyPlan(NamedTuple):
+    plan: Plan
+    hmf: bool  # the mode pays the harbor maintenance fee
+
+
+def _create_days(con: duckdb.DuckDBPyConnection, days: _Days) -> None:
+    """The fee terms of each entry date the rows give: money in cents, rates scaled by
+    RATE; and the texts that a fee taken as the table gives it is written as."""
+    con.execute(
+        "CREATE TEMP TABLE days (entry_date VARCHAR, period DATE, informal_max BIGINT,"
+        " flat BIGINT, mpf_rate BIGINT, low BIGINT, high BIGINT, hmf_rate BIGINT,"
+        " flat_text VARCHAR, low_text VARCHAR, high_text VARCHAR, warn_informal VARCHAR,"
+        " warn_limit VARCHAR)"
+    )
+    rows = []
+    for text, found in days.found.items():
+        fees = None if found is None else fee_day(days.scorer.table.fees, found[0])
+        if found is None or fees is None:
+            continue
+        money = [_scaled(x, CENT) for x in (fees.informal_max, fees.flat, fees.low, fees.high)]
+        rates = [_scaled(x, RATE) for x in (fees.mpf_rate, fees.hmf_rate)]
+        warnings = [fees.informal_warning, fees.limit_warning]
+        unsafe = any(w is not None and any(c in w for c in UNSAFE) for w in warnings)
+        if unsafe or None in (*money[:3], *rates) or (fees.high is not None and money[3] is None):
+            continue  # its rows go row by row
+        texts = [None if x is None else str(x + 0) for x in (fees.flat, fees.low, fees.high)]
+        rows.append((text, found[1], *money[:2], rates[0], *money[2:], rates[1], *texts, *warnings))
+    insert_rows(con, "days", rows)
+
+
+RATE = 10**8  # rates as integers: what plantable.RATE_SCALE allows
+SPECIFIC = 10**7  # USD per unit as integers (plantable.SPECIFIC_SCALE)
+CENT = 100
+QUANTUM = 10**3  # quantities as integers (the QUANTITY pattern's places)
+BIG_DUTY = 9 * 10**12  # cents: duty times 1e6 stays within BIGINT below it
+
+
+def _scaled(number: Decimal | None, scale: int) -> int | None:
+    """`number` times `scale` when that is a whole number, else None."""
+    if number is None:
+        return None
+    scaled = number * scale
+    return int(scaled) if scaled == scaled.to_integral_value() else None
+
+
+def _create_plans(
+    con: duckdb.DuckDBPyConnection,
+    scenarios: list[str],
+    keys: dict[tuple[Any, ...], _KeyPlan | None],
+) -> int:
+    """The plans of the keys as one wide row each: each scenario's lines side by side, as
+    (rate charged, scaled by RATE; base part), lines charging nothing left out. The number
+    of lines after the MFN of the widest scenario."""
+    plans = {key: plan for key, plan in keys.items() if plan is not None}
+    charged = {key: _charged(found.plan, scenarios) for key, found in plans.items()}
+    width = max((len(lines) for each in charged.values() for lines in each), default=0)
+    line_columns = [
+        f"a_{s}_{j} BIGINT, b_{s}_{j} VARCHAR"
+        for s in range(len(scenarios))
+        for j in range(1, width + 1)
+    ]
+    con.execute(
+        "CREATE TABLE plans ("
+        + ", ".join(f"{f} VARCHAR" for f in KEY_FIELDS)
+        + ", metal VARCHAR, quantity_given BOOLEAN, period DATE, sector_out VARCHAR,"
+        " origin_out VARCHAR, hmf BOOLEAN, warnings VARCHAR, mfn_rate BIGINT, specific BIGINT"
+        + "".join(", " + c for c in line_columns)
+        + ")"
+    )
+    rows = [_wide(key, found, charged[key], width) for key, found in plans.items()]
+    insert_rows(con, "plans", rows)
+    return width
+
+
+def _charged(plan: Plan, scenarios: list[str]) -> list[list[tuple[int, str]]]:
+    """Each scenario's lines after the MFN that charge something: (rate scaled by RATE,
+    base part). An inclusive rate is charged max(0, cap - MFN): a plan the columnar engine
+    takes has an ad valorem MFN (`plan_rows` says it is not exact otherwise)."""
+    mfn = plan.lines[0].ad_valorem or Decimal(0)
+    found: list[list[tuple[int, str]]] = []
+    for scenario in scenarios:
+        lines: list[tuple[int, str]] = []
+        for line in plan.lines:
+            if line.scenario == scenario and line.line > 0:
+                rate = line.ad_valorem if line.cap is None else max(Decimal(0), line.cap - mfn)
+                scaled = _scaled(rate, RATE)
+                if scaled:
+                    lines.append((scaled, line.base))
+        found.append(lines)
+    return found
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """Rows into a table as SQL literals, a few at a time (executemany takes a millisecond
+    a row; one statement of all of them, 100 MB of memory to parse)."""
+    for start in range(0, len(rows), INSERTED):
+        some = rows[start : start + INSERTED]
+        values = ", ".join("(" + ", ".join(map(_literal, row)) + ")" for row in some)
+        con.execute(f"INSERT INTO {table} VALUES {values}")
+
+
+INSERTED = 32
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _quoted(str(value))  # text, a number or a date: cast by the column's type
+
+
+def _wide(
+    key: tuple[Any, ...], found: _KeyPlan, charged: list[list[tuple[int, str]]], width: int
+) -> tuple[Any, ...]:
+    plan = found.plan
+    mfn = plan.lines[0]
+    cells: list[Any] = [*key, plan.sector, plan.origin, found.hmf, "; ".join(plan.warnings)]
+    cells += [_scaled(mfn.ad_valorem, RATE), _scaled(mfn.specific, SPECIFIC)]
+    for lines in charged:
+        for rate, base in lines:
+            cells += [rate, base]
+        cells += [None, None] * (width - len(lines))
+    return tuple(cells)
+
+
+# --- the SQL ----------------------------------------------------------------------------------
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _lines_sql(source: Columnar) -> str:
+    """Every line of the file with its number, as one text column (no quotes to honour).
+    Told that lines end with CR LF, DuckDB takes a lone LF as a line end too, not a CR."""
+    newline = "\\r\\n" if source.crlf else "\\n"
+    return (
+        f"SELECT row_number() OVER () AS line, raw FROM read_csv({_quoted(str(source.path))},"
+        " columns={'raw': 'VARCHAR'}, delim='\\x01', quote='', escape='', header=false,"
+        f" new_line='{newline}', auto_detect=false, strict_mode=false,"
+        f" max_line_size={MAX_LINE})"
+    )
+
+
+def _cells_sql(source: Columnar, layout: Layout) -> str:
+    """Each data line's cells, the fields it gives, and whether its shape lets SQL score it."""
+    delimiter = layout.delimiter
+    index = {field: i + 1 for i, field in layout.mapping}
+
+    def cell(field: str) -> str:
+        return f"c[{index[field]}]" if field in index else "''"
+
+    shape = (
+        f"length(raw) < {MAX_RECORD_CHARS - 1}"
+        f" AND regexp_full_match(raw, {_quoted(_row_pattern(layout))})"
+    )
+    fields = ", ".join(f"{cell(f)} AS {f}" for f in ("value", "entry_date", *KEY_FIELDS))
+    optional = ", ".join(f"{cell(f)} AS x_{f}" for f in _OPTIONAL)
+    return (
+        f"SELECT *, {shape} AS shape_ok,"
+        f" CASE WHEN x_metal_value = '' THEN 'none' WHEN {_cents('x_metal_value')} = 0 THEN 'zero'"
+        f" WHEN {_cents('x_metal_value')} = {_cents('value')} THEN 'all' ELSE 'part' END AS metal,"
+        " quantity <> '' AS quantity_given"
+        f" FROM (SELECT line, raw, c, {fields}, {optional}, {cell('quantity')} AS quantity"
+        f" FROM (SELECT line, raw, string_split(raw, {_quoted(delimiter)}) AS c"
+        f" FROM ({_lines_sql(source)})"
+        f" WHERE line > {header_line(source.path)}))"
+    )
+
+
+def _row_pattern(layout: Layout) -> str:
+    """What a row DuckDB scores looks like, in one regular expression: as many cells as the
+    header; amounts and quantities as plain decimals; no control characters; no text a
+    spreadsheet would run (`neutralise` would change it; a signed number it leaves)."""
+    # A cell holds no delimiter, no comma (which CSV output would quote), no control character.
+    free = "^\\x00-\\x1f\\x7f," + (";" if layout.delimiter == ";" else "")
+    text = f"(?:[{free}=+@-][{free}]*|[+-][0-9]+(?:\\.[0-9]*)?)?"
+    fields = dict(layout.mapping)
+    patterns = {"value": AMOUNT, "quantity": f"(?:{QUANTITY})?"}
+    patterns |= {f: f"(?:{AMOUNT})?" for f in _OPTIONAL}
+    cells = [patterns.get(fields.get(i, ""), text) for i in range(len(layout.header))]
+    return _re_delimiter(layout.delimiter).join(cells)
+
+
+_OPTIONAL = ("metal_value", "freight", "insurance")
+_AMOUNTS = ("value", *(f"x_{f}" for f in _OPTIONAL))
+
+
+def _re_delimiter(delimiter: str) -> str:
+    return "\\t" if delimiter == "\t" else delimiter
+
+
+def header_line(path: Path) -> int:
+    """The header's line number: the first line that is not blank, as `read_records` reads."""
+    with path.open(encoding="utf-8") as lines:
+        for number, text in enumerate(lines, 1):
+            if text.strip():
+                return number
+    return 0
+
+
+def _figures_sql(scorer: Scorer, width: int) -> str:
+    """Every data line, `scored` when DuckDB scores it: its amounts in cents, its plan and
+    fee terms, and each scenario's duty and landed cost in cents (one pass over the file).
+
+    BIGINT arithmetic, exact: cents (at most 1e14) times rates scaled by 1e8 (at most 1e9)
+    are split by `half_up` so that no product passes 1e17; the MFN with a specific part
+    (rare) is summed in HUGEINT before its one rounding, as the engine does."""
+    amounts = (
+        f"{_cents('value')} AS v, CASE WHEN x_metal_value = '' THEN {_cents('value')}"
+        f" ELSE {_cents('x_metal_value')} END AS mv,"
+        f" {_cents('x_freight', 0)} + {_cents('x_insurance', 0)} AS outside,"
+        f" CAST(TRY_CAST(NULLIF(quantity, '') AS DECIMAL(38,3)) * {QUANTUM} AS BIGINT) AS q"
+    )
+    join = " AND ".join(f"r.{f} = p.{f}" for f in (*KEY_FIELDS, "metal", "quantity_given"))
+    scored = (
+        f"r.shape_ok AND p.sector_out IS NOT NULL AND {_cents('value')} > 0"
+        + "".join(f" AND COALESCE({_exact(c)}, 0) <= {MAX_AMOUNT:f}" for c in _AMOUNTS)
+        + f" AND (x_metal_value = '' OR {_cents('x_metal_value')} <= {_cents('value')})"
+        " AND (quantity = '' OR TRY_CAST(quantity AS DECIMAL(38,3)) > 0)"
+    )
+    rows = (
+        f"SELECT r.line, r.raw, p.*, d.*, {amounts}, COALESCE({scored}, false) AS scored"
+        " FROM cells r LEFT JOIN days d ON r.entry_date = d.entry_date"
+        f" LEFT JOIN plans p ON {join} AND p.period = d.period"
+    )
+    mfn = (
+        "CASE WHEN specific IS NULL THEN half_up(v, mfn_rate) ELSE CAST((CAST(v AS HUGEINT)"
+        f" * mfn_rate + CAST(specific AS HUGEINT) * q + {RATE // 2}) // {RATE} AS BIGINT) END"
+    )
+    fees = (
+        "CASE WHEN v <= informal_max THEN flat WHEN mpf_ad < low THEN low"
+        " WHEN high IS NOT NULL AND mpf_ad > high THEN high ELSE mpf_ad END AS mpf,"
+        f" CASE WHEN hmf THEN half_up(v, hmf_rate) ELSE 0 END AS hmf_amount, {mfn} AS mfn_duty"
+    )
+    scenarios = range(len(scorer.scenarios))
+    duties = ", ".join(f"{_duty_sql(s, width)} AS duty_{s}" for s in scenarios)
+    landed = ", ".join(
+        f"v + outside + mpf + hmf_amount + duty_{s} AS landed_{s}" for s in scenarios
+    )
+    return (
+        f"SELECT *, {landed} FROM (SELECT *, {duties} FROM (SELECT *, {fees} FROM"
+        f" (SELECT *, half_up(v, mpf_rate) AS mpf_ad FROM ({rows}))))"
+    )
+
+
+MACROS = (
+    # round(x * r / 1e8) half-up, x and r not negative, x < 1e14, r <= 1e9, in BIGINT:
+    # x = h * 1e7 + l; x * r = (h * r) * 1e7 + l * r, neither product above 1e16.
+    f"CREATE TEMP MACRO half_up(x, r) AS ((x // 10000000) * r) // 10"
+    f" + ((((x // 10000000) * r) % 10) * 10000000 + (x % 10000000) * r + {RATE // 2})"
+    f" // {RATE}",
+    # Cents as text, through DECIMAL(18,2) (int64 inside: amounts stay below 1e16 cents).
+    "CREATE TEMP MACRO cents_text(x) AS CAST(x::DECIMAL(16,0) * 0.01::DECIMAL(2,2) AS VARCHAR)",
+)
+
+
+def _exact(column: str) -> str:
+    """A cell as the number it says: only cells that `AMOUNT` matches are scored."""
+    return f"TRY_CAST({column} AS DECIMAL(18,4))"
+
+
+def _cents(column: str, empty: int | None = None) -> str:
+    """An amount in USD as the shipment holds it, in cents: rounded half-up to the cent."""
+    cents = f"CAST(ROUND({_exact(column)}, 2) * 100 AS BIGINT)"
+    return cents if empty is None else f"CASE WHEN {column} = '' THEN {empty} ELSE {cents} END"
+
+
+def _duty_sql(scenario: int, width: int) -> str:
+    """A scenario's duty: the MFN's, then each line's amount rounded half-up on its own."""
+    lines = [
+        f"COALESCE(half_up(CASE b_{scenario}_{j} WHEN 'value' THEN v WHEN 'metal' THEN mv"
+        f" ELSE v - mv END, a_{scenario}_{j}), 0)"
+        for j in range(1, width + 1)
+    ]
+    return " + ".join(["mfn_duty", *lines])
+
+
+def _scored_sql(scorer: Scorer, width: int, delimiter: str) -> str:
+    """Every data line in input order: its number, its text, and DuckDB's output line when
+    it scored it. Built in layers, so that each expression is computed once."""
+    scenarios = range(len(scorer.scenarios))
+
+    # duty / value to a millionth, half-even as the engine's `effective_rate`, exactly: in
+    # one BIGINT division below $90bn of duty, else a long division three digits at a time.
+    def long(d: str) -> tuple[str, str]:
+        r2 = f"({d} % dv) * 1000 % dv"
+        return f"(({d} // dv) * 1000 + ({d} % dv) * 1000 // dv) * 1000 + {r2} * 1000 // dv", (
+            f"{r2} * 1000 % dv"
+        )
+
+    quotients = []
+    for s in scenarios:
+        q, r = long(f"duty_{s}")
+        quotients.append(
+            f"CASE WHEN duty_{s} < {BIG_DUTY} THEN duty_{s} * 1000000 // dv ELSE {q} END AS q_{s},"
+            f" CASE WHEN duty_{s} < {BIG_DUTY} THEN duty_{s} * 1000000 % dv ELSE {r} END AS r_{s}"
+        )
+    rates = [
+        f"q_{s} + CASE WHEN 2 * r_{s} > dv OR (2 * r_{s} = dv AND q_{s} % 2 = 1)"
+        f" THEN 1 ELSE 0 END AS e_{s}"
+        for s in scenarios
+    ]
+    steps = [", ".join(quotients), ", ".join(rates)]
+    fees = (
+        "CASE WHEN hmf THEN cents_text(mpf + hmf_amount)"
+        " WHEN v <= informal_max THEN flat_text WHEN mpf_ad < low THEN low_text"
+        " WHEN high IS NOT NULL AND mpf_ad > high THEN high_text"
+        " ELSE cents_text(mpf) END AS fee_text,"
+        " CASE WHEN v <= informal_max THEN warn_informal"
+        " WHEN mpf <> mpf_ad THEN warn_limit END AS fee_warning"
+    )
+    warnings = (
+        "CASE WHEN fee_warning IS NULL THEN warnings WHEN warnings = '' THEN fee_warning"
+        " ELSE warnings || '; ' || fee_warning END AS w"
+    )
+    sql = (
+        f"SELECT *, CASE WHEN scored THEN v END AS dv, {fees} FROM ({_figures_sql(scorer, width)})"
+    )
+    for layer in [*steps, warnings]:
+        sql = f"SELECT *, {layer} FROM ({sql})"
+    return (
+        f"SELECT line, CASE WHEN NOT scored THEN raw END AS raw,"
+        f" CASE WHEN scored THEN {_text_sql(scorer, delimiter)} END AS text"
+        f" FROM ({sql})"
+    )
+
+
+def _text_sql(scorer: Scorer, delimiter: str) -> str:
+    """The output line: the row's own cells, then the results, as `CsvOut` writes them."""
+    source = "raw" if delimiter == "," else f"replace(raw, chr({ord(delimiter)}), ',')"
+    cells = [source, "sector_out", "cents_text(v)"]
+    for s in range(len(scorer.scenarios)):
+        cells += [
+            f"cents_text(duty_{s})",
+            f"CAST(e_{s} // 1000000 AS VARCHAR) || '.' || lpad(CAST(e_{s} % 1000000 AS VARCHAR),"
+            " 6, '0')",
+            "fee_text",
+            f"cents_text(landed_{s})",
+        ]
+    cells.append("CASE WHEN contains(w, ',') THEN '\"' || w || '\"' ELSE w END")
+    return f"concat({', chr(44), '.join(cells)}, chr(10))"
