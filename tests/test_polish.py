@@ -140,7 +140,9 @@ def test_a_long_batch_shows_its_progress_only_on_a_terminal(tmp_path: Path) -> N
     source.write_text("sku,sector,origin,entry_date,value,mfn\n" + "\n".join(rows) + "\n")
     run = [sys.executable, "-c", ON_A_TERMINAL, str(source), str(tmp_path / "out.csv")]
     screen = subprocess.run(run, capture_output=True, text=True, check=True).stdout
-    assert "scoring 5,000 rows" in screen and "ETA" in screen
+    # The display redraws on a clock, so which counts it shows depends on the machine's pace.
+    counts = [int(n.replace(",", "")) for n in re.findall(r"scoring ([\d,]+) rows", screen)]
+    assert any(0 < n < 20_000 for n in counts) and "ETA" in screen, screen
     shares = [int(share) for share in re.findall(r"(\d+)%", screen)]
     assert any(0 < share < 100 for share in shares)  # bytes read, chunk by chunk
     piped = subprocess.run(
