@@ -117,7 +117,7 @@ class Planted:
         return (os.mkdir, (self.marker,))
 
 
-# --- 8. the cache is keyed on the content ------------------------------------------------
+# --- 8. the cache is keyed on the content (a shipped file: on its status, ctime included) ---
 
 
 def test_an_edit_keeping_size_and_mtime_is_not_served_from_the_cache(

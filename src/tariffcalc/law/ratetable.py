@@ -844,9 +844,11 @@ def cache_dir() -> Path | None:
 
 
 def _stamp(data: bytes) -> str:
-    """What the compiled table depends on, by content (an edit that keeps the size and the
-    mtime, as `cp -p` or `touch -r` do, is still seen): the table's bytes, the code that
-    compiles and checks it, and the shipped table, which a table may extend."""
+    """What the compiled table depends on: the table's bytes, and the code that compiles and
+    checks it and the shipped data a table may extend or name (the table, its lists and
+    origin files), by their status. An edit that keeps the size and the mtime, as `cp -p`
+    or `touch -r` do, still changes the ctime, which no tool sets back; a status is read
+    in microseconds where the megabyte of shipped data would be read and hashed."""
     here = Path(__file__)
     sources = (
         here,
@@ -855,9 +857,11 @@ def _stamp(data: bytes) -> str:
         here.with_name("countries.py"),
     )
     digest = _blake2b(digest_size=20)
-    shipped = (builtin_path(), *_shipped_lists(), *_shipped_origin_files())
-    for part in (data, *(path.read_bytes() for path in (*sources, *shipped))):
-        digest.update(len(part).to_bytes(8, "little") + part)
+    digest.update(len(data).to_bytes(8, "little") + data)
+    for path in (*sources, builtin_path(), *_shipped_lists(), *_shipped_origin_files()):
+        status = os.stat(path)
+        seen = (path, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        digest.update(repr(seen).encode())
     return digest.hexdigest()
 
 
