@@ -8,8 +8,11 @@ times cheaper to define, which matters to a command's start-up.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
@@ -100,6 +103,7 @@ class HtsList(NamedTuple):
     note: str | None
     entries: dict[str, tuple[StoredEntry, ...]]  # prefix digits -> its entries
     first_day: date  # the earliest day any line is on it
+    prefixes: tuple[str, ...] = ()  # the keys of `entries`, sorted: a sector's lines by bisection
 
     def entry_on(self, digits: str, day: date) -> ListEntry | None:
         """The entry that puts the line `digits` on this list on `day`, if any."""
@@ -122,18 +126,28 @@ class HtsList(NamedTuple):
         """Every entry, by prefix."""
         return [_entry(p, stored) for p in sorted(self.entries) for stored in self.entries[p]]
 
-    def prefixes_on(self, day: date) -> list[str]:
-        """The prefixes with an entry covering `day`."""
+    def holds_under(self, prefix: str, day: date) -> bool:
+        """Whether some line at or under `prefix` (a sector's HTS prefix) is on the list on
+        `day`: an entry above the prefix, or one below it, found by bisection."""
         ordinal = day.toordinal()
-        return [
-            prefix
-            for prefix, stored in self.entries.items()
-            if any(s[0] <= ordinal and (s[1] is None or ordinal <= s[1]) for s in stored)
-        ]
+        above = [prefix[:end] for end in range(2, len(prefix) + 1) if prefix[:end] in self.entries]
+        return any(
+            s[0] <= ordinal and (s[1] is None or ordinal <= s[1])
+            for key in chain(above, _keys_under(self.prefixes, prefix))
+            for s in self.entries[key]
+        )
 
     @property
     def size(self) -> int:
         return sum(len(entries) for entries in self.entries.values())
+
+
+def _keys_under(keys: tuple[str, ...], prefix: str) -> Iterator[str]:
+    """The sorted `keys` that start with `prefix`."""
+    at = bisect_left(keys, prefix)
+    while at < len(keys) and keys[at].startswith(prefix):
+        yield keys[at]
+        at += 1
 
 
 def _entry(prefix: str, stored: StoredEntry) -> ListEntry:

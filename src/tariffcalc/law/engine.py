@@ -342,13 +342,11 @@ def _unchecked_lists(table: RateTable, active: list[Measure], shipment: Shipment
         return []
     prefixes = table.sectors[shipment.sector].hts
     named = dict.fromkeys(name for m in active for name in m.except_lists)
+    day = shipment.entry_date
     on = [
         table.lists[name].label
         for name in named
-        if any(
-            prefix.startswith(prefixes) or any(p.startswith(prefix) for p in prefixes)
-            for prefix in table.lists[name].prefixes_on(shipment.entry_date)
-        )
+        if any(table.lists[name].holds_under(prefix, day) for prefix in prefixes)
     ]
     if not prefixes or not on:
         return []

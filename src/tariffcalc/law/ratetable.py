@@ -749,6 +749,7 @@ def load_list(path: Path) -> HtsList:
         note=model.note,
         entries=_shared(entries),
         first_day=min(line.start for line in model.lines),
+        prefixes=tuple(sorted(entries)),
     )
 
 
