@@ -39,9 +39,10 @@ _NOT_YET: dict[str, str] = {
         "charges the border duty unless the importer gives --claim potash or --claim "
         "energy, and the case gives no claim"
     ): ("MX-12 CA-10 CA-11 CA-13 "),
-    ("Section 232 on the non-US content of USMCA vehicles needs --us-content (issue 11)"): (
-        "MX-17 "
-    ),
+    (
+        "Section 232 on the non-US content of USMCA vehicles is not encoded: --us-content"
+        " reaches the IEEPA measures only (issue 11)"
+    ): ("MX-17 "),
     (
         "Section 338 on Canadian alcohol and dairy (from 2026-08-22) is not encoded: its "
         "HTS lists are not in shared/data (missing_measures names it)"
