@@ -215,19 +215,18 @@ def _present_parts(amounts: dict[str, Decimal]) -> frozenset[str]:
 def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
     scenario = table.scenarios[scenario_id]
     hypothetical = not scenario.by_date
-    reached = [
-        m
-        for m in table.measures.values()
-        if in_scope_of(m, shipment) and on_scope_lists(table, m, shipment, hypothetical)
-    ]
+    reached: list[Measure] = []
+    off_lists: list[Measure] = []  # in scope but for their lines: a claim may bring them in
+    for m in table.measures.values():
+        if in_scope_of(m, shipment):
+            on_lists = on_scope_lists(table, m, shipment, hypothetical)
+            (reached if on_lists else off_lists).append(m)
     in_scope = [m for m in reached if _claimed_if_needed(m, shipment)]
     not_applied: list[NotApplied] = []
+    selected = [m for m in in_scope if _chosen(scenario, m, shipment.entry_date)]
     if scenario.by_date:
-        selected = [m for m in in_scope if m.in_force_on(shipment.entry_date)]
         not_applied += [_not_in_force(m, shipment) for m in in_scope if m not in selected]
-    else:
-        selected = [m for m in in_scope if m.id in scenario.measures]
-    claim_notes = _scope_claims(table, scenario, shipment)
+    claim_notes = _scope_claims(table, scenario, shipment, off_lists)
     active, superseded = _supersede(selected)
     active, listed, list_notes = _list_exemptions(table, active, shipment, hypothetical)
     steps, exempt, notes = _steps(table, active, _present_parts(_bases(shipment)))
@@ -287,18 +286,14 @@ def _content_unknown(steps: list[_Step], shipment: Shipment) -> tuple[str, ...]:
     )
 
 
-def _scope_claims(table: RateTable, scenario: Scenario, shipment: Shipment) -> list[str]:
+def _scope_claims(
+    table: RateTable, scenario: Scenario, shipment: Shipment, off_lists: list[Measure]
+) -> list[str]:
     """Notes on the measures a claim would bring the coded line under (its provision is on a
-    scope list that needs a claim), the replaced ones left out."""
+    scope list that needs a claim), the replaced ones left out. `off_lists`: the measures in
+    scope but for their lists' lines."""
     hypothetical = not scenario.by_date
-    day = shipment.entry_date
-    waiting = [
-        m
-        for m in table.measures.values()
-        if in_scope_of(m, shipment)
-        and (m.in_force_on(day) if scenario.by_date else m.id in scenario.measures)
-        and not on_scope_lists(table, m, shipment, hypothetical)
-    ]
+    waiting = [m for m in off_lists if _chosen(scenario, m, shipment.entry_date)]
     replaced = {old for m in waiting for old in m.supersedes}
     return [
         note
@@ -353,6 +348,11 @@ def _unchecked_lists(table: RateTable, active: list[Measure], shipment: Shipment
     return [f"some lines of sector {shipment.sector} are on {', '.join(on)}: give --hts to check"]
 
 
+def _chosen(scenario: Scenario, measure: Measure, day: date) -> bool:
+    """Whether the scenario takes the measure: the law on the day, or the ones it names."""
+    return measure.in_force_on(day) if scenario.by_date else measure.id in scenario.measures
+
+
 def _claimed_if_needed(measure: Measure, shipment: Shipment) -> bool:
     return measure.only_if_claimed is None or measure.only_if_claimed in shipment.claims
 
@@ -363,12 +363,7 @@ def _unclaimed(
     """Measures of goods named by description, that would replace what is charged if the
     goods are such, or add to it (a measure replacing only other unclaimed ones, such as an
     earlier start for some companies): the claim that says they are."""
-    day = shipment.entry_date
-    due = [
-        m
-        for m in unclaimed
-        if (m.in_force_on(day) if scenario.by_date else m.id in scenario.measures)
-    ]
+    due = [m for m in unclaimed if _chosen(scenario, m, shipment.entry_date)]
     ids = {m.id for m in due}
     replaced = {old for m in due for old in m.supersedes}
     notes = []
@@ -399,7 +394,7 @@ def _unchecked_scope(table: RateTable, scenario: Scenario, shipment: Shipment) -
         if m.scope_lists
         and m.sectors is None
         and (m.origins is None or shipment.origin in m.origins)
-        and (m.in_force_on(day) if scenario.by_date else m.id in scenario.measures)
+        and _chosen(scenario, m, day)
     ]
 
 
@@ -482,7 +477,7 @@ def in_scope_of(measure: Measure, shipment: Shipment) -> bool:
     listed = bool(measure.scope_lists) and shipment.hts is not None
     return (
         (measure.origins is None or shipment.origin in measure.origins)
-        and _sector_in_scope(measure, shipment)
+        and _sector_in_scope(measure, shipment, listed)
         and (
             listed  # the lists, not whether a metal content was given, say which annex
             or measure.derivative is None
@@ -491,8 +486,8 @@ def in_scope_of(measure: Measure, shipment: Shipment) -> bool:
     )
 
 
-def _sector_in_scope(measure: Measure, shipment: Shipment) -> bool:
-    if measure.scope_lists and shipment.hts is not None:
+def _sector_in_scope(measure: Measure, shipment: Shipment, listed: bool) -> bool:
+    if listed:  # a coded line: the lists decide
         return True
     if measure.sectors is None:
         return not measure.scope_lists  # listed lines only: unknown without a code

@@ -30,7 +30,7 @@ def list_check(
     notes: list[str] = []
     for hts_list in relevant_lists(table, measure, shipment):
         assert shipment.hts is not None  # relevant_lists is empty without a code
-        day = max(shipment.entry_date, hts_list.first_day) if hypothetical else shipment.entry_date
+        day = read_on(hts_list, shipment, hypothetical)
         entry = hts_list.entry_on(shipment.hts, day)
         if entry is None:
             continue
@@ -47,6 +47,12 @@ def list_check(
             f" if they do, give --claim {hts_list.claim}"
         )
     return ListCheck(None, tuple(notes))
+
+
+def read_on(hts_list: HtsList, shipment: Shipment, hypothetical: bool) -> date:
+    """The day a list is read at: the entry date, or for a hypothetical scenario the day the
+    list was first published when the entry date comes before it."""
+    return max(shipment.entry_date, hts_list.first_day) if hypothetical else shipment.entry_date
 
 
 def on_scope_lists(
@@ -85,7 +91,7 @@ def _scope_entries(
     found = []
     for name in measure.scope_lists:
         hts_list = table.lists[name]
-        day = max(shipment.entry_date, hts_list.first_day) if hypothetical else shipment.entry_date
+        day = read_on(hts_list, shipment, hypothetical)
         entry = hts_list.entry_on(shipment.hts, day)
         if entry is not None:
             found.append((hts_list, entry))
