@@ -539,6 +539,8 @@ def progress_bar(
 
         def tick(count: int) -> None:
             done = 100 * share_read() if share_read is not None else None
-            bar.update(task, completed=done, rows=count)
+            # Drawn at each chunk, not only on the clock: a busy machine starves the clock's
+            # thread, and the line would jump from 0 to the end.
+            bar.update(task, completed=done, rows=count, refresh=True)
 
         yield tick
