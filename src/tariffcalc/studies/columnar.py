@@ -22,10 +22,9 @@ feed, a byte 0x01, a line over 1 MB, a BOM or bytes that are not UTF-8.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
-from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -39,9 +38,11 @@ from tariffcalc.studies.batch import Columnar, Output, Rejected, Scorer, Summary
 if TYPE_CHECKING:
     import duckdb
 
-MEMORY_LIMIT = "128MB"  # DuckDB's own; it spills to its temporary directory beyond it
+MEMORY_LIMIT = "192MB"  # DuckDB's own; it spills to its temporary directory beyond it
 THREADS = 2
 FETCH = 5_000  # output lines taken from DuckDB at a time (a progress display's step)
+WINDOW_BYTES = 128 << 20  # of output lines sorted at a time, in memory
+OUTPUT_BYTES = 256  # what scoring adds to a line, about, for five scenarios
 REP_VALUE = Decimal(10_000)  # a representative shipment's value: plans depend on parts only
 METAL_OF = {"none": None, "zero": Decimal(0), "all": REP_VALUE, "part": REP_VALUE / 2}
 KEY_FIELDS = ("sector", "hts", "mfn", "origin", "currency", "fx", "mode", "unit")
@@ -122,13 +123,14 @@ def score_columnar(
     spill = tempfile.TemporaryDirectory(prefix="tariffcalc-duckdb-")
     config = {"memory_limit": MEMORY_LIMIT, "threads": THREADS, "temp_directory": spill.name}
     con = duckdb.connect(config=config)
-    # The file's rows stay the probe side of every join, so they come out in input order
-    # (without this, DuckDB may build its hash table from them: reordered, and in memory).
+    # The file's rows stay the probe side of every join (without this, DuckDB may build its
+    # hash table from them, in memory).
     con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
     con.execute("SET enable_progress_bar = false")  # its bar on a terminal's stderr
     try:
         query = _Query(source, layout, scorer)
         query.prepare(con)
+        query.score(con)
         summary = Summary(scorer.scenarios)
         output.start()
         query.stream(con, output, summary, on_rejected, progress)
@@ -141,7 +143,8 @@ def score_columnar(
 
 
 class _Query:
-    """The SQL of one file: its rows, their plan keys, and the scored lines."""
+    """The SQL of one file, in tables each made in one parallel pass: its lines, their
+    cells and plan keys, the plans, the scored lines; then the output, in input order."""
 
     def __init__(self, source: Columnar, layout: Layout, scorer: Scorer) -> None:
         self.layout = layout
@@ -150,23 +153,32 @@ class _Query:
         self.width = 0
 
     def prepare(self, con: duckdb.DuckDBPyConnection) -> None:
-        """The tables of entry dates and plan keys the file's rows use."""
+        """The file's cells, and the tables of the entry dates and plan keys they use."""
         for macro in MACROS:
             con.execute(macro)
-        con.execute(f"CREATE TEMP VIEW cells AS {_cells_sql(self.source, self.layout)}")
+        # Lines are numbered in a pass of their own: a numbering window in the same pass
+        # would keep the parsing that follows on one thread.
+        con.execute(f"CREATE TEMP TABLE lines AS {_lines_sql(self.source)}")
+        con.execute(f"CREATE TEMP TABLE cells AS {_cells_sql(self.source, self.layout)}")
+        con.execute("DROP TABLE lines")
         found = con.execute(
-            f"SELECT DISTINCT entry_date, {', '.join(KEY_FIELDS)}, metal, quantity_given"
-            " FROM cells WHERE shape_ok"
+            "SELECT DISTINCT entry_date, plan_key FROM cells WHERE shape_ok"
         ).fetchall()
         days = _Days(self.scorer)
-        keys: dict[tuple[Any, ...], _KeyPlan | None] = {}
-        for entry_date, *rest in found:
+        keys: dict[tuple[str, date], _KeyPlan | None] = {}
+        for entry_date, plan_key in found:
             period = days.period(entry_date)
-            key = (*rest, period)
-            if period is not None and key not in keys:
-                keys[key] = _plan(self.scorer, key)
+            if period is not None and (plan_key, period) not in keys:
+                keys[plan_key, period] = _plan(self.scorer, plan_key, period)
         _create_days(con, days)
         self.width = _create_plans(con, self.scorer.scenarios, keys)
+
+    def score(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Every line's figures and output text, in a table (in no particular order: joins
+        do not keep it), from which the totals and then the output are read."""
+        scored = _scored_sql(self.scorer, self.width, self.layout.delimiter)
+        con.execute(f"CREATE TEMP TABLE scored AS {scored}")
+        con.execute("DROP TABLE cells")
 
     def stream(
         self,
@@ -178,13 +190,9 @@ class _Query:
     ) -> None:
         """Every line in input order: DuckDB's text for the rows it scored, the row-by-row
         scorer's for the others (it scores or rejects them with their line numbers)."""
-        result = con.execute(_scored_sql(self.scorer, self.width, self.layout.delimiter))
-        last = 0
-        while batch := result.fetchmany(FETCH):
+        for batch in self._in_order(con):
             texts: list[str] = []
-            if batch[0][0] <= last or any(a[0] >= b[0] for a, b in pairwise(batch)):
-                raise RuntimeError("DuckDB returned the rows out of input order")
-            last = self.source.reached[0] = batch[-1][0]
+            self.source.reached[0] = batch[-1][0]
             for line, raw, text in batch:
                 if text is not None:
                     texts.append(text)
@@ -196,6 +204,21 @@ class _Query:
             output.write_chunk("".join(texts))
             if progress is not None:
                 progress(summary.read)
+
+    def _in_order(self, con: duckdb.DuckDBPyConnection) -> Iterator[list[tuple[Any, ...]]]:
+        """The scored table's (line, raw, text) in line order, a window of lines at a time:
+        each window is sorted in memory, and the table's row groups that hold none of its
+        lines are skipped, where one sort of the whole table would spill to disk."""
+        first, last = con.execute("SELECT min(line), max(line) FROM scored").fetchone() or (0, 0)
+        size = self.source.path.stat().st_size / max(self.source.lines, 1)
+        window = max(1_000, int(WINDOW_BYTES // (size + OUTPUT_BYTES)))
+        for start in range(first or 0, (last or 0) + 1, window):
+            result = con.execute(
+                "SELECT line, raw, text FROM scored WHERE line >= ? AND line < ? ORDER BY line",
+                [start, start + window],
+            )
+            while batch := result.fetchmany(FETCH):
+                yield batch
 
     def _by_row(
         self,
@@ -217,7 +240,7 @@ class _Query:
         sums = ", ".join(f"SUM(duty_{i}), SUM(landed_{i})" for i in scenarios)
         rows = con.execute(
             f"SELECT sector_out, origin_out, COUNT(*), SUM(v), {sums}"
-            f" FROM ({_figures_sql(self.scorer, self.width)}) WHERE scored GROUP BY ALL"
+            " FROM scored WHERE scored GROUP BY ALL"
         ).fetchall()
         for sector, origin, count, *cents in rows:
             value, *figures = (Decimal(c).scaleb(-2) for c in cents)
@@ -253,12 +276,13 @@ class _Days:
         return None if day is None else (day, period_start(self.changes, day))
 
 
-def _plan(scorer: Scorer, key: tuple[Any, ...]) -> _KeyPlan | None:
-    """The plan-table rows of a key, from a representative shipment; None when the engine
-    refuses the key or the columnar arithmetic cannot carry it (its rows go row by row)."""
+def _plan(scorer: Scorer, plan_key: str, period: date) -> _KeyPlan | None:
+    """The plan-table rows of a key (`_cells_sql` says what it holds), from a representative
+    shipment entered on the first day of the period; None when the engine refuses the key
+    or the columnar arithmetic cannot carry it (its rows go row by row)."""
     from tariffcalc.inputs.shipment import with_amounts
 
-    *texts, metal, quantity_given, period = key
+    *texts, metal, quantity_given = plan_key.split("\x01")
     fields = dict(zip(KEY_FIELDS, texts, strict=True))
     try:
         template = scorer.template(fields)
@@ -267,7 +291,7 @@ def _plan(scorer: Scorer, key: tuple[Any, ...]) -> _KeyPlan | None:
             template._replace(entry_date=period),
             value=REP_VALUE,
             metal_value=METAL_OF[metal],
-            quantity=Decimal(1) if quantity_given else None,
+            quantity=Decimal(1) if quantity_given == "true" else None,
         )
     except InputError:
         return None
@@ -330,7 +354,7 @@ def _scaled(number: Decimal | None, scale: int) -> int | None:
 def _create_plans(
     con: duckdb.DuckDBPyConnection,
     scenarios: list[str],
-    keys: dict[tuple[Any, ...], _KeyPlan | None],
+    keys: dict[tuple[str, date], _KeyPlan | None],
 ) -> int:
     """The plans of the keys as one wide row each: each scenario's lines side by side, as
     (rate charged, scaled by RATE; base part), lines charging nothing left out. The number
@@ -344,9 +368,7 @@ def _create_plans(
         for j in range(1, width + 1)
     ]
     con.execute(
-        "CREATE TABLE plans ("
-        + ", ".join(f"{f} VARCHAR" for f in KEY_FIELDS)
-        + ", metal VARCHAR, quantity_given BOOLEAN, period DATE, sector_out VARCHAR,"
+        "CREATE TABLE plans (plan_key VARCHAR, period DATE, sector_out VARCHAR,"
         " origin_out VARCHAR, hmf BOOLEAN, warnings VARCHAR, mfn_rate BIGINT, specific BIGINT"
         + "".join(", " + c for c in line_columns)
         + ")"
@@ -401,7 +423,7 @@ def _csv_cell(value: Any) -> str:
 
 
 def _wide(
-    key: tuple[Any, ...], found: _KeyPlan, charged: list[list[tuple[int, str]]], width: int
+    key: tuple[str, date], found: _KeyPlan, charged: list[list[tuple[int, str]]], width: int
 ) -> tuple[Any, ...]:
     plan = found.plan
     mfn = plan.lines[0]
@@ -434,7 +456,10 @@ def _lines_sql(source: Columnar) -> str:
 
 
 def _cells_sql(source: Columnar, layout: Layout) -> str:
-    """Each data line's cells, the fields it gives, and whether its shape lets SQL score it."""
+    """Each data line with the fields that key its plan (one text, `plan_key`), its amounts
+    in cents, and whether its shape and amounts let SQL score it. Each amount is parsed
+    once, in its own layer: expressions written out again in later layers would be
+    computed again for every use."""
     delimiter = layout.delimiter
     index = {field: i + 1 for i, field in layout.mapping}
 
@@ -447,15 +472,26 @@ def _cells_sql(source: Columnar, layout: Layout) -> str:
     )
     fields = ", ".join(f"{cell(f)} AS {f}" for f in ("value", "entry_date", *KEY_FIELDS))
     optional = ", ".join(f"{cell(f)} AS x_{f}" for f in _OPTIONAL)
+    amounts = (
+        f"{_cents('value')} AS v, {_cents('x_metal_value')} AS metal_given,"
+        f" {_cents('x_freight', 0)} + {_cents('x_insurance', 0)} AS outside,"
+        f" CAST(TRY_CAST(NULLIF(quantity, '') AS DECIMAL(38,3)) * {QUANTUM} AS BIGINT) AS q,"
+        + " AND ".join(f"COALESCE({_exact(c)}, 0) <= {MAX_AMOUNT:f}" for c in _AMOUNTS)
+        + " AND (quantity = '' OR TRY_CAST(quantity AS DECIMAL(38,3)) > 0) AS amounts_ok"
+    )
+    metal = (
+        "CASE WHEN metal_given IS NULL THEN 'none' WHEN metal_given = 0 THEN 'zero'"
+        " WHEN metal_given = v THEN 'all' ELSE 'part' END"
+    )
+    key = ", ".join([*KEY_FIELDS, metal, "CAST(quantity <> '' AS VARCHAR)"])
     return (
-        f"SELECT *, {shape} AS shape_ok,"
-        f" CASE WHEN x_metal_value = '' THEN 'none' WHEN {_cents('x_metal_value')} = 0 THEN 'zero'"
-        f" WHEN {_cents('x_metal_value')} = {_cents('value')} THEN 'all' ELSE 'part' END AS metal,"
-        " quantity <> '' AS quantity_given"
-        f" FROM (SELECT line, raw, c, {fields}, {optional}, {cell('quantity')} AS quantity"
+        f"SELECT line, raw, entry_date, shape_ok, v, COALESCE(metal_given, v) AS mv, outside, q,"
+        f" amounts_ok AND v > 0 AND COALESCE(metal_given, 0) <= v AS amounts_ok,"
+        f" concat_ws(chr(1), {key}) AS plan_key"
+        f" FROM (SELECT *, {shape} AS shape_ok, {amounts}"
+        f" FROM (SELECT line, raw, {fields}, {optional}, {cell('quantity')} AS quantity"
         f" FROM (SELECT line, raw, string_split(raw, {_quoted(delimiter)}) AS c"
-        f" FROM ({_lines_sql(source)})"
-        f" WHERE line > {header_line(source.path)}))"
+        f" FROM lines WHERE line > {header_line(source.path)})))"
     )
 
 
@@ -497,23 +533,11 @@ def _figures_sql(scorer: Scorer, width: int) -> str:
     BIGINT arithmetic, exact: cents (at most 1e14) times rates scaled by 1e8 (at most 1e9)
     are split by `half_up` so that no product passes 1e17; the MFN with a specific part
     (rare) is summed in HUGEINT before its one rounding, as the engine does."""
-    amounts = (
-        f"{_cents('value')} AS v, CASE WHEN x_metal_value = '' THEN {_cents('value')}"
-        f" ELSE {_cents('x_metal_value')} END AS mv,"
-        f" {_cents('x_freight', 0)} + {_cents('x_insurance', 0)} AS outside,"
-        f" CAST(TRY_CAST(NULLIF(quantity, '') AS DECIMAL(38,3)) * {QUANTUM} AS BIGINT) AS q"
-    )
-    join = " AND ".join(f"r.{f} = p.{f}" for f in (*KEY_FIELDS, "metal", "quantity_given"))
-    scored = (
-        f"r.shape_ok AND p.sector_out IS NOT NULL AND {_cents('value')} > 0"
-        + "".join(f" AND COALESCE({_exact(c)}, 0) <= {MAX_AMOUNT:f}" for c in _AMOUNTS)
-        + f" AND (x_metal_value = '' OR {_cents('x_metal_value')} <= {_cents('value')})"
-        " AND (quantity = '' OR TRY_CAST(quantity AS DECIMAL(38,3)) > 0)"
-    )
     rows = (
-        f"SELECT r.line, r.raw, p.*, d.*, {amounts}, COALESCE({scored}, false) AS scored"
+        "SELECT r.* EXCLUDE (entry_date, plan_key), p.*, d.*,"
+        " COALESCE(r.shape_ok AND r.amounts_ok AND p.sector_out IS NOT NULL, false) AS scored"
         " FROM cells r LEFT JOIN days d ON r.entry_date = d.entry_date"
-        f" LEFT JOIN plans p ON {join} AND p.period = d.period"
+        " LEFT JOIN plans p ON r.plan_key = p.plan_key AND p.period = d.period"
     )
     mfn = (
         "CASE WHEN specific IS NULL THEN half_up(v, mfn_rate) ELSE CAST((CAST(v AS HUGEINT)"
@@ -610,8 +634,10 @@ def _scored_sql(scorer: Scorer, width: int, delimiter: str) -> str:
     )
     for layer in [*steps, warnings]:
         sql = f"SELECT *, {layer} FROM ({sql})"
+    figures = ", ".join(f"duty_{s}, landed_{s}" for s in scenarios)
     return (
-        f"SELECT line, CASE WHEN NOT scored THEN raw END AS raw,"
+        f"SELECT line, scored, sector_out, origin_out, v, {figures},"
+        " CASE WHEN NOT scored THEN raw END AS raw,"
         f" CASE WHEN scored THEN {_text_sql(scorer, delimiter)} END AS text"
         f" FROM ({sql})"
     )
@@ -624,8 +650,7 @@ def _text_sql(scorer: Scorer, delimiter: str) -> str:
     for s in range(len(scorer.scenarios)):
         cells += [
             f"cents_text(duty_{s})",
-            f"CAST(e_{s} // 1000000 AS VARCHAR) || '.' || lpad(CAST(e_{s} % 1000000 AS VARCHAR),"
-            " 6, '0')",
+            f"CAST(e_{s}::DECIMAL(18,0) * 0.000001::DECIMAL(7,6) AS VARCHAR)",
             "fee_text",
             f"cents_text(landed_{s})",
         ]
