@@ -297,12 +297,19 @@ def test_an_interrupted_columnar_run_leaves_the_old_output_and_no_temporary(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.csv", "out.csv"]
 
 
-def test_progress_counts_rows_and_the_share_of_lines_scored(
+def test_progress_counts_rows_and_the_share_of_the_work_done(
     tmp_path: Path, table: RateTable
 ) -> None:
     from tariffcalc.inputs.records import read_records
     from tariffcalc.studies.batch import row_defaults
-    from tariffcalc.studies.columnar import columnar_source, score_columnar
+    from tariffcalc.studies.columnar import (
+        SHARE_CELLS,
+        SHARE_LINES,
+        SHARE_PLANS,
+        SHARE_SCORED,
+        columnar_source,
+        score_columnar,
+    )
 
     path = tmp_path / "many.csv"
     path.write_text(
@@ -331,6 +338,9 @@ def test_progress_counts_rows_and_the_share_of_lines_scored(
 
     scorer = Scorer(table, ["mfn"], row_defaults(entry_date="2026-02-01"))
     summary = score_columnar(source, layout, scorer, Collect(), progress=tick)  # type: ignore[arg-type]
-    assert counts == [5_000, 10_000, 12_000] and summary.scored == 12_000
-    assert shares[0] == 5_001 / 12_002 and shares[-1] == 12_001 / 12_002
+    # A tick after each pass over the whole file, then one for each chunk written.
+    assert counts == [0, 0, 0, 0, 5_000, 10_000, 12_000] and summary.scored == 12_000
+    assert shares[:4] == [SHARE_LINES, SHARE_CELLS, SHARE_PLANS, SHARE_SCORED]
+    assert shares[4] == SHARE_SCORED + (1 - SHARE_SCORED) * 5_001 / 12_002
+    assert shares[-1] == SHARE_SCORED + (1 - SHARE_SCORED) * 12_001 / 12_002
     assert "".join(written).count("\n") == 12_000

@@ -76,11 +76,11 @@ class Columnar(NamedTuple):
     path: Path
     crlf: bool  # some lines end with CR LF
     lines: int  # how many the file has
-    reached: list[int]  # the last line scored, for `share_read` (one cell, set as it goes)
+    done: list[float]  # the share of the work done, for `share_read` (one cell, set as it goes)
 
     def share_read(self) -> float:
-        """The share of the file's lines scored so far, for a progress display."""
-        return min(self.reached[0] / self.lines, 1.0) if self.lines else 0.0
+        """The share of the work done so far, for a progress display."""
+        return self.done[0]
 
 
 class ScoredRow(NamedTuple):

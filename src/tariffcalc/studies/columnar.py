@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 MEMORY_LIMIT = "192MB"  # DuckDB's own; it spills to its temporary directory beyond it
 THREADS = 2
 FETCH = 5_000  # output lines taken from DuckDB at a time (a progress display's step)
+# The share of the work done after each pass (as timed on a million rows), for a progress
+# display; writing the output in line order takes the rest.
+SHARE_LINES, SHARE_CELLS, SHARE_PLANS, SHARE_SCORED = 0.05, 0.25, 0.4, 0.75
 WINDOW_BYTES = 128 << 20  # of output lines sorted at a time, in memory
 OUTPUT_BYTES = 256  # what scoring adds to a line, about, for five scenarios
 REP_VALUE = Decimal(10_000)  # a representative shipment's value: plans depend on parts only
@@ -84,7 +87,7 @@ def columnar_source(path: str, layout: Layout) -> Columnar | None:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return None
-    return Columnar(Path(path), crlf, lines, [0])
+    return Columnar(Path(path), crlf, lines, [0.0])
 
 
 def has_duckdb() -> bool:
@@ -127,13 +130,20 @@ def score_columnar(
     # hash table from them, in memory).
     con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
     con.execute("SET enable_progress_bar = false")  # its bar on a terminal's stderr
+    summary = Summary(scorer.scenarios)
+
+    def passed(share: float) -> None:
+        source.done[0] = share
+        if progress is not None:
+            progress(summary.read)
+
     try:
         query = _Query(source, layout, scorer)
-        query.prepare(con)
+        query.prepare(con, passed)
         query.score(con)
-        summary = Summary(scorer.scenarios)
+        passed(SHARE_SCORED)
         output.start()
-        query.stream(con, output, summary, on_rejected, progress)
+        query.stream(con, output, summary, on_rejected, passed)
         query.totals(con, summary)
         output.close()
         return summary
@@ -152,15 +162,17 @@ class _Query:
         self.source = source
         self.width = 0
 
-    def prepare(self, con: duckdb.DuckDBPyConnection) -> None:
+    def prepare(self, con: duckdb.DuckDBPyConnection, passed: Callable[[float], None]) -> None:
         """The file's cells, and the tables of the entry dates and plan keys they use."""
         for macro in MACROS:
             con.execute(macro)
         # Lines are numbered in a pass of their own: a numbering window in the same pass
         # would keep the parsing that follows on one thread.
         con.execute(f"CREATE TEMP TABLE lines AS {_lines_sql(self.source)}")
+        passed(SHARE_LINES)
         con.execute(f"CREATE TEMP TABLE cells AS {_cells_sql(self.source, self.layout)}")
         con.execute("DROP TABLE lines")
+        passed(SHARE_CELLS)
         found = con.execute(
             "SELECT DISTINCT entry_date, plan_key FROM cells WHERE shape_ok"
         ).fetchall()
@@ -172,6 +184,7 @@ class _Query:
                 keys[plan_key, period] = _plan(self.scorer, plan_key, period)
         _create_days(con, days)
         self.width = _create_plans(con, self.scorer.scenarios, keys)
+        passed(SHARE_PLANS)
 
     def score(self, con: duckdb.DuckDBPyConnection) -> None:
         """Every line's figures and output text, in a table (in no particular order: joins
@@ -186,13 +199,13 @@ class _Query:
         output: Output,
         summary: Summary,
         on_rejected: Callable[[Rejected], None],
-        progress: Callable[[int], None] | None,
+        passed: Callable[[float], None],
     ) -> None:
         """Every line in input order: DuckDB's text for the rows it scored, the row-by-row
         scorer's for the others (it scores or rejects them with their line numbers)."""
+        lines = max(self.source.lines, 1)
         for batch in self._in_order(con):
             texts: list[str] = []
-            self.source.reached[0] = batch[-1][0]
             for line, raw, text in batch:
                 if text is not None:
                     texts.append(text)
@@ -202,8 +215,7 @@ class _Query:
                     texts = []
                     self._by_row(line, raw, output, summary, on_rejected)
             output.write_chunk("".join(texts))
-            if progress is not None:
-                progress(summary.read)
+            passed(SHARE_SCORED + (1 - SHARE_SCORED) * min(batch[-1][0] / lines, 1.0))
 
     def _in_order(self, con: duckdb.DuckDBPyConnection) -> Iterator[list[tuple[Any, ...]]]:
         """The scored table's (line, raw, text) in line order, a window of lines at a time:
