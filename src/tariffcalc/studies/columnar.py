@@ -470,7 +470,7 @@ def _lines_sql(source: Columnar) -> str:
 def _cells_sql(source: Columnar, layout: Layout) -> str:
     """Each data line with the fields that key its plan (one text, `plan_key`), its amounts
     in cents, and whether its shape and amounts let SQL score it. Each amount is parsed
-    once, in its own layer: expressions written out again in later layers would be
+    once, in its own layer: an expression written out again in a later layer would be
     computed again for every use."""
     delimiter = layout.delimiter
     index = {field: i + 1 for i, field in layout.mapping}
@@ -482,26 +482,32 @@ def _cells_sql(source: Columnar, layout: Layout) -> str:
         f"length(raw) < {MAX_RECORD_CHARS - 1}"
         f" AND regexp_full_match(raw, {_quoted(_row_pattern(layout))})"
     )
-    fields = ", ".join(f"{cell(f)} AS {f}" for f in ("value", "entry_date", *KEY_FIELDS))
-    optional = ", ".join(f"{cell(f)} AS x_{f}" for f in _OPTIONAL)
+    fields = ", ".join(f"{cell(f)} AS {f}" for f in ("entry_date", *KEY_FIELDS))
+    # Exact: only cells that AMOUNT and QUANTITY match are scored; '' is NULL.
+    numbers = ", ".join(
+        [
+            *(f"TRY_CAST({cell(f)} AS DECIMAL(18,4)) AS d_{f}" for f in _AMOUNTS),
+            f"TRY_CAST(NULLIF({cell('quantity')}, '') AS DECIMAL(38,3)) AS d_quantity",
+        ]
+    )
     amounts = (
-        f"{_cents('value')} AS v, {_cents('x_metal_value')} AS metal_given,"
-        f" {_cents('x_freight', 0)} + {_cents('x_insurance', 0)} AS outside,"
-        f" CAST(TRY_CAST(NULLIF(quantity, '') AS DECIMAL(38,3)) * {QUANTUM} AS BIGINT) AS q,"
-        + " AND ".join(f"COALESCE({_exact(c)}, 0) <= {MAX_AMOUNT:f}" for c in _AMOUNTS)
-        + " AND (quantity = '' OR TRY_CAST(quantity AS DECIMAL(38,3)) > 0) AS amounts_ok"
+        f"{_cents('d_value')} AS v, {_cents('d_metal_value')} AS metal_given,"
+        f" COALESCE({_cents('d_freight')}, 0) + COALESCE({_cents('d_insurance')}, 0) AS outside,"
+        f" CAST(d_quantity * {QUANTUM} AS BIGINT) AS q,"
+        + " AND ".join(f"COALESCE(d_{f}, 0) <= {MAX_AMOUNT:f}" for f in _AMOUNTS)
+        + " AND COALESCE(d_quantity > 0, true) AS amounts_ok"
     )
     metal = (
         "CASE WHEN metal_given IS NULL THEN 'none' WHEN metal_given = 0 THEN 'zero'"
         " WHEN metal_given = v THEN 'all' ELSE 'part' END"
     )
-    key = ", ".join([*KEY_FIELDS, metal, "CAST(quantity <> '' AS VARCHAR)"])
+    key = ", ".join([*KEY_FIELDS, metal, "CAST(d_quantity IS NOT NULL AS VARCHAR)"])
     return (
         f"SELECT line, raw, entry_date, shape_ok, v, COALESCE(metal_given, v) AS mv, outside, q,"
         f" amounts_ok AND v > 0 AND COALESCE(metal_given, 0) <= v AS amounts_ok,"
         f" concat_ws(chr(1), {key}) AS plan_key"
-        f" FROM (SELECT *, {shape} AS shape_ok, {amounts}"
-        f" FROM (SELECT line, raw, {fields}, {optional}, {cell('quantity')} AS quantity"
+        f" FROM (SELECT *, {amounts}"
+        f" FROM (SELECT line, raw, {fields}, {numbers}, {shape} AS shape_ok"
         f" FROM (SELECT line, raw, string_split(raw, {_quoted(delimiter)}) AS c"
         f" FROM lines WHERE line > {header_line(source.path)})))"
     )
@@ -522,7 +528,7 @@ def _row_pattern(layout: Layout) -> str:
 
 
 _OPTIONAL = ("metal_value", "freight", "insurance")
-_AMOUNTS = ("value", *(f"x_{f}" for f in _OPTIONAL))
+_AMOUNTS = ("value", *_OPTIONAL)
 
 
 def _re_delimiter(delimiter: str) -> str:
@@ -582,15 +588,9 @@ MACROS = (
 )
 
 
-def _exact(column: str) -> str:
-    """A cell as the number it says: only cells that `AMOUNT` matches are scored."""
-    return f"TRY_CAST({column} AS DECIMAL(18,4))"
-
-
-def _cents(column: str, empty: int | None = None) -> str:
+def _cents(number: str) -> str:
     """An amount in USD as the shipment holds it, in cents: rounded half-up to the cent."""
-    cents = f"CAST(ROUND({_exact(column)}, 2) * 100 AS BIGINT)"
-    return cents if empty is None else f"CASE WHEN {column} = '' THEN {empty} ELSE {cents} END"
+    return f"CAST(ROUND({number}, 2) * 100 AS BIGINT)"
 
 
 def _duty_sql(scenario: int, width: int) -> str:
