@@ -1,18 +1,22 @@
 """The batch at columnar speed: DuckDB reads a CSV file itself, checks its cells in SQL and
-does each row's arithmetic exactly from the plan table (`law/plantable.py`), streaming,
-in bounded memory. Same output as `score_file`, byte for byte.
+does each row's arithmetic exactly from the plan table (`law/plantable.py`), in bounded
+memory. Same output as `score_file`, byte for byte.
 
-What DuckDB does: split each line into its cells; find the distinct entry dates and plan
-keys (thousands, however many rows), which the one Python engine turns into plan-table
-rows (dates grouped into the periods between rule changes); join; compute in integer
-cents each duty line rounded half-up on its own, the MFN with its specific part, the MPF
-within its limits per entry, HMF, landed cost and the effective rate (half-even to a
-millionth, as `effective_rate`); write each output line as text, in input order. What it
-leaves to the row-by-row `Scorer`: any row it cannot vouch for (an amount that is not a
-plain decimal with at most four places, a formula-like cell, a cell with a comma, a
-count of cells other than the header's, a key or date the engine refuses, another
-currency, rates of more than eight places, a specific MFN under an inclusive rate):
-those rows, with their line numbers, are scored or rejected exactly as before, in place.
+What DuckDB does, each step a parallel pass into a table of its own (in memory up to
+`MEMORY_LIMIT`, spilled to a folder of its own beyond it): number the file's lines;
+split each line into its cells, check its shape, parse its amounts once and key its plan;
+find the distinct entry dates and plan keys (thousands, however many rows), which the one
+Python engine turns into plan-table rows (dates grouped into the periods between rule
+changes); join; compute in integer cents each duty line rounded half-up on its own, the
+MFN with its specific part, the MPF within its limits per entry, HMF, landed cost and the
+effective rate (half-even to a millionth, as `effective_rate`), and each output line as
+text; sum the totals; read the lines back in input order, a sorted window at a time (joins
+do not keep the order). What it leaves to the row-by-row `Scorer`: any row it cannot
+vouch for (an amount that is not a plain decimal with at most four places, a formula-like
+cell, a cell with a comma, a count of cells other than the header's, a key or date the
+engine refuses, another currency, rates of more than eight places, a specific MFN under an
+inclusive rate): those rows, with their line numbers, are scored or rejected exactly as
+before, in place.
 
 Files it does not take (`columnar_source` says None; the caller uses `score_file`): stdin,
 JSON Lines, .xlsx, a file holding a double quote, a carriage return not before a line
@@ -546,7 +550,7 @@ def header_line(path: Path) -> int:
 
 def _figures_sql(scorer: Scorer, width: int) -> str:
     """Every data line, `scored` when DuckDB scores it: its amounts in cents, its plan and
-    fee terms, and each scenario's duty and landed cost in cents (one pass over the file).
+    fee terms, and each scenario's duty and landed cost in cents (from the cells table).
 
     BIGINT arithmetic, exact: cents (at most 1e14) times rates scaled by 1e8 (at most 1e9)
     are split by `half_up` so that no product passes 1e17; the MFN with a specific part
