@@ -57,7 +57,8 @@ def assess_all(
     """Assess the shipment under each scenario (default: every scenario of the table)."""
     priced = _price(table, shipment)
     ids = list(scenarios) if scenarios is not None else list(table.scenarios)
-    return [_apply(table, _make_plan(table, shipment, i), shipment, priced) for i in ids]
+    scoped = measures_in_scope(table, shipment)
+    return [_apply(table, _make_plan(table, shipment, i, scoped), shipment, priced) for i in ids]
 
 
 def assess(table: RateTable, shipment: Shipment, scenario: str) -> Assessment:
@@ -85,7 +86,10 @@ class Assessor:
         self.table = table
         self.scenarios = list(scenarios)
         self.plans: dict[tuple[object, ...], list[_Plan]] = {}
-        self._in_scope: dict[tuple[str, str, bool, bool], frozenset[str]] = {}
+        # By kind of shipment: the measures in scope, and their ids.
+        self._in_scope: dict[
+            tuple[str, str, bool, bool], tuple[tuple[Measure, ...], frozenset[str]]
+        ] = {}
         self._in_force: dict[date, frozenset[str]] = {}
         self._fee_terms: dict[date, FeeTerms] = {}
         self._lists: dict[tuple[object, ...], tuple[object, ...]] = {}
@@ -127,10 +131,11 @@ class Assessor:
         coded = shipment.hts is not None
         kind = (shipment.origin, shipment.sector, shipment.metal_value is not None, coded)
         measures = self.table.measures.values()
-        scope = self._in_scope.get(kind)
-        if scope is None:
-            scope = frozenset(m.id for m in measures if in_scope_of(m, shipment))
-            self._in_scope[kind] = scope
+        found = self._in_scope.get(kind)
+        if found is None:
+            scoped = measures_in_scope(self.table, shipment)
+            found = self._in_scope[kind] = (scoped, frozenset(m.id for m in scoped))
+        scoped, scope = found
         day = shipment.entry_date
         in_force = self._in_force.get(day)
         if in_force is None:
@@ -139,7 +144,7 @@ class Assessor:
         key = (*kind, _present_parts(amounts), scope & in_force, lists, shipment.claims)
         plans = self.plans.get(key)
         if plans is None:
-            plans = [_make_plan(self.table, shipment, s) for s in self.scenarios]
+            plans = [_make_plan(self.table, shipment, s, scoped) for s in self.scenarios]
             if len(self.plans) >= self.MAX_PLANS:
                 self.plans.clear()
                 self._lists.clear()
@@ -212,15 +217,22 @@ def _present_parts(amounts: dict[str, Decimal]) -> frozenset[str]:
     return frozenset(part for part in ("metal", "non_metal") if amounts[part])
 
 
-def _make_plan(table: RateTable, shipment: Shipment, scenario_id: str) -> _Plan:
+def measures_in_scope(table: RateTable, shipment: Shipment) -> tuple[Measure, ...]:
+    """The measures that reach this kind of shipment (`in_scope_of`), in the table's order."""
+    return tuple(m for m in table.measures.values() if in_scope_of(m, shipment))
+
+
+def _make_plan(
+    table: RateTable, shipment: Shipment, scenario_id: str, scoped: tuple[Measure, ...]
+) -> _Plan:
+    """The scenario's plan for the shipment; `scoped` is `measures_in_scope` of it."""
     scenario = table.scenarios[scenario_id]
     hypothetical = not scenario.by_date
     reached: list[Measure] = []
     off_lists: list[Measure] = []  # in scope but for their lines: a claim may bring them in
-    for m in table.measures.values():
-        if in_scope_of(m, shipment):
-            on_lists = on_scope_lists(table, m, shipment, hypothetical)
-            (reached if on_lists else off_lists).append(m)
+    for m in scoped:
+        on_lists = on_scope_lists(table, m, shipment, hypothetical)
+        (reached if on_lists else off_lists).append(m)
     in_scope = [m for m in reached if _claimed_if_needed(m, shipment)]
     not_applied: list[NotApplied] = []
     selected = [m for m in in_scope if _chosen(scenario, m, shipment.entry_date)]

@@ -10,6 +10,7 @@ in. Without an HTS code no list can be checked.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
@@ -163,7 +164,7 @@ def list_key(table: RateTable, measures: list[Measure], shipment: Shipment) -> t
     )
 
 
-def membership_days(table: RateTable, measures: list[Measure], shipment: Shipment) -> set[date]:
+def membership_days(table: RateTable, measures: Iterable[Measure], shipment: Shipment) -> set[date]:
     """Every day the shipment's line joins or leaves a list that `measures` name."""
     days: set[date] = set()
     for measure in measures:

@@ -209,17 +209,31 @@ class _Query:
         scorer's for the others (it scores or rejects them with their line numbers)."""
         lines = max(self.source.lines, 1)
         for batch in self._in_order(con):
-            texts: list[str] = []
-            for line, raw, text in batch:
-                if text is not None:
-                    texts.append(text)
-                    summary.read += 1
-                elif raw is not None and raw.strip():
-                    output.write_chunk("".join(texts))
-                    texts = []
-                    self._by_row(line, raw, output, summary, on_rejected)
-            output.write_chunk("".join(texts))
+            texts = [text for _, _, text in batch]
+            if None in texts:  # rows for the row engine, or blank lines
+                self._with_rows(batch, output, summary, on_rejected)
+            else:
+                summary.read += len(texts)
+                output.write_chunk("".join(texts))
             passed(SHARE_SCORED + (1 - SHARE_SCORED) * min(batch[-1][0] / lines, 1.0))
+
+    def _with_rows(
+        self,
+        batch: list[tuple[Any, ...]],
+        output: Output,
+        summary: Summary,
+        on_rejected: Callable[[Rejected], None],
+    ) -> None:
+        texts: list[str] = []
+        for line, raw, text in batch:
+            if text is not None:
+                texts.append(text)
+                summary.read += 1
+            elif raw is not None and raw.strip():
+                output.write_chunk("".join(texts))
+                texts = []
+                self._by_row(line, raw, output, summary, on_rejected)
+        output.write_chunk("".join(texts))
 
     def _in_order(self, con: duckdb.DuckDBPyConnection) -> Iterator[list[tuple[Any, ...]]]:
         """The scored table's (line, raw, text) in line order, a window of lines at a time:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from tariffcalc.errors import InputError
 from tariffcalc.inputs.shipment import Number, with_amounts
 from tariffcalc.law.domain import Assessment, DutyLine, RateTable, Shipment
-from tariffcalc.law.engine import assess, assess_all, in_scope_of
+from tariffcalc.law.engine import assess, assess_all, measures_in_scope
 from tariffcalc.law.lists import membership_days
 from tariffcalc.studies.duty import unique
 
@@ -39,7 +39,7 @@ def law_on_date(table: RateTable) -> str:
 def boundaries(table: RateTable, shipment: Shipment) -> list[date]:
     """Every day on which a measure in scope for this shipment starts or stops applying,
     or its HTS line joins or leaves a list that a measure names."""
-    in_scope = [m for m in table.measures.values() if in_scope_of(m, shipment)]
+    in_scope = measures_in_scope(table, shipment)
     days = membership_days(table, in_scope, shipment)
     for measure in in_scope:
         for period in measure.in_force:
