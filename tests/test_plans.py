@@ -51,7 +51,10 @@ def entries(table: RateTable, count: int = 400, seed: int = 4) -> list[dict[str,
                 "mode": rng.choice(["ocean", "air"]),
             }
         )
-    return rows
+    # duty / value exactly halfway between two millionths, the lower one even: 2% of $6.40
+    # is $0.128, $0.13 charged, 0.0203125 of the value: the effective rate is 0.020312.
+    half = {**rows[0], "id": "HALF", "sector": "buses", "value": "6.40", "metal_value": ""}
+    return [*rows, half]
 
 
 @pytest.fixture
@@ -90,7 +93,8 @@ def test_the_exported_sql_gives_batch_figures_to_the_cent_on_duckdb(
     columns = [c[0] for c in cursor.description]
     found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     expected = by_batch(cli, source)
-    assert len(found) == len(expected) == 400
+    assert len(found) == len(expected) == 401
+    assert expected["HALF"]["mfn_effective_rate"] == "0.020312"
     for row in found:
         mine = expected[row["id"]]
         assert row["customs_value_usd"] == D(mine["customs_value_usd"])
@@ -141,6 +145,6 @@ def test_the_exported_sql_runs_on_spark(
     for row in found:
         mine = expected[row["id"]]
         for scenario in table.scenarios:
-            for figure in ("duty", "fees", "landed_cost"):
+            for figure in FIGURES:
                 name = f"{scenario}_{figure}"
                 assert D(str(row[name])) == D(mine[name]), (row["id"], name)

@@ -118,11 +118,12 @@ def duty_sql(table: RateTable, scenarios: list[str]) -> str:
     """The query: batch's figures for each entry, from the plans and fees tables."""
     modes = ", ".join(f"'{m}'" for m in sorted(table.fees.hmf_modes))
     pivot = ",\n  ".join(
-        f"SUM(CASE WHEN scenario = '{s}' THEN duty END) AS \"{s}_duty\"" for s in scenarios
+        f"SUM(CASE WHEN scenario = '{s}' THEN {column} END) AS \"{s}_{column}\""
+        for s in scenarios
+        for column in ("duty", "effective_rate")
     )
     figures = ",\n  ".join(
-        f'w."{s}_duty",\n  ROUND(CAST(w."{s}_duty" AS DECIMAL(38,12)) / e.v, 6)'
-        f' AS "{s}_effective_rate",\n  f.fees AS "{s}_fees",\n'
+        f'w."{s}_duty",\n  w."{s}_effective_rate",\n  f.fees AS "{s}_fees",\n'
         f'  e.v + e.outside + f.fees + w."{s}_duty" AS "{s}_landed_cost"'
         for s in scenarios
     )
@@ -168,10 +169,35 @@ lines AS (
 duties AS (
   SELECT id, scenario, SUM(amount) AS duty FROM lines GROUP BY id, scenario
 ),
+-- The effective rate: duty / value to a millionth, half-even, exactly (no engine's own
+-- division or rounding is trusted): t / c in whole millionths, the quotient corrected by
+-- one either way with exact products, then rounded on the remainder.
+divided AS (
+  SELECT d.id, d.scenario, d.duty,
+    CAST(d.duty * 100000000 AS DECIMAL(38,0)) AS t, CAST(e.v * 100 AS DECIMAL(38,0)) AS c
+  FROM duties d JOIN e ON e.id = d.id
+),
+guessed AS (
+  SELECT id, scenario, duty, t, c, CAST(FLOOR(t / NULLIF(c, 0)) AS DECIMAL(38,0)) AS q0
+  FROM divided
+),
+quotients AS (
+  SELECT id, scenario, duty, t, c,
+    q0 - CASE WHEN q0 * c > t THEN 1 ELSE 0 END
+      + CASE WHEN (q0 + 1) * c <= t THEN 1 ELSE 0 END AS q
+  FROM guessed
+),
+rated AS (
+  SELECT id, scenario, duty,
+    CAST(q + CASE WHEN 2 * (t - q * c) > c
+        OR (2 * (t - q * c) = c AND CAST(q AS BIGINT) % 2 = 1) THEN 1 ELSE 0 END
+      AS DECIMAL(20,0)) * CAST(0.000001 AS DECIMAL(7,6)) AS effective_rate
+  FROM quotients
+),
 w AS (
   SELECT id,
   {pivot}
-  FROM duties GROUP BY id
+  FROM rated GROUP BY id
 ),
 f AS (
   SELECT e.id,
