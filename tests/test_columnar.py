@@ -344,3 +344,28 @@ def test_progress_counts_rows_and_the_share_of_the_work_done(
     assert shares[4] == SHARE_SCORED + (1 - SHARE_SCORED) * 5_001 / 12_002
     assert shares[-1] == SHARE_SCORED + (1 - SHARE_SCORED) * 12_001 / 12_002
     assert "".join(written).count("\n") == 12_000
+
+
+def test_no_room_for_duckdb_tables_is_said_plainly_and_writes_nothing(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A temporary folder without room: DuckDB's own error, the way out, no output."""
+    import duckdb
+
+    from tariffcalc.studies import columnar
+
+    real_connect = duckdb.connect
+
+    def cramped(config: dict[str, str]) -> Any:
+        return real_connect(config={**config, "max_temp_directory_size": "1MB"})
+
+    monkeypatch.setattr(duckdb, "connect", cramped)
+    monkeypatch.setattr(columnar, "MEMORY_LIMIT", "16MB")
+    source = tmp_path / "big.csv"
+    rows = (f"s{i},autos,JP,2025-10-01,{1000 + i},{'x' * 60}\n" for i in range(200_000))
+    source.write_text("sku,sector,origin,entry_date,value,notes\n" + "".join(rows))
+    out = tmp_path / "out.csv"
+    result = cli("batch", str(source), "--engine", "columnar", "-o", str(out))
+    assert result.code == 1 and "DuckDB stopped: Out of Memory Error" in result.err
+    assert "set TMPDIR to a folder with more room, or use --engine rows" in result.err
+    assert not out.exists() and list(tmp_path.iterdir()) == [source]

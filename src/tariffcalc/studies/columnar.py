@@ -32,7 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tariffcalc.errors import InputError
+from tariffcalc.errors import InputError, TariffcalcError
 from tariffcalc.inputs.records import MALFORMED, MAX_RECORD_CHARS, Layout, to_rows
 from tariffcalc.law.coverage import coverage_of
 from tariffcalc.law.plantable import Plan, fee_day, period_start, plan_rows, rule_changes
@@ -97,7 +97,7 @@ def columnar_source(path: str, layout: Layout) -> Columnar | None:
 def has_duckdb() -> bool:
     try:
         import_duckdb()
-    except InputError:
+    except TariffcalcError:
         return False
     return True
 
@@ -107,8 +107,8 @@ def import_duckdb() -> Any:
     try:
         import duckdb
     except ImportError:
-        raise InputError(
-            "batch", "the columnar engine needs duckdb: pip install 'tariffcalc[columnar]'"
+        raise TariffcalcError(
+            "the columnar engine needs duckdb: pip install 'tariffcalc[columnar]'"
         ) from None
     return duckdb
 
@@ -151,6 +151,14 @@ def score_columnar(
         query.totals(con, summary)
         output.close()
         return summary
+    except (duckdb.OutOfMemoryException, duckdb.IOException) as error:
+        where = tempfile.gettempdir()
+        raise InputError(
+            "engine",
+            f"DuckDB stopped: {str(error).splitlines()[0]} It keeps its tables in {where}"
+            " beyond its memory: set TMPDIR to a folder with more room, or use --engine rows"
+            " (slower, no temporary tables)",
+        ) from None
     finally:
         con.close()
         spill.cleanup()
