@@ -187,8 +187,9 @@ def _columnar(
     if source is None and chosen == "columnar":
         raise InputError(
             "engine",
-            "the columnar engine reads a CSV file (not stdin or JSON Lines) without double"
-            " quotes, carriage returns or a BOM, and writes csv: use --engine rows",
+            "the columnar engine reads a CSV file (not stdin or JSON Lines) of UTF-8 text"
+            " without a BOM, double quotes, lone carriage returns, lines over 1 MB or any of"
+            " *?[]{} in its name, and writes csv: use --engine rows",
         )
     return source
 

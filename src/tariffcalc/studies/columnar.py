@@ -58,12 +58,16 @@ QUANTITY = r"(?:0|[1-9][0-9]{0,8})(?:\.[0-9]{1,3})?"
 UNSAFE = ('"', "\r", "\n")  # texts that CSV would quote: their rows go row by row
 BLOCK = 1 << 20
 MAX_LINE = 1 << 20  # bytes; the row reader rejects lines of over 131,072 characters
+GLOB = "*?[]{}"  # what makes a path a pattern to DuckDB
 
 
 def columnar_source(path: str, layout: Layout) -> Columnar | None:
     """The file, when the columnar engine can read it as the row reader would: a CSV file
-    with no quotes, 0x01 bytes or BOM, all of it UTF-8, lines ended by LF or CR LF."""
+    with no quotes, 0x01 bytes or BOM, all of it UTF-8, lines ended by LF or CR LF, none
+    over `MAX_LINE` bytes, and a name DuckDB does not take for a pattern of names."""
     if path == "-" or layout.jsonl or path.lower().endswith(".xlsx") or not Path(path).is_file():
+        return None
+    if any(c in GLOB for c in path):  # read_csv('ship[1].csv') reads ship1.csv
         return None
     decoder = codecs.getincrementaldecoder("utf-8")()
     crlf, line, lines = False, 0, 1  # line: bytes since the last line end
@@ -91,7 +95,7 @@ def columnar_source(path: str, layout: Layout) -> Columnar | None:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return None
-    return Columnar(Path(path), crlf, lines, [0.0])
+    return Columnar(Path(path).absolute(), crlf, lines, [0.0])  # no '~' for DuckDB to expand
 
 
 def has_duckdb() -> bool:
@@ -489,7 +493,7 @@ def _lines_sql(source: Columnar) -> str:
         f"SELECT row_number() OVER () AS line, raw FROM read_csv({_quoted(str(source.path))},"
         " columns={'raw': 'VARCHAR'}, delim='\\x01', quote='', escape='', header=false,"
         f" new_line='{newline}', auto_detect=false, strict_mode=false,"
-        f" max_line_size={MAX_LINE})"
+        f" max_line_size={MAX_LINE + 2})"  # DuckDB's bound excludes it; the CR, the LF
     )
 
 
@@ -549,12 +553,16 @@ def _row_pattern(layout: Layout) -> str:
     fields = dict(layout.mapping)
     patterns = {"value": AMOUNT, "quantity": f"(?:{QUANTITY})?"}
     patterns |= {f: f"(?:{AMOUNT})?" for f in _OPTIONAL}
+    # A field the SQL does not read (us_content) must be empty: rows giving one go row by row.
+    patterns |= {f: "" for f in fields.values() if f not in _READ and f not in _CARRIED}
     cells = [patterns.get(fields.get(i, ""), text) for i in range(len(layout.header))]
     return _re_delimiter(layout.delimiter).join(cells)
 
 
 _OPTIONAL = ("metal_value", "freight", "insurance")
 _AMOUNTS = ("value", *_OPTIONAL)
+_READ = {"entry_date", "quantity", *KEY_FIELDS, *_AMOUNTS}  # the fields `_cells_sql` reads
+_CARRIED = {"id", "entry_number"}  # fields that change no figure, carried as text
 
 
 def _re_delimiter(delimiter: str) -> str:
