@@ -142,7 +142,8 @@ def write_file(path: Path, rows: list[list[str]], delimiter: str, newline: str) 
 
 def both_engines(cli: Any, path: Path, *options: str) -> list[tuple[Any, ...]]:
     """What each engine writes: exit status, stdout, stderr, the output, errors and summary
-    files (each engine in a folder of its own, under the same names)."""
+    files (each engine in a folder of its own, under the same names; None for a file a run
+    did not write: a file without a header is an error)."""
     found = []
     for engine in ("rows", "columnar"):
         folder = path.parent / engine
@@ -153,7 +154,8 @@ def both_engines(cli: Any, path: Path, *options: str) -> list[tuple[Any, ...]]:
             run = ("batch", str(path), "--engine", engine, *options)
             result = cli(*run, "-o", files[0], "--errors", files[1])
             summary = cli(*run, "--summary", files[2])
-        texts = [(folder / name).read_text() for name in files]
+        paths = [folder / name for name in files]
+        texts = [p.read_text(encoding="utf-8") if p.exists() else None for p in paths]
         found.append((result.code, result.out, result.err, summary.out, *texts))
     return found
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from test_columnar import schedule  # noqa: F401 (a fixture)
+from test_columnar import both_engines, schedule  # noqa: F401 (schedule: a fixture)
 
 pytest.importorskip("duckdb")
 
@@ -21,25 +21,6 @@ def row(i: int, **cells: str) -> str:
     given |= cells
     names = H.split(",")[1:]
     return ",".join([f"r{i}", *(given.get(name, "") for name in names)])
-
-
-def both_engines(cli: Any, path: Path, *options: str) -> list[tuple[Any, ...]]:
-    """As test_columnar's: exit status, stdout, stderr, and the output, errors and summary
-    files (None where a run wrote none: a file with no header is an error)."""
-    found = []
-    for engine in ("rows", "columnar"):
-        folder = path.parent / engine
-        folder.mkdir(exist_ok=True)
-        with pytest.MonkeyPatch.context() as patch:
-            patch.chdir(folder)
-            files = ["out.csv", "err.csv", "sum.json"]
-            run = ("batch", str(path), "--engine", engine, *options)
-            result = cli(*run, "-o", files[0], "--errors", files[1])
-            summary = cli(*run, "--summary", files[2])
-        paths = [folder / name for name in files]
-        texts = [p.read_text(encoding="utf-8") if p.exists() else None for p in paths]
-        found.append((result.code, result.out, result.err, summary.out, *texts))
-    return found
 
 
 def same(cli: Any, path: Path, text: str, *options: str) -> None:
