@@ -351,6 +351,39 @@ def test_worker_processes_give_the_same_output_in_the_same_order(cli: Any, files
     assert (second["sku"], second["notes"]) == ("S2", "'=1+1")
 
 
+def test_worker_processes_and_their_helpers_are_gone_when_batch_exits(files: Path) -> None:
+    """No process of the command's group outlives it: not the workers, nor multiprocessing's
+    fork server and resource tracker (orphans, and zombies where nothing reaps them)."""
+    import subprocess
+    import sys
+    import time
+
+    lines = "".join(f"S{i},general,{100 + i},2025-10-01\n" for i in range(12_000))
+    (files / "many.csv").write_text("sku,sector,value,entry_date\n" + lines)
+    tool = Path(sys.executable).with_name("tariffcalc")
+    command = [str(tool), "batch", "many.csv", "--jobs", "2", "--engine", "rows", "-o", "x.csv"]
+    batch = subprocess.Popen(command, cwd=files, stderr=subprocess.PIPE, start_new_session=True)
+    _, error = batch.communicate()
+    assert batch.returncode == 0, error
+    time.sleep(0.5)  # an orphan's last moments
+    assert _group_members(batch.pid) == []
+
+
+def _group_members(group: int) -> list[str]:
+    """The processes of a process group, from /proc: their states and names."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :]
+        fields = rest.split()
+        if int(fields[2]) == group:  # state, parent, group
+            found.append(f"{fields[0]} {name}")
+    return found
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_parquet_output_keeps_exact_decimals(cli: Any, files: Path, jobs: str) -> None:
     parquet = pytest.importorskip("pyarrow.parquet")

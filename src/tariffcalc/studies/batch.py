@@ -443,3 +443,21 @@ def _score_in_workers(
                 sink.take(*pending.popleft().get())
         while pending:
             sink.take(*pending.popleft().get())
+    # Not on an interrupt: its traceback keeps the pool's semaphores, which the tracker
+    # would unlink as it stops and their finalizers again, each with a traceback.
+    del pool
+    _stop_helper_processes()
+
+
+def _stop_helper_processes() -> None:
+    """Stop multiprocessing's fork server and resource tracker, and wait for them: left to
+    stop when this process exits, they outlive it, orphans in its process group (zombies
+    where nothing reaps them, as in some containers)."""
+    import gc
+    from multiprocessing import forkserver, resource_tracker
+
+    gc.collect()  # the pool's semaphores, which the tracker is told of as they go
+    for module, name in ((forkserver, "_forkserver"), (resource_tracker, "_resource_tracker")):
+        stop = getattr(getattr(module, name, None), "_stop", None)  # private: may not be there
+        if stop is not None:
+            stop()
