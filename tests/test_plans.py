@@ -148,3 +148,30 @@ def test_the_exported_sql_runs_on_spark(
             for figure in FIGURES:
                 name = f"{scenario}_{figure}"
                 assert D(str(row[name])) == D(mine[name]), (row["id"], name)
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("a-file.csv", "DIR: {path}: File exists: expected a folder"),
+        ("a-file.csv/below", "DIR: {path}: Not a directory: expected a folder"),
+    ],
+)
+def test_a_directory_that_cannot_be_one_is_said_plainly(
+    cli: Any, tmp_path: Path, name: str, said: str
+) -> None:
+    (tmp_path / "a-file.csv").write_text("x\n")
+    path = tmp_path / name
+    result = cli("plans", "export", str(path), "--origin", "JP")
+    assert result.code == 1 and said.format(path=path) in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file.csv"]
+
+
+def test_a_directory_named_with_a_quote_is_written(cli: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "it's"
+    result = cli("plans", "export", str(folder), "--origin", "JP", "-s", "in-force")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in folder.iterdir()) == ["duty.sql", "fees.parquet", "plans.parquet"]
+    plans = str(folder / "plans.parquet")
+    found = duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [plans])
+    assert found.fetchone()[0] > 0

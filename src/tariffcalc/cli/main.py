@@ -76,7 +76,7 @@ def root(
 
 
 # Fields that are positional arguments, named in errors as their help names them.
-POSITIONAL = {"file": "FILE", "code": "CODE", "id": "ID", "words": "WORDS"}
+POSITIONAL = {"file": "FILE", "code": "CODE", "id": "ID", "words": "WORDS", "directory": "DIR"}
 
 
 def field_name(field: str) -> str:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import codecs
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -441,10 +441,11 @@ def _charged(plan: Plan, scenarios: list[str]) -> list[list[tuple[int, str]]]:
     return found
 
 
-def load_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
-    """Rows into a table through a scratch CSV file: a million rows in seconds, where SQL
-    literals take a minute (executemany a millisecond a row). Text is quoted and None is
-    not, so an empty text stays empty and None is NULL; the rest is cast by the column."""
+def load_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Rows into a table through a scratch CSV file, written as they come: a million rows
+    in seconds, where SQL literals take a minute (executemany a millisecond a row). Text is
+    quoted and None is not, so an empty text stays empty and None is NULL; the rest is
+    cast by the column."""
     import tempfile
     from pathlib import Path
 
@@ -453,7 +454,7 @@ def load_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, 
         with scratch.open("w", encoding="utf-8", newline="") as out:
             out.writelines(",".join(map(_csv_cell, row)) + "\n" for row in rows)
         con.execute(
-            f"COPY {table} FROM {_quoted(str(scratch))} (FORMAT csv, HEADER false,"
+            f"COPY {table} FROM {sql_string(str(scratch))} (FORMAT csv, HEADER false,"
             " DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULLSTR '', ALLOW_QUOTED_NULLS false,"
             " AUTO_DETECT false)"
         )
@@ -484,7 +485,8 @@ def _wide(
 # --- the SQL ----------------------------------------------------------------------------------
 
 
-def _quoted(text: str) -> str:
+def sql_string(text: str) -> str:
+    """A text as a SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -493,7 +495,7 @@ def _lines_sql(source: Columnar) -> str:
     Told that lines end with CR LF, DuckDB takes a lone LF as a line end too, not a CR."""
     newline = "\\r\\n" if source.crlf else "\\n"
     return (
-        f"SELECT row_number() OVER () AS line, raw FROM read_csv({_quoted(str(source.path))},"
+        f"SELECT row_number() OVER () AS line, raw FROM read_csv({sql_string(str(source.path))},"
         " columns={'raw': 'VARCHAR'}, delim='\\x01', quote='', escape='', header=false,"
         f" new_line='{newline}', auto_detect=false, strict_mode=false,"
         f" max_line_size={MAX_LINE + 2})"  # DuckDB's bound excludes it; the CR, the LF
@@ -513,7 +515,7 @@ def _cells_sql(source: Columnar, layout: Layout) -> str:
 
     shape = (
         f"length(raw) < {MAX_RECORD_CHARS - 1}"
-        f" AND regexp_full_match(raw, {_quoted(_row_pattern(layout))})"
+        f" AND regexp_full_match(raw, {sql_string(_row_pattern(layout))})"
     )
     fields = ", ".join(f"{cell(f)} AS {f}" for f in ("entry_date", *KEY_FIELDS))
     # Exact: only cells that AMOUNT and QUANTITY match are scored; '' is NULL.
@@ -541,7 +543,7 @@ def _cells_sql(source: Columnar, layout: Layout) -> str:
         f" concat_ws(chr(1), {key}) AS plan_key"
         f" FROM (SELECT *, {amounts}"
         f" FROM (SELECT line, raw, {fields}, {numbers}, {shape} AS shape_ok"
-        f" FROM (SELECT line, raw, string_split(raw, {_quoted(delimiter)}) AS c"
+        f" FROM (SELECT line, raw, string_split(raw, {sql_string(delimiter)}) AS c"
         f" FROM lines WHERE line > {header_line(source.path)})))"
     )
 

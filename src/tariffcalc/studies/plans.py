@@ -11,15 +11,18 @@ inclusive cap and the part of the value it is charged on (`law/plantable.py`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from tariffcalc.errors import InputError
+from tariffcalc.files import atomic_path, atomic_text
 from tariffcalc.inputs.shipment import make_shipment
 from tariffcalc.law.domain import RateTable
 from tariffcalc.law.engine import Assessor
 from tariffcalc.law.plantable import FeeDay, fee_day, plan_rows, rule_changes
-from tariffcalc.studies.columnar import import_duckdb, load_rows
+from tariffcalc.studies.columnar import import_duckdb, load_rows, sql_string
 
 METALS = {"none": None, "zero": "0", "all": "10000", "part": "5000"}
 PLAN_COLUMNS = (
@@ -47,22 +50,32 @@ def origins_of(table: RateTable) -> list[str]:
 def export_plans(
     table: RateTable, scenarios: list[str], origins: list[str], directory: Path
 ) -> Exported:
-    """Write plans.parquet, fees.parquet and duty.sql into `directory` (made if need be)."""
+    """Write plans.parquet, fees.parquet and duty.sql into `directory` (made if need be),
+    each file whole or not at all. The plan rows stream through a scratch file."""
     duckdb = import_duckdb()
-    directory.mkdir(parents=True, exist_ok=True)
-    plans = plan_table(table, scenarios, origins)
-    fees = fee_rows(table)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError("directory", f"{directory}: {error.strerror}: expected a folder") from None
+    tables = (
+        ("plans", PLAN_COLUMNS, plan_table(table, scenarios, origins)),
+        ("fees", FEE_COLUMNS, fee_rows(table)),
+    )
+    counts = []
     con = duckdb.connect()
     try:
-        for name, columns, rows in (("plans", PLAN_COLUMNS, plans), ("fees", FEE_COLUMNS, fees)):
+        for name, columns, rows in tables:
             con.execute(f"CREATE TABLE {name} ({columns})")
             load_rows(con, name, rows)
-            con.execute(f"COPY {name} TO '{directory / name}.parquet' (FORMAT parquet)")
+            counts.append(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+            with atomic_path(directory / f"{name}.parquet", "directory") as path:
+                con.execute(f"COPY {name} TO {sql_string(str(path))} (FORMAT parquet)")
     finally:
         con.close()
-    (directory / "duty.sql").write_text(duty_sql(table, scenarios), encoding="utf-8")
+    with atomic_text(directory / "duty.sql", "directory") as out:
+        out.write(duty_sql(table, scenarios))
     names = ["plans.parquet", "fees.parquet", "duty.sql"]
-    return Exported(len(plans), len(fees), [directory / n for n in names])
+    return Exported(counts[0], counts[1], [directory / n for n in names])
 
 
 def periods(changes: list[date]) -> list[tuple[date, date | None]]:
@@ -73,10 +86,11 @@ def periods(changes: list[date]) -> list[tuple[date, date | None]]:
     return list(zip(starts, [*ends, None], strict=True))
 
 
-def plan_table(table: RateTable, scenarios: list[str], origins: list[str]) -> list[tuple[Any, ...]]:
+def plan_table(
+    table: RateTable, scenarios: list[str], origins: list[str]
+) -> Iterator[tuple[Any, ...]]:
     """The plan rows of every sector, origin, period and metal state."""
     assessor = Assessor(table, scenarios)
-    rows = []
     for start, end in periods(rule_changes(table)):
         for sector, spec in table.sectors.items():
             metals = list(METALS) if spec.metal_content else ["none"]
@@ -92,8 +106,7 @@ def plan_table(table: RateTable, scenarios: list[str], origins: list[str]) -> li
                     )
                     for line in plan_rows(assessor, shipment).lines:
                         key = (sector, shipment.origin, start, end, metal)
-                        rows.append((*key, *line[:4], line.cap, line.base))
-    return rows
+                        yield (*key, *line[:4], line.cap, line.base)
 
 
 def fee_periods(table: RateTable) -> list[tuple[date, date | None]]:
