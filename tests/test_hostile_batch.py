@@ -364,15 +364,26 @@ def test_ctrl_c_with_workers_says_nothing_of_them_and_leaves_nothing(work: Path)
         start_new_session=True,  # its own process group, as a terminal's foreground job
     )
     deadline = time.monotonic() + 30
-    while not list(work.glob(".out.csv.*.tmp")) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(1)  # the workers are scoring
+    while not _written(work, ".out.csv.*.tmp") and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the workers have scored a first chunk, and are scoring
+    assert batch.poll() is None, "batch ended before the interrupt: a bigger input is needed"
     os.killpg(batch.pid, signal.SIGINT)  # what Ctrl-C sends: to every process of the group
     assert batch.stderr is not None
     err = batch.stderr.read().decode()
     assert batch.wait(timeout=30) != 0
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert sorted(p.name for p in work.iterdir()) == ["big.csv", "in.csv"]
+
+
+def _written(folder: Path, pattern: str) -> bool:
+    """Whether a file matching `pattern` has been written to (it may go meanwhile)."""
+    for path in folder.glob(pattern):
+        try:
+            if path.stat().st_size > 0:
+                return True
+        except FileNotFoundError:
+            pass
+    return False
 
 
 # --- items 5, 16: one column per field, no cell lost -----------------------------------------
