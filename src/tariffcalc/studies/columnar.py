@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -192,17 +193,18 @@ class _Query:
         con.execute(f"CREATE TEMP TABLE cells AS {_cells_sql(self.source, self.layout)}")
         con.execute("DROP TABLE lines")
         passed(SHARE_CELLS)
-        found = con.execute(
-            "SELECT DISTINCT entry_date, plan_key FROM cells WHERE shape_ok"
-        ).fetchall()
         days = _Days(self.scorer)
-        keys: dict[tuple[str, date], _KeyPlan | None] = {}
-        for entry_date, plan_key in found:
-            period = days.period(entry_date)
-            if period is not None and (plan_key, period) not in keys:
-                keys[plan_key, period] = _plan(self.scorer, plan_key, period)
+        for (text,) in con.execute(
+            "SELECT DISTINCT entry_date FROM cells WHERE shape_ok"
+        ).fetchall():
+            days.period(text)
         _create_days(con, days)
-        self.width = _create_plans(con, self.scorer.scenarios, keys)
+        # Each (key, period) once, streamed: a file of HTS lines can have nearly a key a row.
+        keys = con.execute(
+            "SELECT DISTINCT c.plan_key, d.period FROM cells c JOIN days d USING (entry_date)"
+            " WHERE c.shape_ok"
+        )
+        self.width = _create_plans(con, self.scorer, keys)
         passed(SHARE_PLANS)
 
     def score(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -397,29 +399,36 @@ def _scaled(number: Decimal | None, scale: int) -> int | None:
 
 
 def _create_plans(
-    con: duckdb.DuckDBPyConnection,
-    scenarios: list[str],
-    keys: dict[tuple[str, date], _KeyPlan | None],
+    con: duckdb.DuckDBPyConnection, scorer: Scorer, keys: duckdb.DuckDBPyConnection
 ) -> int:
-    """The plans of the keys as one wide row each: each scenario's lines side by side, as
-    (rate charged, scaled by RATE; base part), lines charging nothing left out. The number
-    of lines after the MFN of the widest scenario."""
-    plans = {key: plan for key, plan in keys.items() if plan is not None}
-    charged = {key: _charged(found.plan, scenarios) for key, found in plans.items()}
-    width = max((len(lines) for each in charged.values() for lines in each), default=0)
-    line_columns = [
-        f"a_{s}_{j} BIGINT, b_{s}_{j} VARCHAR"
-        for s in range(len(scenarios))
-        for j in range(1, width + 1)
-    ]
-    con.execute(
-        "CREATE TABLE plans (plan_key VARCHAR, period DATE, sector_out VARCHAR,"
-        " origin_out VARCHAR, hmf BOOLEAN, warnings VARCHAR, mfn_rate BIGINT, specific BIGINT"
-        + "".join(", " + c for c in line_columns)
-        + ")"
-    )
-    rows = [_wide(key, found, charged[key], width) for key, found in plans.items()]
-    load_rows(con, "plans", rows)
+    """The plans of the keys (a pending result of (plan key, period)), one wide row each:
+    for each line after the MFN, each scenario's (rate charged, scaled by RATE; base part),
+    lines charging nothing left out. Rows stream to a scratch file, as long as their widest
+    scenario; the table is as wide as the widest row. Its number of lines after the MFN."""
+    width = 0
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        nonlocal width
+        while batch := keys.fetchmany(FETCH):
+            for plan_key, period in batch:
+                found = _plan(scorer, plan_key, period)
+                if found is not None:
+                    charged = _charged(found.plan, scorer.scenarios)
+                    width = max(width, *map(len, charged))
+                    yield _wide((plan_key, period), found, charged)
+
+    with scratch_csv(rows()) as scratch:
+        line_columns = [
+            f"a_{s}_{j} BIGINT, b_{s}_{j} VARCHAR"
+            for j in range(1, width + 1)
+            for s in range(len(scorer.scenarios))
+        ]
+        con.execute(
+            "CREATE TABLE plans (plan_key VARCHAR, period DATE, sector_out VARCHAR,"
+            " origin_out VARCHAR, hmf BOOLEAN, warnings VARCHAR, mfn_rate BIGINT,"
+            " specific BIGINT" + "".join(", " + c for c in line_columns) + ")"
+        )
+        copy_csv(con, "plans", scratch, padded=True)
     return width
 
 
@@ -443,21 +452,33 @@ def _charged(plan: Plan, scenarios: list[str]) -> list[list[tuple[int, str]]]:
 
 def load_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
     """Rows into a table through a scratch CSV file, written as they come: a million rows
-    in seconds, where SQL literals take a minute (executemany a millisecond a row). Text is
-    quoted and None is not, so an empty text stays empty and None is NULL; the rest is
-    cast by the column."""
+    in seconds, where SQL literals take a minute (executemany a millisecond a row)."""
+    with scratch_csv(rows) as scratch:
+        copy_csv(con, table, scratch)
+
+
+@contextmanager
+def scratch_csv(rows: Iterable[tuple[Any, ...]]) -> Iterator[Path]:
+    """A scratch CSV file of the rows, gone afterwards. Text is quoted and None is not, so
+    an empty text stays empty and None is NULL; the rest is cast by the column."""
     import tempfile
-    from pathlib import Path
 
     with tempfile.TemporaryDirectory(prefix="tariffcalc-rows-") as folder:
-        scratch = Path(folder) / f"{table}.csv"
+        scratch = Path(folder) / "rows.csv"
         with scratch.open("w", encoding="utf-8", newline="") as out:
             out.writelines(",".join(map(_csv_cell, row)) + "\n" for row in rows)
-        con.execute(
-            f"COPY {table} FROM {sql_string(str(scratch))} (FORMAT csv, HEADER false,"
-            " DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULLSTR '', ALLOW_QUOTED_NULLS false,"
-            " AUTO_DETECT false)"
-        )
+        yield scratch
+
+
+def copy_csv(
+    con: duckdb.DuckDBPyConnection, table: str, scratch: Path, padded: bool = False
+) -> None:
+    """A `scratch_csv` into a table; `padded`: rows shorter than the table end in NULLs."""
+    con.execute(
+        f"COPY {table} FROM {sql_string(str(scratch))} (FORMAT csv, HEADER false,"
+        " DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULLSTR '', ALLOW_QUOTED_NULLS false,"
+        f" AUTO_DETECT false, NULL_PADDING {str(padded).lower()})"
+    )
 
 
 def _csv_cell(value: Any) -> str:
@@ -469,16 +490,16 @@ def _csv_cell(value: Any) -> str:
 
 
 def _wide(
-    key: tuple[str, date], found: _KeyPlan, charged: list[list[tuple[int, str]]], width: int
+    key: tuple[str, date], found: _KeyPlan, charged: list[list[tuple[int, str]]]
 ) -> tuple[Any, ...]:
+    """A plan's row of the plans table: line by line, each scenario's rate and base."""
     plan = found.plan
     mfn = plan.lines[0]
     cells: list[Any] = [*key, plan.sector, plan.origin, found.hmf, "; ".join(plan.warnings)]
     cells += [_scaled(mfn.ad_valorem, RATE), _scaled(mfn.specific, SPECIFIC)]
-    for lines in charged:
-        for rate, base in lines:
-            cells += [rate, base]
-        cells += [None, None] * (width - len(lines))
+    for j in range(max(map(len, charged))):
+        for lines in charged:
+            cells += lines[j] if j < len(lines) else (None, None)
     return tuple(cells)
 
 
