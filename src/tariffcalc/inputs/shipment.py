@@ -251,12 +251,14 @@ def _us_content(raw: Number | None, fx: Decimal | None, customs_value: Decimal) 
 def claimed(table: RateTable, claims: Iterable[str]) -> frozenset[str]:
     """The importer's claims, each one a list or measure of the table can take
     (civil-aircraft, ...)."""
+    wanted = frozenset(claim.strip().lower() for claim in claims)
+    if not wanted:  # most shipments: the known claims are not worth listing
+        return wanted
     known = sorted(
         {each.claim for each in table.lists.values() if each.claim}
         | {c for m in table.measures.values() for c in (m.unless_claimed, m.only_if_claimed) if c}
         | set(table.preferences)
     )
-    wanted = frozenset(claim.strip().lower() for claim in claims)
     for claim in sorted(wanted - set(known)):
         raise InputError(
             "claim",

@@ -104,9 +104,14 @@ class HtsList(NamedTuple):
     entries: dict[str, tuple[StoredEntry, ...]]  # prefix digits -> its entries
     first_day: date  # the earliest day any line is on it
     prefixes: tuple[str, ...] = ()  # the keys of `entries`, sorted: a sector's lines by bisection
+    # The chapters (2 digits) of the entries, when known: most lines are on no list, and a
+    # line of another chapter is off it at one lookup (batches of HTS lines ask millions).
+    chapters: frozenset[str] | None = None
 
     def entry_on(self, digits: str, day: date) -> ListEntry | None:
         """The entry that puts the line `digits` on this list on `day`, if any."""
+        if self.chapters is not None and digits[:2] not in self.chapters:
+            return None
         ordinal = day.toordinal()
         for end in range(2, len(digits) + 1, 2):
             for stored in self.entries.get(digits[:end], ()):

@@ -57,8 +57,8 @@ def assess_all(
     """Assess the shipment under each scenario (default: every scenario of the table)."""
     priced = _price(table, shipment)
     ids = list(scenarios) if scenarios is not None else list(table.scenarios)
-    scoped = measures_in_scope(table, shipment)
-    return [_apply(table, _make_plan(table, shipment, i, scoped), shipment, priced) for i in ids]
+    plans = _make_plans(table, shipment, ids, measures_in_scope(table, shipment))
+    return [_apply(table, plan, shipment, priced) for plan in plans]
 
 
 def assess(table: RateTable, shipment: Shipment, scenario: str) -> Assessment:
@@ -93,6 +93,7 @@ class Assessor:
         self._in_force: dict[date, frozenset[str]] = {}
         self._fee_terms: dict[date, FeeTerms] = {}
         self._lists: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self._order = {m: i for i, m in enumerate(table.measures)}  # id -> place in the table
         chosen = [table.scenarios[s] for s in self.scenarios]
         # measures whose lists matter whatever the date: those hypothetical scenarios name
         self._named = frozenset(i for s in chosen if not s.by_date for i in s.measures)
@@ -144,7 +145,7 @@ class Assessor:
         key = (*kind, _present_parts(amounts), scope & in_force, lists, shipment.claims)
         plans = self.plans.get(key)
         if plans is None:
-            plans = [_make_plan(self.table, shipment, s, scoped) for s in self.scenarios]
+            plans = _make_plans(self.table, shipment, self.scenarios, scoped)
             if len(self.plans) >= self.MAX_PLANS:
                 self.plans.clear()
                 self._lists.clear()
@@ -157,7 +158,8 @@ class Assessor:
         memo = (shipment.hts, shipment.entry_date, shipment.origin, shipment.claims, relevant)
         found = self._lists.get(memo)
         if found is None:
-            measures = [m for m in self.table.measures.values() if m.id in relevant]
+            in_order = sorted(relevant, key=self._order.__getitem__)  # the table's
+            measures = [self.table.measures[m] for m in in_order]
             found = self._lists[memo] = list_key(self.table, measures, shipment)
         return found
 
@@ -222,17 +224,44 @@ def measures_in_scope(table: RateTable, shipment: Shipment) -> tuple[Measure, ..
     return tuple(m for m in table.measures.values() if in_scope_of(m, shipment))
 
 
+def _make_plans(
+    table: RateTable, shipment: Shipment, scenario_ids: Iterable[str], scoped: Sequence[Measure]
+) -> list[_Plan]:
+    """Each scenario's plan for the shipment; `scoped` is `measures_in_scope` of it. Which
+    of them the line's lists reach is found once for the scenarios by date and once for
+    the hypothetical ones (which read a list as first published)."""
+    reaches: dict[bool, tuple[list[Measure], list[Measure]]] = {}
+    plans = []
+    for scenario_id in scenario_ids:
+        hypothetical = not table.scenarios[scenario_id].by_date
+        if hypothetical not in reaches:
+            reaches[hypothetical] = _reach(table, shipment, scoped, hypothetical)
+        plans.append(_make_plan(table, shipment, scenario_id, *reaches[hypothetical]))
+    return plans
+
+
+def _reach(
+    table: RateTable, shipment: Shipment, scoped: Sequence[Measure], hypothetical: bool
+) -> tuple[list[Measure], list[Measure]]:
+    """The scoped measures whose lists hold the line (or that have none), and the others:
+    in scope but for their lines, where a claim may bring them in."""
+    reached: list[Measure] = []
+    off_lists: list[Measure] = []
+    for m in scoped:
+        (reached if on_scope_lists(table, m, shipment, hypothetical) else off_lists).append(m)
+    return reached, off_lists
+
+
 def _make_plan(
-    table: RateTable, shipment: Shipment, scenario_id: str, scoped: tuple[Measure, ...]
+    table: RateTable,
+    shipment: Shipment,
+    scenario_id: str,
+    reached: list[Measure],
+    off_lists: list[Measure],
 ) -> _Plan:
-    """The scenario's plan for the shipment; `scoped` is `measures_in_scope` of it."""
+    """The scenario's plan for the shipment, from `_reach`."""
     scenario = table.scenarios[scenario_id]
     hypothetical = not scenario.by_date
-    reached: list[Measure] = []
-    off_lists: list[Measure] = []  # in scope but for their lines: a claim may bring them in
-    for m in scoped:
-        on_lists = on_scope_lists(table, m, shipment, hypothetical)
-        (reached if on_lists else off_lists).append(m)
     in_scope = [m for m in reached if _claimed_if_needed(m, shipment)]
     not_applied: list[NotApplied] = []
     selected = [m for m in in_scope if _chosen(scenario, m, shipment.entry_date)]

@@ -750,6 +750,7 @@ def load_list(path: Path) -> HtsList:
         entries=_shared(entries),
         first_day=min(line.start for line in model.lines),
         prefixes=tuple(sorted(entries)),
+        chapters=frozenset(prefix[:2] for prefix in entries),
     )
 
 
