@@ -186,6 +186,29 @@ def test_columnar_writes_the_bytes_the_row_engine_writes(
     assert columnar == by_rows
 
 
+def test_plans_made_by_worker_processes_give_the_same_bytes(
+    cli: Any, tmp_path: Path, table: RateTable, schedule: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many plan keys (a file of HTS lines) are planned by worker processes, in chunks."""
+    from tariffcalc.studies import batch, columnar
+
+    monkeypatch.setattr(columnar, "POOL_KEYS", 1)
+    monkeypatch.setattr(columnar, "PLAN_CHUNK", 7)
+    monkeypatch.setattr(columnar, "THREADS", 2)
+    pools: list[int] = []
+    real_pool = batch.worker_pool
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        pools.append(args[1])
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "worker_pool", counted)
+    path = tmp_path / "varied.csv"
+    write_file(path, varied_rows(table, 300, seed=3) + ODD_ROWS, ",", "\n")
+    by_rows, by_columns = both_engines(cli, path, "--date", "2026-02-01")
+    assert pools == [2, 2] and by_columns == by_rows  # two workers, in each of two runs
+
+
 def test_most_rows_of_a_clean_file_never_reach_the_row_engine(
     cli: Any, tmp_path: Path, table: RateTable, schedule: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,7 +9,8 @@ writers are in `output/rows.py`); worker processes get its class.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -380,10 +381,15 @@ def score_rows(
 class _Worker(NamedTuple):
     scorer: Scorer
     layout: Layout
-    output: type[Output]
+    output: type[Output] | None
 
 
 _WORKER: list[_Worker] = []  # a worker process's own scorer and output, set when it starts
+
+
+def worker_scorer() -> Scorer:
+    """The scorer of this worker process (see `worker_pool`)."""
+    return _WORKER[0].scorer
 
 
 def _start_worker(
@@ -392,7 +398,7 @@ def _start_worker(
     defaults: Defaults,
     schedule_path: Path | None,
     layout: Layout,
-    output: type[Output],
+    output: type[Output] | None,
 ) -> None:
     """A worker's own scorer: a database connection does not cross processes, so the
     worker opens the parent's schedule by its path (not by its own environment). Ctrl-C is
@@ -410,6 +416,7 @@ def _start_worker(
 
 def _score_chunk(records: list[Record]) -> tuple[Any, list[Rejected], Summary]:
     scorer, layout, output = _WORKER[0]
+    assert output is not None
     summary = Summary(scorer.scenarios)
     summary.read = len(records)
     rejected: list[Rejected] = []
@@ -421,8 +428,36 @@ def _score_chunk(records: list[Record]) -> tuple[Any, list[Rejected], Summary]:
 def _score_in_workers(
     layout: Layout, records: Iterable[Record], scorer: Scorer, sink: _Sink, jobs: int
 ) -> None:
-    import multiprocessing
     from collections import deque
+
+    with worker_pool(scorer, jobs, layout, type(sink.output)) as pool:
+        pending: deque[Any] = deque()
+        for chunk in chunks(records):
+            pending.append(pool.apply_async(_score_chunk, (chunk,)))
+            if len(pending) >= 2 * jobs:
+                sink.take(*pending.popleft().get())
+        while pending:
+            sink.take(*pending.popleft().get())
+
+
+class Workers:
+    """A pool's `apply_async`, without the pool: the pool must go before its helper
+    processes stop (see `worker_pool`), and a caller's frame holding it would keep it."""
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+
+    def apply_async(self, function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        return self.pool.apply_async(function, args)
+
+
+@contextmanager
+def worker_pool(
+    scorer: Scorer, jobs: int, layout: Layout, output: type[Output] | None = None
+) -> Iterator[Workers]:
+    """A pool of `jobs` processes, each with its own scorer (`_WORKER`); gone afterwards,
+    with multiprocessing's helper processes."""
+    import multiprocessing
 
     # Not "fork": the progress display runs a thread, and forking a threaded process is unsafe.
     methods = multiprocessing.get_all_start_methods()
@@ -433,19 +468,14 @@ def _score_in_workers(
         scorer.defaults,
         scorer.schedule.path if scorer.schedule is not None else None,
         layout,
-        type(sink.output),
+        output,
     )
-    with context.Pool(jobs, initializer=_start_worker, initargs=start) as pool:
-        pending: deque[Any] = deque()
-        for chunk in chunks(records):
-            pending.append(pool.apply_async(_score_chunk, (chunk,)))
-            if len(pending) >= 2 * jobs:
-                sink.take(*pending.popleft().get())
-        while pending:
-            sink.take(*pending.popleft().get())
+    workers = Workers(context.Pool(jobs, initializer=_start_worker, initargs=start))
+    with workers.pool:
+        yield workers
     # Not on an interrupt: its traceback keeps the pool's semaphores, which the tracker
     # would unlink as it stops and their finalizers again, each with a traceback.
-    del pool
+    workers.pool = None
     _stop_helper_processes()
 
 

@@ -52,6 +52,8 @@ FETCH = 5_000  # output lines taken from DuckDB at a time (a progress display's 
 # The share of the work done after each pass (as timed on a million rows), for a progress
 # display; writing the output in line order takes the rest.
 SHARE_LINES, SHARE_CELLS, SHARE_PLANS, SHARE_SCORED = 0.05, 0.25, 0.4, 0.75
+PLAN_CHUNK = 2_000  # plan keys a worker process takes at a time (about half a second)
+POOL_KEYS = 10_000  # keys worth starting worker processes for (about a second to start)
 WINDOW_BYTES = 128 << 20  # of output lines sorted at a time, in memory
 OUTPUT_BYTES = 256  # what scoring adds to a line, about, for five scenarios
 REP_VALUE = Decimal(10_000)  # a representative shipment's value: plans depend on parts only
@@ -200,11 +202,13 @@ class _Query:
             days.period(text)
         _create_days(con, days)
         # Each (key, period) once, streamed: a file of HTS lines can have nearly a key a row.
-        keys = con.execute(
-            "SELECT DISTINCT c.plan_key, d.period FROM cells c JOIN days d USING (entry_date)"
-            " WHERE c.shape_ok"
+        con.execute(
+            "CREATE TEMP TABLE keys AS SELECT DISTINCT c.plan_key, d.period"
+            " FROM cells c JOIN days d USING (entry_date) WHERE c.shape_ok"
         )
-        self.width = _create_plans(con, self.scorer, keys)
+        (count,) = con.execute("SELECT count(*) FROM keys").fetchone() or (0,)
+        keys = con.execute("SELECT * FROM keys")
+        self.width = _create_plans(con, self.scorer, keys, self.layout, count)
         passed(SHARE_PLANS)
 
     def score(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -399,7 +403,11 @@ def _scaled(number: Decimal | None, scale: int) -> int | None:
 
 
 def _create_plans(
-    con: duckdb.DuckDBPyConnection, scorer: Scorer, keys: duckdb.DuckDBPyConnection
+    con: duckdb.DuckDBPyConnection,
+    scorer: Scorer,
+    keys: duckdb.DuckDBPyConnection,
+    layout: Layout,
+    count: int,
 ) -> int:
     """The plans of the keys (a pending result of (plan key, period)), one wide row each:
     for each line after the MFN, each scenario's (rate charged, scaled by RATE; base part),
@@ -409,13 +417,9 @@ def _create_plans(
 
     def rows() -> Iterator[tuple[Any, ...]]:
         nonlocal width
-        while batch := keys.fetchmany(FETCH):
-            for plan_key, period in batch:
-                found = _plan(scorer, plan_key, period)
-                if found is not None:
-                    charged = _charged(found.plan, scorer.scenarios)
-                    width = max(width, *map(len, charged))
-                    yield _wide((plan_key, period), found, charged)
+        for planned, widest in _planned(scorer, keys, layout, count):
+            width = max(width, widest)
+            yield from planned
 
     with scratch_csv(rows()) as scratch:
         line_columns = [
@@ -430,6 +434,50 @@ def _create_plans(
         )
         copy_csv(con, "plans", scratch, padded=True)
     return width
+
+
+PlanRows = tuple[list[tuple[Any, ...]], int]  # rows of the plans table, their widest
+
+
+def _planned(
+    scorer: Scorer, keys: duckdb.DuckDBPyConnection, layout: Layout, count: int
+) -> Iterator[PlanRows]:
+    """The plan rows of the `count` keys, a chunk at a time. A file of HTS lines can have
+    nearly a key a row, each a plan of a few hundred microseconds: worker processes share
+    many keys (as the row engine's workers share rows), where their start pays."""
+    from collections import deque
+
+    from tariffcalc.studies.batch import worker_pool
+
+    if count < POOL_KEYS or THREADS == 1:
+        while chunk := keys.fetchmany(PLAN_CHUNK):
+            yield _plan_chunk(scorer, chunk)
+        return
+    with worker_pool(scorer, THREADS, layout) as pool:
+        pending: deque[Any] = deque()
+        while chunk := keys.fetchmany(PLAN_CHUNK):
+            pending.append(pool.apply_async(_plan_chunk_in_worker, (chunk,)))
+            if len(pending) >= 2 * THREADS:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _plan_chunk_in_worker(keys: list[tuple[str, date]]) -> PlanRows:
+    from tariffcalc.studies.batch import worker_scorer
+
+    return _plan_chunk(worker_scorer(), keys)
+
+
+def _plan_chunk(scorer: Scorer, keys: list[tuple[str, date]]) -> PlanRows:
+    rows, widest = [], 0
+    for plan_key, period in keys:
+        found = _plan(scorer, plan_key, period)
+        if found is not None:
+            charged = _charged(found.plan, scorer.scenarios)
+            widest = max(widest, *map(len, charged))
+            rows.append(_wide((plan_key, period), found, charged))
+    return rows, widest
 
 
 def _charged(plan: Plan, scenarios: list[str]) -> list[list[tuple[int, str]]]:
