@@ -80,7 +80,7 @@ class Assessor:
     `_Plan`) share their plans, and those entered on one day share their fee terms,
     so the work left for each shipment is its arithmetic: the batch hot path."""
 
-    MAX_PLANS = 100_000  # plan sets kept; the cache starts over beyond it
+    MAX_PLANS = 30_000  # plan sets kept; the cache starts over beyond it
 
     def __init__(self, table: RateTable, scenarios: Sequence[str]) -> None:
         self.table = table
@@ -90,7 +90,8 @@ class Assessor:
         self._in_scope: dict[
             tuple[str, str, bool, bool], tuple[tuple[Measure, ...], frozenset[str]]
         ] = {}
-        self._in_force: dict[date, frozenset[str]] = {}
+        # By kind and day: the scoped measures in force, and those whose lists matter.
+        self._on_day: dict[tuple[object, ...], tuple[frozenset[str], frozenset[str]]] = {}
         self._fee_terms: dict[date, FeeTerms] = {}
         self._lists: dict[tuple[object, ...], tuple[object, ...]] = {}
         self._order = {m: i for i, m in enumerate(table.measures)}  # id -> place in the table
@@ -138,17 +139,18 @@ class Assessor:
             found = self._in_scope[kind] = (scoped, frozenset(m.id for m in scoped))
         scoped, scope = found
         day = shipment.entry_date
-        in_force = self._in_force.get(day)
-        if in_force is None:
-            in_force = self._in_force[day] = frozenset(m.id for m in measures if m.in_force_on(day))
-        lists = self._list_key(shipment, scope & (in_force | self._named))
-        key = (*kind, _present_parts(amounts), scope & in_force, lists, shipment.claims)
+        on_day = self._on_day.get((kind, day))
+        if on_day is None:
+            in_force = frozenset(m.id for m in measures if m.in_force_on(day))
+            on_day = self._on_day[kind, day] = (scope & in_force, scope & (in_force | self._named))
+        active, relevant = on_day  # one object for every row alike: a cache key holds it
+        lists = self._list_key(shipment, relevant)
+        key = (*kind, _present_parts(amounts), active, lists, shipment.claims)
         plans = self.plans.get(key)
         if plans is None:
             plans = _make_plans(self.table, shipment, self.scenarios, scoped)
             if len(self.plans) >= self.MAX_PLANS:
                 self.plans.clear()
-                self._lists.clear()
             self.plans[key] = plans
         return plans
 
@@ -158,6 +160,8 @@ class Assessor:
         memo = (shipment.hts, shipment.entry_date, shipment.origin, shipment.claims, relevant)
         found = self._lists.get(memo)
         if found is None:
+            if len(self._lists) >= self.MAX_PLANS:  # a key a row, in a file of HTS lines
+                self._lists.clear()
             in_order = sorted(relevant, key=self._order.__getitem__)  # the table's
             measures = [self.table.measures[m] for m in in_order]
             found = self._lists[memo] = list_key(self.table, measures, shipment)
