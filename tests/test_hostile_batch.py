@@ -362,6 +362,9 @@ def test_ctrl_c_with_workers_says_nothing_of_them_and_leaves_nothing(work: Path)
         [*TARIFFCALC, "batch", "big.csv", "-o", "out.csv", "--jobs", "2"],
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        # ... which takes Ctrl-C: a run started in the background by a shell without job
+        # control (`pytest &`) ignores SIGINT, and so would batch, finishing with 0.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 30
     while not _written(work, ".out.csv.*.tmp") and time.monotonic() < deadline:
