@@ -392,6 +392,7 @@ SPECIFIC = 10**7  # USD per unit as integers (plantable.SPECIFIC_SCALE)
 CENT = 100
 QUANTUM = 10**3  # quantities as integers (the QUANTITY pattern's places)
 BIG_DUTY = 9 * 10**12  # cents: duty times 1e6 stays within BIGINT below it
+RATE_BOUND = 10**11  # duty / value: its rate in millionths stays within BIGINT below it
 
 
 def _scaled(number: Decimal | None, scale: int) -> int | None:
@@ -749,9 +750,14 @@ def _scored_sql(scorer: Scorer, width: int, delimiter: str) -> str:
         "CASE WHEN fee_warning IS NULL THEN warnings WHEN warnings = '' THEN fee_warning"
         " ELSE warnings || '; ' || fee_warning END AS w"
     )
+    # A duty of RATE_BOUND times the value or more (a specific rate on a huge quantity
+    # worth a cent) goes row by row: its rate in millionths would not fit in BIGINT.
+    fits = " AND ".join(f"duty_{s} // NULLIF(v, 0) < {RATE_BOUND}" for s in scenarios)
     sql = (
-        f"SELECT *, CASE WHEN scored THEN v END AS dv, {fees} FROM ({_figures_sql(scorer, width)})"
+        f"SELECT * REPLACE (COALESCE(scored AND {fits}, false) AS scored)"
+        f" FROM ({_figures_sql(scorer, width)})"
     )
+    sql = f"SELECT *, CASE WHEN scored THEN v END AS dv, {fees} FROM ({sql})"
     for layer in [*steps, warnings]:
         sql = f"SELECT *, {layer} FROM ({sql})"
     figures = ", ".join(f"duty_{s}, landed_{s}" for s in scenarios)
