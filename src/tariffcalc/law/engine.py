@@ -90,6 +90,7 @@ class Assessor:
         self._in_scope: dict[
             tuple[str, str, bool, bool], tuple[tuple[Measure, ...], frozenset[str]]
         ] = {}
+        self._in_force: dict[date, frozenset[str]] = {}  # by day: every kind's
         # By kind and day: the scoped measures in force, and those whose lists matter.
         self._on_day: dict[tuple[object, ...], tuple[frozenset[str], frozenset[str]]] = {}
         self._fee_terms: dict[date, FeeTerms] = {}
@@ -141,7 +142,10 @@ class Assessor:
         day = shipment.entry_date
         on_day = self._on_day.get((kind, day))
         if on_day is None:
-            in_force = frozenset(m.id for m in measures if m.in_force_on(day))
+            in_force = self._in_force.get(day)
+            if in_force is None:
+                in_force = frozenset(m.id for m in measures if m.in_force_on(day))
+                self._in_force[day] = in_force
             on_day = self._on_day[kind, day] = (scope & in_force, scope & (in_force | self._named))
         active, relevant = on_day  # one object for every row alike: a cache key holds it
         lists = self._list_key(shipment, relevant)
