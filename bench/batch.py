@@ -295,9 +295,7 @@ def _run(work: Path, rows: int, engine: str, jobs: int, repeat: int) -> None:
     size = source.stat().st_size / 1e6
     took = time.perf_counter() - started
     print(f"generated {rows:,} rows ({size:.0f} MB) in {took:.1f} s")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["TARIFFCALC_CACHE_DIR"] = str(work / "cache")
-    env["TARIFFCALC_DATA_DIR"] = str(work / "no-schedule")
+    env = _environment(work, "no-schedule")
     ours_command = _tariffcalc_command(work, source, engine, jobs)
     subprocess.run([ours_command[0], "rates", "list"], env=env, capture_output=True, check=True)
     script = [sys.executable, __file__, "--script-run", str(source)]
@@ -339,15 +337,23 @@ def generate_hts(path: Path, rows: int, schedule: Path, lines: int = 5_000, seed
             )
 
 
+def _environment(work: Path, data: str) -> dict[str, str]:
+    """The runs' environment: bytecode written (as a user's), the table's cache and the
+    schedule's folder in `work`."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return env | {
+        "TARIFFCALC_CACHE_DIR": str(work / "cache"),
+        "TARIFFCALC_DATA_DIR": str(work / data),
+    }
+
+
 def _run_hts(work: Path, rows: int, schedule: Path, repeat: int) -> None:
     """HTS-coded rows: the columnar engine against the row engine with its worker processes
     (the DuckDB script plans by sector); their outputs must be the same bytes."""
     source = work / "lines.csv"
     generate_hts(source, rows, schedule)
     print(f"generated {rows:,} rows of HTS lines ({source.stat().st_size / 1e6:.0f} MB)")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["TARIFFCALC_CACHE_DIR"] = str(work / "cache")
-    env["TARIFFCALC_DATA_DIR"] = str(work / "data")
+    env = _environment(work, "data")
     tool = _tariffcalc_command(work, source, "auto", 0)[:1]
     subprocess.run(
         [*tool, "hts", "import", str(schedule)], env=env, capture_output=True, check=True

@@ -260,10 +260,12 @@ class _Query:
         """The scored table's (line, raw, text) in line order, a window of lines at a time:
         each window is sorted in memory, and the table's row groups that hold none of its
         lines are skipped, where one sort of the whole table would spill to disk."""
-        first, last = con.execute("SELECT min(line), max(line) FROM scored").fetchone() or (0, 0)
+        first, last = con.execute(
+            "SELECT COALESCE(min(line), 0), COALESCE(max(line), 0) FROM scored"
+        ).fetchone() or (0, 0)
         size = self.source.path.stat().st_size / max(self.source.lines, 1)
         window = max(1_000, int(WINDOW_BYTES // (size + OUTPUT_BYTES)))
-        for start in range(first or 0, (last or 0) + 1, window):
+        for start in range(first, last + 1, window):
             result = con.execute(
                 "SELECT line, raw, text FROM scored WHERE line >= ? AND line < ? ORDER BY line",
                 [start, start + window],
